@@ -1,0 +1,38 @@
+"""Newsroom: Pelican plugins that turn press releases into a strict, accessible site.
+
+Stages, one module each: frontmatter/model/registry (reading and rules),
+reader (the Pelican reader), build (cross-file checks, stop on errors),
+output (staged, atomic output).
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from .build import BUILD, add_jinja_filters, link_neighbours
+from .errors import ContentErrors
+from .output import OUTPUT
+from .reader import use_newsroom_reader
+
+
+def start_build(pelican) -> None:
+    add_jinja_filters(pelican.settings)
+    BUILD.start(pelican.settings)
+    OUTPUT.start(pelican)
+
+
+def stop_on_errors(generators) -> None:
+    try:
+        BUILD.finish()
+    except ContentErrors:
+        OUTPUT.abandon()
+        raise
+
+
+def register() -> None:
+    """Connect the stages to Pelican's signals; receivers are module-level so they stay alive."""
+    signals.initialized.connect(start_build)
+    signals.readers_init.connect(use_newsroom_reader)
+    signals.article_generator_finalized.connect(link_neighbours)
+    signals.all_generators_finalized.connect(stop_on_errors)
+    signals.finalized.connect(OUTPUT.publish)

@@ -1,0 +1,97 @@
+"""Stage 2: collect what the reader found across all files, check across files, stop on errors.
+
+One module-level ``Build`` holds the state of the running build; it is reset
+when Pelican initialises, so autoreload and tests never see a previous build.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import defaultdict
+
+from .dates import JINJA_FILTERS
+from .errors import ContentError, ContentErrors, display_path
+from .registry import Registries, load_registries
+from .settings import data_dir, newsroom_settings
+
+SOURCE_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
+
+
+class Build:
+    """Errors and release numbers gathered while Pelican reads the content."""
+
+    def __init__(self) -> None:
+        self.settings: dict = {}
+        self.registries = Registries()
+        self.errors: list[ContentError] = []
+        self.numbers: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
+
+    def start(self, settings: dict) -> None:
+        """Reset state, load the registries and look for files the reader would skip."""
+        self.__init__()
+        self.settings = settings
+        options = newsroom_settings(settings)
+        self.registries = load_registries(data_dir(settings), options["default_contact"])
+        self.errors.extend(self.registries.errors)
+        self.errors.extend(stray_files(os.path.join(settings["PATH"], options["releases_dir"])))
+
+    def record(self, source) -> None:
+        """Keep a file's errors, and its number for the duplicate check."""
+        self.errors.extend(source.errors)
+        if source.kind == "release" and not source.errors:
+            self.numbers[source.values["number"]].append((source.path, source.line_of["number"]))
+
+    def duplicate_numbers(self) -> list[ContentError]:
+        """A number may be used once per year, over all releases, drafts included."""
+        errors = []
+        for (serial, year), places in sorted(self.numbers.items()):
+            if len(places) < 2:
+                continue
+            for path, line in places:
+                others = ", ".join(f"{p}:{n}" for p, n in sorted(places) if p != path)
+                errors.append(ContentError(path, line, "number", f"'{serial}/{year}' is also used by {others}"))
+        return errors
+
+    def finish(self) -> None:
+        """Raise ContentErrors (after printing them) if any file had a problem."""
+        errors = self.errors + self.duplicate_numbers()
+        if errors:
+            failure = ContentErrors(errors)
+            sys.stderr.write(failure.format_message() + "\n")
+            raise failure
+
+
+def stray_files(releases_path: str) -> list[ContentError]:
+    """Files under the releases folder that are not Markdown would silently vanish."""
+    errors = []
+    for root, dirs, files in os.walk(releases_path):
+        dirs.sort()
+        for name in sorted(files):
+            if name.startswith(".") or name.endswith(SOURCE_EXTENSIONS):
+                continue
+            path = display_path(os.path.join(root, name))
+            errors.append(
+                ContentError(path, None, None, "is not a Markdown file (.md); rename it or move it out of the releases folder")
+            )
+    return errors
+
+
+def link_neighbours(generator) -> None:
+    """Give each release its older (prev) and newer (next) neighbour."""
+    articles = generator.articles
+    for index, article in enumerate(articles):
+        article.prev_article = articles[index + 1] if index + 1 < len(articles) else None
+        article.next_article = articles[index - 1] if index > 0 else None
+
+
+def newest_first(article) -> tuple:
+    """Sort key for ARTICLE_ORDER_BY: newest date first, then highest number."""
+    return (-article.date.timestamp(), -getattr(article, "release_no", 0))
+
+
+def add_jinja_filters(settings: dict) -> None:
+    settings.setdefault("JINJA_FILTERS", {}).update(JINJA_FILTERS)
+
+
+BUILD = Build()

@@ -1,0 +1,57 @@
+"""Dates: reading them from front matter and writing them in German.
+
+A time without an offset is Berlin time; a date without a time is midnight in
+Berlin. Formatting goes through Babel so month names and daylight-saving
+offsets are right without a hand-made table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+
+from .errors import FieldError
+
+BERLIN = ZoneInfo("Europe/Berlin")
+LOCALE = "de_DE"
+EXAMPLES = "2017-10-04, 2017-10-04 10:30 or 2017-10-04T10:30:00+02:00"
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    """An aware datetime from an ISO 8601 date or date-time; naive means Berlin."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            value = dt.datetime(day.year, day.month, day.day)
+        else:
+            value = dt.datetime.fromisoformat(text)
+    except ValueError as error:
+        reason = str(error)
+        if "out of range" in reason or "must be in" in reason:
+            raise FieldError(f"{text!r} is not a valid date: {reason}") from None
+        raise FieldError(f"{text!r} is not an ISO 8601 date; write for example {EXAMPLES}") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=BERLIN)
+    return value.astimezone(BERLIN)
+
+
+def de_date(value: dt.datetime) -> str:
+    """'4. Oktober 2017'."""
+    return format_date(value.astimezone(BERLIN), "d. MMMM y", locale=LOCALE)
+
+
+def de_datetime(value: dt.datetime) -> str:
+    """'4. Oktober 2017, 10:30 Uhr'."""
+    local = value.astimezone(BERLIN)
+    return f"{de_date(local)}, {format_time(local, 'HH:mm', locale=LOCALE)} Uhr"
+
+
+def isodate(value: dt.datetime) -> str:
+    """'2017-10-04T10:30:00+02:00': ISO 8601 in Berlin time, with its offset."""
+    return value.astimezone(BERLIN).isoformat(timespec="seconds")
+
+
+JINJA_FILTERS = {"de_date": de_date, "de_datetime": de_datetime, "isodate": isodate}

@@ -1,0 +1,147 @@
+"""Split a source file into YAML front matter and Markdown body, keeping line numbers.
+
+The YAML is composed into nodes with PyYAML's safe loader rather than loaded
+straight into Python values, so every field keeps the line it was written on
+and one bad value (an impossible date, say) does not hide the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from .errors import ContentError, FieldError
+
+DELIMITER = "---"
+STRING_TAG = "tag:yaml.org,2002:str"
+
+
+@dataclass
+class Entry:
+    """One ``field: value`` line of the front matter."""
+
+    line: int
+    node: yaml.Node
+
+
+@dataclass
+class Document:
+    """A source file after splitting: its fields by name and its Markdown body."""
+
+    path: str
+    entries: dict[str, Entry]
+    body: str
+    body_line: int
+    loader: yaml.SafeLoader
+
+    def value(self, name: str):
+        """The Python value of a field, built with the safe constructor."""
+        try:
+            return self.loader.construct_object(self.entries[name].node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+            problem = getattr(error, "problem", None) or str(error)
+            raise FieldError(f"cannot be read: {problem}") from None
+
+
+def decode(path: str, raw: bytes) -> str:
+    """UTF-8 text with a leading BOM removed and line endings normalised."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ContentErrorSignal(
+            ContentError(
+                path,
+                line,
+                None,
+                f"the file is not valid UTF-8 (byte {raw[error.start]:#04x} at "
+                f"position {error.start}); save it as UTF-8",
+            )
+        ) from None
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class ContentErrorSignal(Exception):
+    """Carries the error that makes a file unreadable as a whole."""
+
+    def __init__(self, error: ContentError):
+        super().__init__(error.format())
+        self.error = error
+
+
+def split(path: str, text: str) -> tuple[str, str, int]:
+    """Return (yaml_text, body, body_line); the YAML always starts on line 2."""
+    if not text.strip():
+        raise ContentErrorSignal(
+            ContentError(path, None, None, "the file is empty; a release needs front matter and a text")
+        )
+    lines = text.split("\n")
+    if lines[0].rstrip() != DELIMITER:
+        raise ContentErrorSignal(
+            ContentError(
+                path,
+                1,
+                None,
+                f"no front matter: the file must start with a {DELIMITER!r} line, "
+                "then 'field: value' lines, then another '---' line",
+            )
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in (DELIMITER, "..."):
+            yaml_text = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return yaml_text, body, index + 2
+    raise ContentErrorSignal(
+        ContentError(path, 1, None, f"the front matter is not closed by a {DELIMITER!r} line")
+    )
+
+
+def parse(path: str, raw: bytes) -> tuple[Document | None, list[ContentError]]:
+    """Read one file into a Document, or return the errors that prevent it."""
+    errors: list[ContentError] = []
+    try:
+        text = decode(path, raw)
+        yaml_text, body, body_line = split(path, text)
+    except ContentErrorSignal as signal:
+        return None, [signal.error]
+
+    first_line = 2
+    loader = yaml.SafeLoader(yaml_text)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark else 1
+        problem = error.problem or error.context or "invalid YAML"
+        return None, [ContentError(path, line, None, f"invalid YAML: {problem}")]
+    except yaml.YAMLError as error:
+        return None, [ContentError(path, first_line, None, f"invalid YAML: {error}")]
+
+    if root is None:
+        return None, [ContentError(path, 1, None, "the front matter is empty")]
+    if not isinstance(root, yaml.MappingNode):
+        return None, [
+            ContentError(
+                path,
+                root.start_mark.line + first_line,
+                None,
+                "the front matter must be 'field: value' lines",
+            )
+        ]
+
+    entries: dict[str, Entry] = {}
+    for key_node, value_node in root.value:
+        line = key_node.start_mark.line + first_line
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != STRING_TAG:
+            errors.append(ContentError(path, line, None, "field names must be plain words such as 'title'"))
+            continue
+        name = key_node.value
+        if name in entries:
+            errors.append(
+                ContentError(path, line, name, f"appears twice (first on line {entries[name].line})")
+            )
+            continue
+        entries[name] = Entry(line, value_node)
+    return Document(path, entries, body, body_line, loader), errors

@@ -1,0 +1,86 @@
+"""Markdown to HTML for release bodies, and plain-text summaries from that HTML.
+
+Quotations are written as a blockquote whose last paragraph starts with an em
+dash and the speaker; they become ``<figure class="zitat">`` with the speaker
+in ``<figcaption>``, which screen readers announce as a quotation with source.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+from bs4 import BeautifulSoup
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+SPEAKER_MARKERS = ("— ", "– ", "-- ")
+MARKDOWN_EXTENSIONS = ("extra", "sane_lists")
+
+
+class QuotationProcessor(Treeprocessor):
+    """Wrap attributed blockquotes in a figure with the speaker as caption."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "blockquote":
+                    self._attribute(parent, index, child)
+
+    @staticmethod
+    def _attribute(parent: etree.Element, index: int, quote: etree.Element) -> None:
+        paragraphs = [element for element in quote if element.tag == "p"]
+        if len(paragraphs) < 2 or len(quote) != len(paragraphs):
+            return
+        last = paragraphs[-1]
+        lead = last.text or ""
+        marker = next((m for m in SPEAKER_MARKERS if lead.startswith(m)), None)
+        if marker is None:
+            return
+        quote.remove(last)
+        figure = etree.Element("figure", {"class": "zitat"})
+        caption = etree.SubElement(figure, "figcaption")
+        caption.text = lead[len(marker):]
+        for element in list(last):
+            caption.append(element)
+        figure.insert(0, quote)
+        parent.remove(quote)
+        figure.tail = "\n"
+        parent.insert(index, figure)
+
+
+class QuotationExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
+        md.treeprocessors.register(QuotationProcessor(md), "newsroom_quotation", 5)
+
+
+class MarkdownRenderer:
+    """One Markdown instance, reset between files (creating one per file is slow)."""
+
+    def __init__(self) -> None:
+        self._markdown = Markdown(
+            extensions=[*MARKDOWN_EXTENSIONS, QuotationExtension()], output_format="html"
+        )
+
+    def render(self, body: str) -> str:
+        self._markdown.reset()
+        return self._markdown.convert(body)
+
+
+def derive_summary(html: str, limit: int) -> str:
+    """Plain text of the first paragraph, cut at a word boundary within ``limit``."""
+    soup = BeautifulSoup(html, "html.parser")
+    for paragraph in soup.find_all("p"):
+        if paragraph.find_parent(["blockquote", "figure", "table", "li"]):
+            continue
+        text = " ".join(paragraph.get_text(" ").split())
+        if text:
+            return shorten(text, limit)
+    return ""
+
+
+def shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:–- ")
+    return cut + "…"

@@ -1,0 +1,155 @@
+"""Stage 1: read one Markdown source into validated values and HTML.
+
+``read_source`` is shared by the Pelican reader and by ``invoke check``, so
+both report exactly the same messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+
+from pelican.readers import BaseReader
+from pelican.urlwrappers import Category, Tag
+
+from .build import BUILD
+from .dates import BERLIN
+from .errors import ContentError, display_path
+from .frontmatter import parse
+from .markup import MarkdownRenderer, derive_summary
+from .model import Context, validate_page, validate_release
+from .registry import Registries
+from .settings import data_dir, newsroom_settings
+from .slugs import german_slug
+
+MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
+PLACEHOLDER_DATE = dt.datetime(1970, 1, 1, tzinfo=BERLIN)
+
+
+@dataclass
+class Source:
+    """One source file after reading: its values, its HTML, or its errors."""
+
+    path: str
+    kind: str
+    values: dict = field(default_factory=dict)
+    html: str = ""
+    line_of: dict = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+
+
+def source_kind(full_path: str, settings: dict) -> str:
+    """'release' for files under the releases folder, 'page' otherwise."""
+    relative = os.path.relpath(full_path, settings["PATH"])
+    first = relative.replace(os.sep, "/").split("/", 1)[0]
+    return "release" if first == newsroom_settings(settings)["releases_dir"] else "page"
+
+
+def read_source(full_path: str, settings: dict, registries: Registries, renderer: MarkdownRenderer) -> Source:
+    """Read, split, validate and render one file; never raises for bad content."""
+    shown = display_path(full_path)
+    kind = source_kind(full_path, settings)
+    source = Source(shown, kind)
+    try:
+        with open(full_path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        source.errors.append(ContentError(shown, None, None, f"cannot be read: {error.strerror}"))
+        return source
+    document, source.errors = parse(shown, raw)
+    if document is None:
+        return source
+    context = Context(
+        content_path=settings["PATH"],
+        registries=registries,
+        data_dir_name=display_path(data_dir(settings)),
+    )
+    validate = validate_release if kind == "release" else validate_page
+    source.values, errors = validate(document, context)
+    source.errors.extend(errors)
+    source.line_of = {name: entry.line for name, entry in document.entries.items()}
+    if not source.errors:
+        source.html = renderer.render(document.body)
+    return source
+
+
+def pelican_metadata(source: Source, reader: BaseReader) -> dict:
+    """Translate validated values into the metadata Pelican's Article and Page expect."""
+    values = source.values
+    options = newsroom_settings(reader.settings)
+    summary = values.get("summary") or derive_summary(source.html, options["summary_length"])
+    metadata = {
+        "title": values["title"],
+        "slug": values.get("slug") or german_slug(values["title"]),
+        "summary": summary,
+        "status": values.get("status", "published"),
+    }
+    if source.kind == "page":
+        return metadata
+
+    department = values["department"]
+    category = reader.process_metadata("category", department["name"])
+    category.slug = department["key"]
+    tags = []
+    for name in values.get("tags", []):
+        tag = Tag(name, reader.settings)
+        tag.slug = german_slug(name)
+        tags.append(tag)
+    serial, year = values["number"]
+    image = values.get("image")
+    if image:
+        image = {**image, "alt": values["image_alt"], "credit": values.get("image_credit", "")}
+    contact = values.get("contact") or None
+    metadata.update(
+        {
+            "date": values["date"],
+            "number": f"{serial}/{year}",
+            "release_no": serial,
+            "release_year": year,
+            "category": category,
+            "department": department,
+            "tags": tags,
+            "contact": contact,
+            "image": image,
+            "updated": values.get("updated"),
+            "update_note": values.get("update_note"),
+        }
+    )
+    if values.get("updated"):
+        metadata["modified"] = values["updated"]
+    return metadata
+
+
+def placeholder_metadata(source: Source) -> dict:
+    """Metadata for a file with errors: enough for Pelican to carry on until the build stops."""
+    return {
+        "title": source.path,
+        "date": PLACEHOLDER_DATE,
+        "status": "draft",
+        "slug": "invalid-" + german_slug(source.path),
+    }
+
+
+class NewsroomReader(BaseReader):
+    """Reads release and page Markdown with strict YAML front matter."""
+
+    enabled = True
+    file_extensions = list(MARKDOWN_EXTENSIONS)
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.renderer = MarkdownRenderer()
+
+    def read(self, source_path):
+        source = read_source(source_path, self.settings, BUILD.registries, self.renderer)
+        BUILD.record(source)
+        if source.errors:
+            return "", placeholder_metadata(source)
+        return source.html, pelican_metadata(source, self)
+
+
+def use_newsroom_reader(readers) -> None:
+    """Signal receiver: every Markdown extension goes through the strict reader."""
+    for extension in MARKDOWN_EXTENSIONS:
+        readers.reader_classes[extension] = NewsroomReader

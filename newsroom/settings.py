@@ -1,0 +1,29 @@
+"""The project's own settings: one ``NEWSROOM`` dict in pelicanconf.py, merged over these defaults."""
+
+from __future__ import annotations
+
+import os
+
+DEFAULTS = {
+    # Shown in the header, footer, feeds and cards.
+    "office_name": "Bezirksamt",
+    "office_unit": "Pressestelle",
+    "office_address": "",
+    # Folders inside Pelican's PATH (the content directory).
+    "releases_dir": "releases",
+    "pages_dir": "pages",
+    "data_dir": "data",
+    # Contact key used when a release names none.
+    "default_contact": "pressestelle",
+    # Longest summary derived from the first paragraph, in characters.
+    "summary_length": 220,
+}
+
+
+def newsroom_settings(settings: dict) -> dict:
+    """The NEWSROOM dict with every default filled in."""
+    return {**DEFAULTS, **settings.get("NEWSROOM", {})}
+
+
+def data_dir(settings: dict) -> str:
+    return os.path.join(settings["PATH"], newsroom_settings(settings)["data_dir"])

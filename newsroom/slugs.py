@@ -1,0 +1,31 @@
+"""URL slugs with German transliteration (ä→ae, ö→oe, ü→ue, ß→ss).
+
+Pelican's slugify runs Unidecode first, which turns 'ü' into 'u'; German
+readers expect 'ue', so the umlauts are replaced before Pelican's rules run.
+"""
+
+from __future__ import annotations
+
+from pelican.utils import slugify
+
+GERMAN_TRANSLITERATION = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"}
+)
+SLUG_RULES = (
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s_]+", "-"),
+    (r"^-+|-+$", ""),
+)
+
+
+def german_slug(text: str) -> str:
+    """'Straßenfest im Bürgerpark' → 'strassenfest-im-buergerpark'."""
+    return slugify(text.translate(GERMAN_TRANSLITERATION), regex_subs=SLUG_RULES)
+
+
+def is_slug(text: str) -> bool:
+    """True for lower-case ASCII words joined by single hyphens."""
+    parts = text.split("-")
+    return all(part and part.isascii() and part.isalnum() and part == part.lower() for part in parts)

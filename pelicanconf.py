@@ -1,0 +1,93 @@
+"""Pelican settings for the press releases of the Bezirksamt Lindenhain (development)."""
+
+from newsroom.build import newest_first
+
+AUTHOR = "Pressestelle Bezirksamt Lindenhain"
+SITENAME = "Pressemitteilungen – Bezirksamt Lindenhain"
+SITEURL = ""
+
+PATH = "content"
+THEME = "theme"
+TIMEZONE = "Europe/Berlin"
+DEFAULT_LANG = "de"
+LOCALE = ("de_DE.UTF-8", "C.UTF-8", "C")
+
+PLUGINS = ["newsroom"]
+
+NEWSROOM = {
+    "office_name": "Bezirksamt Lindenhain",
+    "office_unit": "Pressestelle",
+    "office_address": "Rathausplatz 1, 12345 Lindenhain",
+    "default_contact": "pressestelle",
+}
+
+# Releases and static pages; registries and images are not content.
+ARTICLE_PATHS = ["releases"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+ARTICLE_EXCLUDES = []
+READERS = {"html": None, "htm": None, "rst": None}
+
+# Newest first; among releases of the same minute, the higher number first.
+ARTICLE_ORDER_BY = newest_first
+NEWEST_FIRST_ARCHIVES = True
+
+# Stable German URLs. A release's URL holds its year and number, which never
+# change, and its slug; see README "URLs".
+ARTICLE_URL = "pressemitteilungen/{release_year}/{release_no}-{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+ARTICLE_LANG_URL = ARTICLE_URL
+ARTICLE_LANG_SAVE_AS = ""
+DRAFT_URL = ""
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+PAGE_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
+CATEGORY_URL = "ressorts/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+CATEGORIES_URL = "ressorts/"
+CATEGORIES_SAVE_AS = CATEGORIES_URL + "index.html"
+TAG_URL = "themen/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+TAGS_URL = "themen/"
+TAGS_SAVE_AS = TAGS_URL + "index.html"
+ARCHIVES_URL = "pressemitteilungen/"
+ARCHIVES_SAVE_AS = ARCHIVES_URL + "index.html"
+YEAR_ARCHIVE_URL = "pressemitteilungen/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+INDEX_SAVE_AS = "index.html"
+NOTFOUND_SAVE_AS = "404.html"
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "notfound"]
+
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "period_archives": None}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/seite/{number}/", "{base_name}/seite/{number}/index.html"),
+)
+
+# Feeds come from the project's own feed stage, never from Pelican's.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+DELETE_OUTPUT_DIRECTORY = False
+RELATIVE_URLS = False
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+SUMMARY_MAX_LENGTH = None

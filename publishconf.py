@@ -1,0 +1,10 @@
+"""Settings for the published site: pelicanconf.py plus the public address."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = "https://presse.lindenhain.example"
+RELATIVE_URLS = False
