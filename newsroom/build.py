@@ -53,9 +53,12 @@ class Build:
                 errors.append(ContentError(path, line, "number", f"'{serial}/{year}' is also used by {others}"))
         return errors
 
+    def all_errors(self) -> list[ContentError]:
+        return self.errors + self.duplicate_numbers()
+
     def finish(self) -> None:
         """Raise ContentErrors (after printing them) if any file had a problem."""
-        errors = self.errors + self.duplicate_numbers()
+        errors = self.all_errors()
         if errors:
             failure = ContentErrors(errors)
             sys.stderr.write(failure.format_message() + "\n")

@@ -81,7 +81,7 @@ def pelican_metadata(source: Source, reader: BaseReader) -> dict:
     summary = values.get("summary") or derive_summary(source.html, options["summary_length"])
     metadata = {
         "title": values["title"],
-        "slug": values.get("slug") or german_slug(values["title"]),
+        "slug": values.get("slug") or german_slug(values["title"], options["slug_max_length"]),
         "summary": summary,
         "status": values.get("status", "published"),
     }

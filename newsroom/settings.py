@@ -15,6 +15,8 @@ DEFAULTS = {
     "data_dir": "data",
     # Contact key used when a release names none.
     "default_contact": "pressestelle",
+    # Longest slug derived from a title; longer titles are cut after a whole word.
+    "slug_max_length": 60,
     # Longest summary derived from the first paragraph, in characters.
     "summary_length": 220,
 }

@@ -20,9 +20,12 @@ SLUG_RULES = (
 )
 
 
-def german_slug(text: str) -> str:
-    """'Straßenfest im Bürgerpark' → 'strassenfest-im-buergerpark'."""
-    return slugify(text.translate(GERMAN_TRANSLITERATION), regex_subs=SLUG_RULES)
+def german_slug(text: str, max_length: int | None = None) -> str:
+    """'Straßenfest im Bürgerpark' → 'strassenfest-im-buergerpark', cut after a whole word."""
+    slug = slugify(text.translate(GERMAN_TRANSLITERATION), regex_subs=SLUG_RULES)
+    if max_length and len(slug) > max_length:
+        slug = slug[: max_length + 1].rsplit("-", 1)[0] or slug[:max_length]
+    return slug
 
 
 def is_slug(text: str) -> bool:
