@@ -34,6 +34,7 @@ class Context:
     content_path: str
     registries: Registries
     data_dir_name: str  # as shown in messages
+    default_contact: str
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,8 @@ def validate_release(document: Document, context: Context) -> tuple[dict, list[C
     if "date" in values and "updated" in values and values["updated"] <= values["date"]:
         errors.append(ContentError(document.path, line["updated"], "updated", "must be later than date"))
     errors.extend(_companion_errors(document))
+    if "contact" not in document.entries:
+        values["contact"] = context.registries.contacts.get(context.default_contact)
     if "title" in values and "slug" not in document.entries and not german_slug(values["title"]):
         errors.append(ContentError(document.path, line["title"], "slug", "cannot be derived from the title; add a slug field"))
     return values, errors

@@ -64,6 +64,7 @@ def read_source(full_path: str, settings: dict, registries: Registries, renderer
         content_path=settings["PATH"],
         registries=registries,
         data_dir_name=display_path(data_dir(settings)),
+        default_contact=newsroom_settings(settings)["default_contact"],
     )
     validate = validate_release if kind == "release" else validate_page
     source.values, errors = validate(document, context)
@@ -100,7 +101,6 @@ def pelican_metadata(source: Source, reader: BaseReader) -> dict:
     image = values.get("image")
     if image:
         image = {**image, "alt": values["image_alt"], "credit": values.get("image_credit", "")}
-    contact = values.get("contact") or None
     metadata.update(
         {
             "date": values["date"],
@@ -110,7 +110,7 @@ def pelican_metadata(source: Source, reader: BaseReader) -> dict:
             "category": category,
             "department": department,
             "tags": tags,
-            "contact": contact,
+            "contact": values["contact"],
             "image": image,
             "updated": values.get("updated"),
             "update_note": values.get("update_note"),
