@@ -1,5 +1,6 @@
 """Markdown to HTML for release bodies, and plain-text summaries from that HTML.
 
+Tables are wrapped in a scrollable region so phones never scroll the page sideways.
 Quotations are written as a blockquote whose last paragraph starts with an em
 dash and the speaker; they become ``<figure class="zitat">`` with the speaker
 in ``<figcaption>``, which screen readers announce as a quotation with source.
@@ -49,9 +50,28 @@ class QuotationProcessor(Treeprocessor):
         parent.insert(index, figure)
 
 
-class QuotationExtension(Extension):
+class TableProcessor(Treeprocessor):
+    """Wrap tables in a focusable, labelled region that scrolls sideways on phones."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    region = etree.Element(
+                        "div", {"class": "tabelle", "role": "region", "tabindex": "0", "aria-label": "Tabelle"}
+                    )
+                    region.tail, child.tail = child.tail, None
+                    parent.remove(child)
+                    region.append(child)
+                    parent.insert(index, region)
+
+
+class ReleaseMarkupExtension(Extension):
+    """Quotations with speakers and scrollable tables."""
+
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API name)
         md.treeprocessors.register(QuotationProcessor(md), "newsroom_quotation", 5)
+        md.treeprocessors.register(TableProcessor(md), "newsroom_table", 4)
 
 
 class MarkdownRenderer:
@@ -59,7 +79,7 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._markdown = Markdown(
-            extensions=[*MARKDOWN_EXTENSIONS, QuotationExtension()], output_format="html"
+            extensions=[*MARKDOWN_EXTENSIONS, ReleaseMarkupExtension()], output_format="html"
         )
 
     def render(self, body: str) -> str:

@@ -177,3 +177,9 @@ def test_sample_site_has_the_legal_pages(sample_output):
         page = soup(sample_output / slug / "index.html")
         assert page.h1.get_text(strip=True) == title
         assert soup(sample_output / "index.html").find("a", href=f"/{slug}/")
+
+
+def test_tables_scroll_in_a_labelled_region(fixture_output):
+    region = soup(fixture_output / OLDER).find("div", class_="tabelle")
+    assert region["role"] == "region" and region["tabindex"] == "0" and region["aria-label"] == "Tabelle"
+    assert region.table.find("th").get_text() == "Tag"

@@ -1,0 +1,19 @@
+"""The sample site's output matches tests/golden/ byte for byte (refresh with `invoke golden`)."""
+
+from __future__ import annotations
+
+from conftest import ROOT, tree_digest
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def test_sample_site_matches_golden_output(sample_output):
+    expected = tree_digest(GOLDEN)
+    actual = tree_digest(sample_output)
+    missing = sorted(set(expected) - set(actual))
+    unexpected = sorted(set(actual) - set(expected))
+    changed = sorted(path for path in set(expected) & set(actual) if expected[path] != actual[path])
+    assert (missing, unexpected, changed) == ([], [], []), (
+        "the sample site's output differs from tests/golden/; if the change is intended, "
+        "run `invoke golden` and review the diff"
+    )
