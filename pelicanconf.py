@@ -18,6 +18,7 @@ NEWSROOM = {
     "office_name": "Bezirksamt Lindenhain",
     "office_unit": "Pressestelle",
     "office_address": "Rathausplatz 1, 12345 Lindenhain",
+    "public_url": "https://presse.lindenhain.example",
     "default_contact": "pressestelle",
 }
 

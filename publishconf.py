@@ -6,5 +6,5 @@ import sys
 sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: E402,F403
 
-SITEURL = "https://presse.lindenhain.example"
+SITEURL = NEWSROOM["public_url"]  # noqa: F405
 RELATIVE_URLS = False

@@ -30,7 +30,14 @@ def stop_on_errors(generators) -> None:
 
 
 def register() -> None:
-    """Connect the stages to Pelican's signals; receivers are module-level so they stay alive."""
+    """Connect the stages to Pelican's signals, in pipeline order.
+
+    Receivers must be module-level functions or methods of module-level
+    objects (blinker holds them weakly). While Pelican runs, files are written
+    into a staging directory (``pelican.output_path`` / a generator's
+    ``output_path``); ``OUTPUT.publish`` swaps it in and must stay the last
+    receiver of ``finalized``.
+    """
     signals.initialized.connect(start_build)
     signals.readers_init.connect(use_newsroom_reader)
     signals.article_generator_finalized.connect(link_neighbours)

@@ -9,6 +9,9 @@ DEFAULTS = {
     "office_name": "Bezirksamt",
     "office_unit": "Pressestelle",
     "office_address": "",
+    # The public address, used where a URL must be absolute (canonical, feeds,
+    # cards) while SITEURL is empty during development.
+    "public_url": "https://presse.example.org",
     # Folders inside Pelican's PATH (the content directory).
     "releases_dir": "releases",
     "pages_dir": "pages",
