@@ -20,6 +20,8 @@ NEWSROOM = {
     "office_address": "Rathausplatz 1, 12345 Lindenhain",
     "public_url": "https://presse.lindenhain.example",
     "default_contact": "pressestelle",
+    # Entry ids never change: never edit these once feeds are published.
+    "feeds": {"tag_authority": "presse.lindenhain.example", "tag_date": "2025"},
 }
 
 # Releases and static pages; registries and images are not content.
@@ -74,7 +76,7 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/seite/{number}/", "{base_name}/seite/{number}/index.html"),
 )
 
-# Feeds come from the project's own feed stage, never from Pelican's.
+# Feeds come from the project's own feed stage (newsroom/feeds.py), never from Pelican's.
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None
 CATEGORY_FEED_ATOM = None

@@ -2,7 +2,7 @@
 
 Stages, one module each: frontmatter/model/registry (reading and rules),
 reader (the Pelican reader), build (cross-file checks, stop on errors),
-output (staged, atomic output).
+feeds (Atom and RSS with permanent ids), output (staged, atomic output).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pelican import signals
 
 from .build import BUILD, add_jinja_filters, link_neighbours
 from .errors import ContentErrors
+from .feeds import feeds_generator
 from .output import OUTPUT
 from .reader import use_newsroom_reader
 
@@ -41,5 +42,6 @@ def register() -> None:
     signals.initialized.connect(start_build)
     signals.readers_init.connect(use_newsroom_reader)
     signals.article_generator_finalized.connect(link_neighbours)
+    signals.get_generators.connect(feeds_generator)
     signals.all_generators_finalized.connect(stop_on_errors)
     signals.finalized.connect(OUTPUT.publish)

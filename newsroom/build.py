@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from .dates import JINJA_FILTERS
 from .errors import ContentError, ContentErrors, display_path
+from .feeds import duplicate_ids, permanent_id, settings_errors
 from .registry import Registries, load_registries
 from .settings import data_dir, newsroom_settings
 
@@ -19,13 +20,14 @@ SOURCE_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 
 
 class Build:
-    """Errors and release numbers gathered while Pelican reads the content."""
+    """Errors, release numbers and permanent ids gathered while Pelican reads the content."""
 
     def __init__(self) -> None:
         self.settings: dict = {}
         self.registries = Registries()
         self.errors: list[ContentError] = []
         self.numbers: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
+        self.ids: dict[str, list[tuple[str, int, bool]]] = defaultdict(list)
 
     def start(self, settings: dict) -> None:
         """Reset state, load the registries and look for files the reader would skip."""
@@ -34,6 +36,7 @@ class Build:
         options = newsroom_settings(settings)
         self.registries = load_registries(data_dir(settings), options["default_contact"])
         self.errors.extend(self.registries.errors)
+        self.errors.extend(settings_errors(settings))
         self.errors.extend(stray_files(os.path.join(settings["PATH"], options["releases_dir"])))
 
     def record(self, source) -> None:
@@ -41,6 +44,9 @@ class Build:
         self.errors.extend(source.errors)
         if source.kind == "release" and not source.errors:
             self.numbers[source.values["number"]].append((source.path, source.line_of["number"]))
+            explicit = "id" in source.values
+            line = source.line_of["id" if explicit else "number"]
+            self.ids[permanent_id(self.settings, source.values)].append((source.path, line, explicit))
 
     def duplicate_numbers(self) -> list[ContentError]:
         """A number may be used once per year, over all releases, drafts included."""
@@ -54,7 +60,7 @@ class Build:
         return errors
 
     def all_errors(self) -> list[ContentError]:
-        return self.errors + self.duplicate_numbers()
+        return self.errors + self.duplicate_numbers() + duplicate_ids(self.ids)
 
     def finish(self) -> None:
         """Raise ContentErrors (after printing them) if any file had a problem."""

@@ -23,6 +23,8 @@ from .registry import Registries
 from .slugs import german_slug, is_slug
 
 NUMBER_PATTERN = re.compile(r"^([1-9][0-9]*)/([0-9]{4})$")
+# RFC 3986: an absolute URI starts with a scheme and a colon; no whitespace anywhere.
+ABSOLUTE_URI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 STATUSES = ("published", "draft")
 
@@ -140,6 +142,16 @@ def image(document: Document, name: str, context: Context) -> dict:
     return {"url": relative.replace(os.sep, "/"), "width": width, "height": height}
 
 
+def absolute_uri(document: Document, name: str, context: Context) -> str:
+    value = text(document, name, context)
+    if not ABSOLUTE_URI_PATTERN.match(value):
+        raise FieldError(
+            f"{value!r} is not an absolute URI; write a permanent id with a scheme, "
+            "such as 'tag:presse.example.org,2017:pm-422-2017', 'urn:uuid:…' or 'https://…'"
+        )
+    return value
+
+
 def slug(document: Document, name: str, context: Context) -> str:
     value = text(document, name, context)
     if not is_slug(value):
@@ -172,6 +184,7 @@ RELEASE_FIELDS: dict[str, Field] = {
     "update_note": Field(text),
     "slug": Field(slug),
     "status": Field(choice(*STATUSES)),
+    "id": Field(absolute_uri),
 }
 
 PAGE_FIELDS: dict[str, Field] = {

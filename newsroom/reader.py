@@ -16,6 +16,7 @@ from pelican.urlwrappers import Category, Tag
 from .build import BUILD
 from .dates import BERLIN
 from .errors import ContentError, display_path
+from .feeds import permanent_id
 from .frontmatter import parse
 from .markup import MarkdownRenderer, derive_summary
 from .model import Context, validate_page, validate_release
@@ -105,6 +106,7 @@ def pelican_metadata(source: Source, reader: BaseReader) -> dict:
         {
             "date": values["date"],
             "number": f"{serial}/{year}",
+            "release_id": permanent_id(reader.settings, values),
             "release_no": serial,
             "release_year": year,
             "category": category,

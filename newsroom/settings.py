@@ -22,6 +22,22 @@ DEFAULTS = {
     "slug_max_length": 60,
     # Longest summary derived from the first paragraph, in characters.
     "summary_length": 220,
+    # Atom and RSS feeds (newsroom/feeds.py). Entry ids are tag URIs
+    # 'tag:<tag_authority>,<tag_date>:pm-<serial>-<year>': the authority is a
+    # domain (or e-mail address) the office owned on tag_date (RFC 4151), never
+    # taken from SITEURL, so moving the site does not change a single id.
+    # Never change either once feeds are published.
+    "feeds": {
+        "tag_authority": "presse.example.org",
+        "tag_date": "2025",
+        # Newest releases per feed.
+        "max_entries": 50,
+        # Feed titles; placeholders {site} (SITENAME), {office} (office_name), {name} (the scope).
+        "title": "{site}",
+        "department_title": "{name} – {site}",
+        "topic_title": "Thema: {name} – {site}",
+        "year_title": "Jahrgang {name} – {site}",
+    },
 }
 
 
