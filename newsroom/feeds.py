@@ -33,6 +33,7 @@ STYLESHEET = f"{FEEDS_DIR}/feed.xsl"
 OVERVIEW_SAVE_AS = f"{FEEDS_DIR}/index.html"
 OVERVIEW_URL = f"{FEEDS_DIR}/"
 SCOPE_DIRS = {"ressort": "ressorts", "thema": "themen", "jahr": "jahre"}
+SCOPE_LABELS = {"ressort": "Ressort: {name}", "thema": "Thema: {name}", "jahr": "Jahrgang {name}"}
 GENERATOR_NAME = "Newsroom"
 RSS_DOCS = "https://www.rssboard.org/rss-specification"
 FORMATS = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
@@ -314,7 +315,6 @@ class Entry(FeedEntry):
         return element
 
 
-
 @dataclass
 class FeedWriter:
     """Turns a Feed into Atom or RSS bytes; entry HTML is rendered once per release."""
@@ -342,12 +342,13 @@ class FeedWriter:
         generator.id(tag_uri(self.settings, f"feed:{feed.kind}" + (f":{feed.key}" if feed.key else "")))
         generator.title(feed.title)
         description = f"Pressemitteilungen der {office['office_unit']} – {office['office_name']}"
-        if feed.kind != "alle":
-            description += f" ({feed.title})"
+        if feed.kind in SCOPE_LABELS:
+            description += ". " + SCOPE_LABELS[feed.kind].format(name=feed.name)
         generator.subtitle(description)  # also the RSS channel description
         generator.author(name=f"{office['office_name']}, {office['office_unit']}", uri=absolute_url(self.settings, ""))
-        generator.link(href=absolute_url(self.settings, feed.page_url), rel="alternate", type="text/html")
         generator.link(href=absolute_url(self.settings, feed.url(kind)), rel="self", type=FORMATS[kind])
+        # Last, because feedgen makes the last link RSS's channel link.
+        generator.link(href=absolute_url(self.settings, feed.page_url), rel="alternate", type="text/html")
         generator.language(self.settings.get("DEFAULT_LANG", "de"))
         generator.generator(GENERATOR_NAME)
         generator.docs(RSS_DOCS)
@@ -355,10 +356,15 @@ class FeedWriter:
         for article in entries:
             self.add_entry(generator, article, kind)
 
-        document = generator.atom_str(pretty=True, xml_declaration=False) if kind == "atom" else generator.rss_str(
-            pretty=True, xml_declaration=False
+        if kind == "atom":
+            document = generator.atom_str(pretty=True, xml_declaration=False)
+        else:
+            document = generator.rss_str(pretty=True, xml_declaration=False)
+        # Our own declaration, so the stylesheet line can follow it.
+        head = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<?xml-stylesheet type="text/xsl" href={quoteattr(self.stylesheet_url)}?>\n'
         )
-        head = f'<?xml version="1.0" encoding="UTF-8"?>\n<?xml-stylesheet type="text/xsl" href={quoteattr(self.stylesheet_url)}?>\n'
         return head.encode("utf-8") + document
 
     def empty_feed_date(self) -> dt.datetime:
@@ -393,6 +399,8 @@ class FeedsGenerator(Generator):
     """Pelican generator: learns the feeds after the releases are read, writes them after the pages."""
 
     def generate_context(self) -> None:
+        if settings_errors(self.settings):
+            return  # reported by the build, which stops before any output
         self.catalog = feed_catalog(self.context, self.settings)
         self.context["feeds"] = self.catalog
 
