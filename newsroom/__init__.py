@@ -13,6 +13,8 @@ from .build import BUILD, add_jinja_filters, link_neighbours
 from .errors import ContentErrors
 from .output import OUTPUT
 from .reader import use_newsroom_reader
+from .search import index_site
+from .sitemap import WRITTEN, write_sitemaps
 
 
 def start_build(pelican) -> None:
@@ -39,7 +41,11 @@ def register() -> None:
     receiver of ``finalized``.
     """
     signals.initialized.connect(start_build)
+    signals.initialized.connect(WRITTEN.start)
     signals.readers_init.connect(use_newsroom_reader)
     signals.article_generator_finalized.connect(link_neighbours)
     signals.all_generators_finalized.connect(stop_on_errors)
+    signals.content_written.connect(WRITTEN.record)
+    signals.finalized.connect(write_sitemaps)
+    signals.finalized.connect(index_site)
     signals.finalized.connect(OUTPUT.publish)
