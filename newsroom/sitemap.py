@@ -137,7 +137,7 @@ def news_sitemap_xml(settings: dict, releases: list[WrittenPage]) -> bytes:
 
 
 def robots_txt(settings: dict, sitemaps: list[str]) -> str:
-    lines = ["User-agent: *", "Allow: /", ""]
+    lines = ["User-agent: *", "Disallow:", ""]
     lines += [f"Sitemap: {absolute_url(settings, name)}" for name in sitemaps]
     return "\n".join(lines) + "\n"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_SITE, ROOT, build, soup, tree_digest
+from newsroom import search
 
 SEARCH_SCRIPT = ROOT / "tests" / "pagefind_search.mjs"
 TREES = "/pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/"
@@ -192,6 +193,16 @@ def test_search_index_is_identical_across_builds_but_for_filter_order(tmp_path, 
     # The files that may differ hold the same filters: Pagefind's search reads them alike.
     for search in ({"query": None, "sort": {"datum": "desc"}}, {"query": None, "filters": {"thema": "Verkehr"}}):
         assert pagefind_search(again, **search) == pagefind_search(bundle, **search)
+
+
+def test_failed_indexing_publishes_nothing(site, tmp_path, monkeypatch):
+    output = tmp_path / "output"
+    build(site, output)
+    before = tree_digest(output)
+    monkeypatch.setattr(search, "get_executable", lambda: shutil.which("false"))
+    with pytest.raises(search.SearchIndexError, match="exit status 1"):
+        build(site, output)
+    assert tree_digest(output) == before
 
 
 def test_site_without_public_releases_has_no_index(site, tmp_path):
