@@ -67,7 +67,9 @@ AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
 INDEX_SAVE_AS = "index.html"
 NOTFOUND_SAVE_AS = "404.html"
-DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "notfound"]
+SEARCH_URL = "suche/"
+SEARCH_SAVE_AS = SEARCH_URL + "index.html"
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "notfound", "search"]
 
 DEFAULT_PAGINATION = 10
 PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "period_archives": None}

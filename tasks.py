@@ -112,3 +112,5 @@ def golden(c):
     """Refresh tests/golden/ from a build of the sample content (review the diff)."""
     shutil.rmtree(GOLDEN, ignore_errors=True)
     pelican(c, output=GOLDEN)
+    # The search bundle is checked by tests/test_search.py, not kept as golden output.
+    shutil.rmtree(os.path.join(GOLDEN, "pagefind"))

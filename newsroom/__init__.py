@@ -14,6 +14,8 @@ from .errors import ContentErrors
 from .feeds import feeds_generator
 from .output import OUTPUT
 from .reader import use_newsroom_reader
+from .search import index_site
+from .sitemap import WRITTEN, write_sitemaps
 
 
 def start_build(pelican) -> None:
@@ -40,8 +42,12 @@ def register() -> None:
     receiver of ``finalized``.
     """
     signals.initialized.connect(start_build)
+    signals.initialized.connect(WRITTEN.start)
     signals.readers_init.connect(use_newsroom_reader)
     signals.article_generator_finalized.connect(link_neighbours)
     signals.get_generators.connect(feeds_generator)
     signals.all_generators_finalized.connect(stop_on_errors)
+    signals.content_written.connect(WRITTEN.record)
+    signals.finalized.connect(write_sitemaps)
+    signals.finalized.connect(index_site)
     signals.finalized.connect(OUTPUT.publish)

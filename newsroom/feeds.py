@@ -419,6 +419,7 @@ class FeedsGenerator(Generator):
             self.get_template("feeds"),
             self.context,
             url=OVERVIEW_URL,
+            sitemap_page=True,
             feeds_max=feed_settings(self.settings)["max_entries"],
             feeds_site_atom=absolute_url(self.settings, self.catalog.site.atom_url),
         )

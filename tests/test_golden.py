@@ -5,11 +5,14 @@ from __future__ import annotations
 from conftest import ROOT, tree_digest
 
 GOLDEN = ROOT / "tests" / "golden"
+# Pagefind's bundle is binary, mostly Pagefind's own code, and not byte-stable in 1.5.2;
+# tests/test_search.py checks it instead.
+NOT_GOLDEN = "pagefind/"
 
 
 def test_sample_site_matches_golden_output(sample_output):
     expected = tree_digest(GOLDEN)
-    actual = tree_digest(sample_output)
+    actual = {path: digest for path, digest in tree_digest(sample_output).items() if not path.startswith(NOT_GOLDEN)}
     missing = sorted(set(expected) - set(actual))
     unexpected = sorted(set(actual) - set(expected))
     changed = sorted(path for path in set(expected) & set(actual) if expected[path] != actual[path])

@@ -1,0 +1,215 @@
+"""Full-text search: the real Pagefind indexes a built site; Pagefind's own search code queries it.
+
+The queries run Pagefind's pagefind.js from the built bundle in Node.js
+(tests/pagefind_search.mjs), the same code a browser runs on /suche/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_SITE, ROOT, build, soup, tree_digest
+from newsroom import search
+
+SEARCH_SCRIPT = ROOT / "tests" / "pagefind_search.mjs"
+TREES = "/pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/"
+OFFICE_HOURS = "/pressemitteilungen/2024/17-sprechstunde-im-rathaus/"
+BRIDGE = "/pressemitteilungen/2023/88-kanalbruecke-wird-saniert/"
+
+DRAFT = """---
+title: Zauberwürfelturnier im Rathaus
+date: 2024-11-01 10:00
+number: "500/2024"
+department: bauen
+status: draft
+---
+Das Zauberwürfelturnier ist noch nicht angekündigt.
+"""
+
+BRIDGE_RELEASE = """---
+title: Kanalbrücke wird saniert
+date: 2023-06-05 09:00
+number: "88/2023"
+department: bauen
+tags: [Verkehr, Baustellen]
+---
+Die Brücke über den Lindenkanal wird ab Juli saniert.
+"""
+
+
+def pagefind_search(bundle: Path, query: str | None, filters: dict | None = None, sort: dict | None = None) -> dict:
+    """Run Pagefind's search over ``bundle``; returns the filter counts and the results with their data."""
+    node = shutil.which("node")
+    assert node, "the search tests run Pagefind's JavaScript in Node.js: install nodejs (.ci/run does)"
+    request = json.dumps({"query": query, "filters": filters or {}, "sort": sort or {}})
+    result = subprocess.run(
+        [node, str(SEARCH_SCRIPT), str(bundle), request], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def urls(answer: dict) -> list[str]:
+    return [result["url"] for result in answer["results"]]
+
+
+def build_search_site(root: Path) -> Path:
+    content = root / "content"
+    shutil.copytree(FIXTURE_SITE, content)
+    (content / "releases" / "2024" / "entwurf.md").write_text(DRAFT, encoding="utf-8")
+    (content / "releases" / "2023").mkdir()
+    (content / "releases" / "2023" / "bruecke.md").write_text(BRIDGE_RELEASE, encoding="utf-8")
+    output = root / "output"
+    build(content, output)
+    return output
+
+
+@pytest.fixture(scope="module")
+def search_output(tmp_path_factory) -> Path:
+    return build_search_site(tmp_path_factory.mktemp("search"))
+
+
+@pytest.fixture(scope="module")
+def bundle(search_output) -> Path:
+    return search_output / "pagefind"
+
+
+def test_a_word_from_a_release_body_finds_it_with_its_filters(bundle):
+    answer = pagefind_search(bundle, "Lindenkanal")
+    assert urls(answer) == [BRIDGE]
+    found = answer["results"][0]
+    assert found["meta"]["title"] == "Kanalbrücke wird saniert"
+    assert found["meta"]["nummer"] == "88/2023"
+    assert found["meta"]["datum"] == "5. Juni 2023"
+    assert found["filters"]["ressort"] == ["Abteilung Bauen"]
+    assert sorted(found["filters"]["thema"]) == ["Baustellen", "Verkehr"]
+    assert found["filters"]["jahr"] == ["2023"]
+    assert "<mark>Lindenkanal</mark>" in found["excerpt"]
+
+
+def test_only_public_release_pages_are_indexed(search_output, bundle):
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["de"]
+    releases = {str(path.parent.relative_to(search_output)) for path in search_output.glob("pressemitteilungen/*/*/index.html")}
+    assert len(releases) == 3
+    assert entry["languages"]["de"]["page_count"] == len(releases)
+
+
+def test_a_drafts_words_are_not_found(search_output, bundle):
+    assert not (search_output / "pressemitteilungen" / "2024" / "500-zauberwuerfelturnier-im-rathaus").exists()
+    assert pagefind_search(bundle, "Zauberwürfelturnier")["results"] == []
+
+
+def test_german_stemming_finds_other_forms(bundle):
+    # The release says "im Sommer"; the genitive is no prefix of it, only the German stemmer joins them.
+    assert urls(pagefind_search(bundle, "Sommers")) == [TREES]
+
+
+def test_contact_block_footer_and_other_pages_are_not_indexed(bundle):
+    # "Frau Beispiel" and "Testhausen" (the default contact) stand in contact blocks, "Testhausen"
+    # also in the Impressum; "Lindenhain" (the office) in every header and footer. (Words that
+    # contain an indexed word, like "Impressum" with "im", would match: Pagefind splits compounds.)
+    for word in ("Beispiel", "Testhausen", "Lindenhain"):
+        assert pagefind_search(bundle, word)["results"] == [], word
+
+
+def test_filters_cover_department_topic_and_year(bundle):
+    everything = pagefind_search(bundle, None)["filters"]
+    assert everything["ressort"] == {"Abteilung Bauen": 2, "Abteilung Umwelt & Grün": 1}
+    assert everything["jahr"] == {"2023": 1, "2024": 2}
+    assert everything["thema"]["Verkehr"] == 1
+    assert urls(pagefind_search(bundle, None, {"ressort": "Abteilung Bauen", "jahr": "2024"})) == [OFFICE_HOURS]
+    assert urls(pagefind_search(bundle, None, {"thema": "Straßenbäume"})) == [TREES]
+
+
+def test_date_sorts_newest_or_oldest_first(bundle):
+    assert urls(pagefind_search(bundle, None, sort={"datum": "desc"})) == [TREES, OFFICE_HOURS, BRIDGE]
+    assert urls(pagefind_search(bundle, None, sort={"datum": "asc"})) == [BRIDGE, OFFICE_HOURS, TREES]
+
+
+def test_search_page_works_without_inline_code(search_output):
+    page = soup(search_output / "suche" / "index.html")
+    for script in page.find_all("script"):
+        assert script.get("src") or script.get("type") == "application/ld+json", script
+    assert not page.find_all(style=True)
+    assert not page.find_all("style")
+    handlers = [(tag.name, name) for tag in page.find_all(True) for name in tag.attrs if name.startswith("on")]
+    assert handlers == []
+    script_path = page.find("script", src=True)["src"].lstrip("/")
+    assert (search_output / script_path).is_file()
+
+
+def test_search_page_form_is_labelled_and_announces_results(search_output):
+    page = soup(search_output / "suche" / "index.html")
+    assert page.html["lang"] == "de"
+    assert len(page.find_all("h1")) == 1
+    form = page.find("form", attrs={"role": "search"})
+    assert form["action"] == "/suche/" and form["method"] == "get"
+    for control in form.find_all(["input", "select"]):
+        assert page.find("label", attrs={"for": control["id"]}).get_text(strip=True), control
+    assert form.find("button", type="submit").get_text(strip=True) == "Suchen"
+    status = page.find(id="suche-status")
+    assert status["aria-live"] == "polite" and status["role"] == "status"
+    options = {select["name"]: [o["value"] for o in select.find_all("option")] for select in form.find_all("select")}
+    assert options["ressort"] == ["", "Abteilung Bauen", "Abteilung Umwelt & Grün"]
+    assert options["jahr"] == ["", "2024", "2023"]
+    assert "Straßenbäume" in options["thema"]
+
+
+def test_search_page_without_javascript_links_to_the_archives(search_output):
+    page = soup(search_output / "suche" / "index.html")
+    message = page.find(attrs={"data-suche-ohne-js": True})
+    assert not message.has_attr("hidden")
+    assert "JavaScript" in message.get_text()
+    links = {a["href"] for a in page.find("main").find_all("a")}
+    assert {"/pressemitteilungen/", "/pressemitteilungen/2024/", "/ressorts/", "/themen/"} <= links
+
+
+def test_main_navigation_leads_to_the_search(search_output):
+    navigation = soup(search_output / "index.html").find("nav", attrs={"aria-label": "Hauptnavigation"})
+    assert navigation.find("a", href="/suche/").get_text() == "Suche"
+    current = soup(search_output / "suche" / "index.html").find("nav", attrs={"aria-label": "Hauptnavigation"})
+    assert current.find("a", attrs={"aria-current": "page"})["href"] == "/suche/"
+
+
+# Pagefind 1.5.2, the newest pagefind-bin on PyPI, writes the values inside a filter chunk in
+# hash-map order, so these files may differ between two builds of the same content (the meta
+# file names the filter chunks, the entry file names the meta file). Pagefind 1.6.0 sorts them.
+FILTER_ORDER_FILES = re.compile(r"filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json")
+
+
+def test_search_index_is_identical_across_builds_but_for_filter_order(tmp_path, bundle):
+    again = build_search_site(tmp_path) / "pagefind"
+    first, second = tree_digest(bundle), tree_digest(again)
+    assert first and len(first) == len(second)
+    stable = [path for path in first if not FILTER_ORDER_FILES.fullmatch(path)]
+    assert {path: second.get(path) for path in stable} == {path: first[path] for path in stable}
+    # The files that may differ hold the same filters: Pagefind's search reads them alike.
+    for search in ({"query": None, "sort": {"datum": "desc"}}, {"query": None, "filters": {"thema": "Verkehr"}}):
+        assert pagefind_search(again, **search) == pagefind_search(bundle, **search)
+
+
+def test_failed_indexing_publishes_nothing(site, tmp_path, monkeypatch):
+    output = tmp_path / "output"
+    build(site, output)
+    before = tree_digest(output)
+    monkeypatch.setattr(search, "get_executable", lambda: shutil.which("false"))
+    with pytest.raises(search.SearchIndexError, match="exit status 1"):
+        build(site, output)
+    assert tree_digest(output) == before
+
+
+def test_site_without_public_releases_has_no_index(site, tmp_path):
+    for release in (site / "releases").rglob("*.md"):
+        text = release.read_text(encoding="utf-8")
+        release.write_text(text.replace("---\n", "---\nstatus: draft\n", 1), encoding="utf-8")
+    output = tmp_path / "output"
+    build(site, output)
+    assert not (output / "pagefind").exists()
+    assert (output / "suche" / "index.html").is_file()

@@ -1,0 +1,143 @@
+"""sitemap.xml, the news sitemap and robots.txt: parsed as XML, compared with what the build wrote."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE_SITE, SETTINGS, build
+from pelican.settings import read_settings
+
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+PUBLIC_URL = read_settings(str(SETTINGS))["NEWSROOM"]["public_url"]
+TREES = "pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/"
+OFFICE_HOURS = "pressemitteilungen/2024/17-sprechstunde-im-rathaus/"
+MARKET = "pressemitteilungen/2024/430-wochenmarkt-zieht-um/"
+OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+
+CORRECTION = ("---\n", "---\nupdated: 2024-10-05 14:00\nupdate_note: Die Zahl der Bäume war falsch.\n")
+MARKET_RELEASE = """---
+title: Wochenmarkt zieht um
+date: 2024-10-03 09:00
+number: "430/2024"
+department: bauen
+---
+Der Wochenmarkt zieht auf den Marktplatz.
+"""
+DRAFT = """---
+title: Entwurf
+date: 2024-10-06 09:00
+number: "431/2024"
+department: bauen
+status: draft
+---
+Noch nicht fertig.
+"""
+
+
+def written_pages(output: Path) -> set[str]:
+    """URL paths of every HTML page the build wrote, but the 404 page."""
+    pages = set()
+    for path in output.rglob("*.html"):
+        relative = path.relative_to(output).as_posix()
+        if relative != "404.html":
+            pages.add(relative.removesuffix("index.html"))
+    return pages
+
+
+def sitemap_entries(path: Path, base: str = PUBLIC_URL) -> dict[str, str | None]:
+    """URL path → lastmod (None when absent), in the sitemap's order."""
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{{{NS['s']}}}urlset"
+    entries = {}
+    for url in root.findall("s:url", NS):
+        loc = url.findtext("s:loc", namespaces=NS)
+        assert loc.startswith(base + "/"), loc
+        entries[loc.removeprefix(base + "/")] = url.findtext("s:lastmod", namespaces=NS)
+    return entries
+
+
+@pytest.fixture(scope="module")
+def fixture_output(tmp_path_factory) -> Path:
+    content = tmp_path_factory.mktemp("sitemap") / "content"
+    shutil.copytree(FIXTURE_SITE, content)
+    trees = content / "releases" / "2024" / "baeume.md"
+    trees.write_text(trees.read_text(encoding="utf-8").replace(*CORRECTION, 1), encoding="utf-8")
+    (content / "releases" / "2024" / "markt.md").write_text(MARKET_RELEASE, encoding="utf-8")
+    (content / "releases" / "2024" / "entwurf.md").write_text(DRAFT, encoding="utf-8")
+    output = content.parent / "output"
+    build(content, output)
+    return output
+
+
+def test_sitemap_lists_exactly_the_public_pages_of_the_sample_site(sample_output):
+    entries = sitemap_entries(sample_output / "sitemap.xml")
+    assert set(entries) == written_pages(sample_output)
+    assert len(entries) == len(set(entries))
+    assert list(entries) == sorted(entries)
+    assert {"", "seite/2/", "suche/", "impressum/", "ressorts/", "themen/", "pressemitteilungen/"} <= set(entries)
+    assert (sample_output / "404.html").is_file() and "404.html" not in entries
+
+
+def test_sitemap_leaves_out_drafts(fixture_output):
+    entries = sitemap_entries(fixture_output / "sitemap.xml")
+    assert set(entries) == written_pages(fixture_output)
+    assert not any("431" in path or "entwurf" in path for path in entries)
+
+
+def test_lastmod_comes_from_the_content_with_offsets(fixture_output):
+    entries = sitemap_entries(fixture_output / "sitemap.xml")
+    # A release: its correction, else its date.
+    assert entries[TREES] == "2024-10-05T14:00:00+02:00"
+    assert entries[OFFICE_HOURS] == "2024-03-01T00:00:00+01:00"
+    # A list: the newest change among its releases.
+    assert entries["ressorts/bauen/"] == "2024-10-03T09:00:00+02:00"
+    assert entries[""] == entries["pressemitteilungen/2024/"] == entries["suche/"] == "2024-10-05T14:00:00+02:00"
+    # A static page has no date to tell.
+    assert entries["impressum/"] is None
+    assert all(OFFSET.match(lastmod) for lastmod in entries.values() if lastmod is not None)
+
+
+def test_news_sitemap_has_the_releases_of_the_last_two_days(fixture_output):
+    root = ET.parse(fixture_output / "sitemap-news.xml").getroot()
+    news = {url.findtext("s:loc", namespaces=NS).removeprefix(PUBLIC_URL + "/"): url for url in root.findall("s:url", NS)}
+    assert set(news) == {TREES, MARKET}
+    entry = news[MARKET].find("news:news", NS)
+    assert entry.findtext("news:publication/news:name", namespaces=NS) == "Bezirksamt Lindenhain"
+    assert entry.findtext("news:publication/news:language", namespaces=NS) == "de"
+    assert entry.findtext("news:publication_date", namespaces=NS) == "2024-10-03T09:00:00+02:00"
+    assert entry.findtext("news:title", namespaces=NS) == "Wochenmarkt zieht um"
+
+
+def test_robots_txt_points_to_the_sitemaps(fixture_output):
+    lines = (fixture_output / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert "User-agent: *" in lines
+    sitemaps = [line.removeprefix("Sitemap: ") for line in lines if line.startswith("Sitemap: ")]
+    assert sitemaps == [f"{PUBLIC_URL}/sitemap.xml", f"{PUBLIC_URL}/sitemap-news.xml"]
+
+
+def test_published_address_is_used_and_output_is_stable(site, tmp_path):
+    base = "https://www.example.org/presse"
+    first, second = tmp_path / "first", tmp_path / "second"
+    for output in (first, second):
+        build(site, output, SITEURL=base)
+    entries = sitemap_entries(first / "sitemap.xml", base)
+    assert set(entries) == written_pages(first)
+    assert f"Sitemap: {base}/sitemap.xml" in (first / "robots.txt").read_text(encoding="utf-8").splitlines()
+    for name in ("sitemap.xml", "sitemap-news.xml", "robots.txt"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_site_without_public_releases_has_no_news_sitemap(site, tmp_path):
+    for release in (site / "releases").rglob("*.md"):
+        release.write_text(release.read_text(encoding="utf-8").replace("---\n", "---\nstatus: draft\n", 1), encoding="utf-8")
+    output = tmp_path / "output"
+    build(site, output)
+    assert set(sitemap_entries(output / "sitemap.xml")) == written_pages(output)
+    assert not (output / "sitemap-news.xml").exists()
+    robots = (output / "robots.txt").read_text(encoding="utf-8")
+    assert [line for line in robots.splitlines() if line.startswith("Sitemap:")] == [f"Sitemap: {PUBLIC_URL}/sitemap.xml"]
