@@ -1,8 +1,9 @@
 """Newsroom: Pelican plugins that turn press releases into a strict, accessible site.
 
 Stages, one module each: frontmatter/model/registry (reading and rules),
-reader (the Pelican reader), build (cross-file checks, stop on errors),
-output (staged, atomic output).
+reader (the Pelican reader), clock (embargoes and drafts held back),
+build (cross-file checks, stop on errors), links (aliases, redirect pages,
+published-URL warnings), output (staged, atomic output).
 """
 
 from __future__ import annotations
@@ -10,14 +11,18 @@ from __future__ import annotations
 from pelican import signals
 
 from .build import BUILD, add_jinja_filters, link_neighbours
+from .clock import CLOCK
 from .errors import ContentErrors
+from .links import LINKS, redirect_generator
 from .output import OUTPUT
 from .reader import use_newsroom_reader
 
 
 def start_build(pelican) -> None:
+    CLOCK.start(pelican.settings)  # first: a bad NEWSROOM_NOW stops before anything is created
     add_jinja_filters(pelican.settings)
     BUILD.start(pelican.settings)
+    LINKS.start(pelican.settings)
     OUTPUT.start(pelican)
 
 
@@ -41,5 +46,8 @@ def register() -> None:
     signals.initialized.connect(start_build)
     signals.readers_init.connect(use_newsroom_reader)
     signals.article_generator_finalized.connect(link_neighbours)
+    signals.get_generators.connect(redirect_generator)
+    signals.all_generators_finalized.connect(CLOCK.check_links)
+    signals.all_generators_finalized.connect(LINKS.check)
     signals.all_generators_finalized.connect(stop_on_errors)
     signals.finalized.connect(OUTPUT.publish)

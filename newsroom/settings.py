@@ -22,6 +22,11 @@ DEFAULTS = {
     "slug_max_length": 60,
     # Longest summary derived from the first paragraph, in characters.
     "summary_length": 220,
+    # Build drafts and embargoed releases as if public, with banners (`invoke
+    # preview --drafts`, into output-drafts/); never for the published site.
+    "preview_drafts": False,
+    # The published-URL manifest in the data folder (`invoke record-urls`).
+    "url_manifest": "published-urls.yml",
 }
 
 
