@@ -11,6 +11,7 @@ Warnings, not errors: a changed slug is legitimate once its alias is in place.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import yaml
 
@@ -72,37 +73,51 @@ def read_manifest(settings: dict) -> tuple[str, dict[str, tuple[str, int]], list
     return shown, entries, errors
 
 
-def url_warnings(shown: str, manifest: dict[str, tuple[str, int]], public_releases) -> list[ContentError]:
-    """Published addresses that the releases of this build no longer serve."""
-    warnings = []
+@dataclass(frozen=True)
+class BrokenAddress:
+    """A recorded address no public release serves, neither as its URL nor as an alias."""
+
+    number: str
+    recorded: str
+    line: int
+    release: object | None  # the public release with that number (its address changed), if any
+
+
+def broken_addresses(manifest: dict[str, tuple[str, int]], public_releases) -> list[BrokenAddress]:
     by_number = {release.number: release for release in public_releases}
     aliased = {alias for release in public_releases for alias, _ in release.aliases}
+    broken = []
     for number, (recorded, line) in sorted(manifest.items(), key=lambda item: number_order(item[0])):
         release = by_number.get(number)
-        if recorded == getattr(release, "url", None) or recorded in aliased:
-            continue
-        if release is None:
-            warnings.append(
-                ContentError(
-                    shown,
-                    line,
-                    number,
-                    f"was published at {recorded!r}, but no public release has this number now "
-                    "(deleted, a draft or dated after now), so the link is broken; restore the release, "
-                    "keep it with 'status: withdrawn', or add the address to another release's aliases",
-                )
-            )
-        else:
-            warnings.append(
-                ContentError(
-                    release.path,
-                    release.slug_line,
-                    release.slug_field,
-                    f"the address changed from {recorded!r} (recorded in {shown}:{line}) to {release.url!r}; "
-                    f"add {recorded!r} to aliases so the published link keeps working",
-                )
-            )
-    return warnings
+        if recorded != getattr(release, "url", None) and recorded not in aliased:
+            broken.append(BrokenAddress(number, recorded, line, release))
+    return broken
+
+
+def warning_for(shown: str, broken: BrokenAddress) -> ContentError:
+    """Where the editor can fix it: the release's slug line, or the manifest line of a gone release."""
+    release = broken.release
+    if release is None:
+        return ContentError(
+            shown,
+            broken.line,
+            broken.number,
+            f"was published at {broken.recorded!r}, but no public release has this number now "
+            "(deleted, a draft or dated after now), so the link is broken; restore the release, "
+            "keep it with 'status: withdrawn', or add the address to another release's aliases",
+        )
+    return ContentError(
+        release.path,
+        release.slug_line,
+        release.slug_field,
+        f"the address changed from {broken.recorded!r} (recorded in {shown}:{broken.line}) to {release.url!r}; "
+        f"add {broken.recorded!r} to aliases so the published link keeps working",
+    )
+
+
+def url_warnings(shown: str, manifest: dict[str, tuple[str, int]], public_releases) -> list[ContentError]:
+    """A warning for each published address that the releases of this build no longer serve."""
+    return [warning_for(shown, broken) for broken in broken_addresses(manifest, public_releases)]
 
 
 def updated_manifest(manifest: dict[str, tuple[str, int]], public_releases) -> dict[str, str]:

@@ -31,11 +31,16 @@ ALIAS_PATTERN = re.compile(r"^/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*(?:[A-Za-z0-9
 
 
 class ItemErrors(FieldError):
-    """Several problems inside one list field, each on the line of its item."""
+    """Several problems inside one list field, each on the line of its item.
 
-    def __init__(self, problems: list[tuple[int, str]]):
+    ``valid`` holds the good items, so cross-field rules still check them and
+    the editor sees every problem in one run.
+    """
+
+    def __init__(self, problems: list[tuple[int, str]], valid: list):
         super().__init__("; ".join(message for _, message in problems))
         self.problems = problems
+        self.valid = valid
 
 
 @dataclass(frozen=True)
@@ -218,7 +223,7 @@ def corrections(document: Document, name: str, context: Context) -> list[Correct
             continue
         found.append(Correction(date, note_node.value.strip(), line))
     if problems:
-        raise ItemErrors(problems)
+        raise ItemErrors(problems, found)
     return found
 
 
@@ -258,7 +263,7 @@ def aliases(document: Document, name: str, context: Context) -> list[tuple[str, 
             first_line[value] = line
             found.append((value, line))
     if problems:
-        raise ItemErrors(problems)
+        raise ItemErrors(problems, found)
     return found
 
 
@@ -304,6 +309,7 @@ def _parse_fields(document: Document, fields: dict[str, Field], context: Context
             values[name] = fields[name].parse(document, name, context)
         except ItemErrors as error:
             errors.extend(ContentError(document.path, line, name, message) for line, message in error.problems)
+            values[name] = error.valid
         except FieldError as error:
             errors.append(ContentError(document.path, entry.line, name, str(error)))
     for name, field in fields.items():
