@@ -114,7 +114,7 @@ class Links:
         """Aliases that are used twice or that are the address of a page of the site."""
         errors = list(self.errors_found)
         pages, numbered = self.used_pages(registries)
-        first_use: dict[str, tuple[str, int]] = {}
+        first_use: dict[str, tuple[ReleaseLink, str, int]] = {}
         for release in sorted(self.releases, key=lambda item: item.path):
             for alias, line in release.aliases:
                 save_as = alias_save_as(alias)
@@ -124,13 +124,6 @@ class Links:
                     problem = f"is {pages[save_as]}"
                 else:
                     problem = next((f"is {what}" for pattern, what in numbered if pattern.fullmatch(save_as)), None)
-                if problem is None and save_as in first_use:
-                    other_path, other_line = first_use[save_as]
-                    problem = f"is also an alias in {other_path}:{other_line}"
-                    errors.append(
-                        ContentError(other_path, other_line, "aliases", f"{alias!r} is also an alias in {release.path}:{line}")
-                    )
-                first_use.setdefault(save_as, (release.path, line))
                 if problem:
                     errors.append(
                         ContentError(
@@ -140,6 +133,22 @@ class Links:
                             f"{alias!r} {problem}; an alias must be an old address the site no longer uses",
                         )
                     )
+                elif save_as in first_use:
+                    other, other_alias, other_line = first_use[save_as]
+                    for here, spelling, at, there, there_line in (
+                        (release, alias, line, other, other_line),
+                        (other, other_alias, other_line, release, line),
+                    ):
+                        errors.append(
+                            ContentError(
+                                here.path,
+                                at,
+                                "aliases",
+                                f"{spelling!r} is also an alias in {there.path}:{there_line}; keep it in one release",
+                            )
+                        )
+                else:
+                    first_use[save_as] = (release, alias, line)
         return errors
 
     def warnings(self) -> list[ContentError]:
