@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
-import sys
 from itertools import chain
 from urllib.parse import unquote, urlparse
 
@@ -39,11 +38,13 @@ WITHDRAWN = "withdrawn"
 
 
 class ClockError(SystemExit):
-    """``NEWSROOM_NOW`` cannot be read: stop before anything is built, without a traceback."""
+    """``NEWSROOM_NOW`` cannot be read: stop before anything is built, without a traceback.
+
+    As a ``SystemExit`` with a text, Python prints the text and exits with status 1.
+    """
 
     def __init__(self, message: str):
-        self.message = f"{NOW_VARIABLE}: {message}"
-        super().__init__(self.message)
+        super().__init__(f"{NOW_VARIABLE}: {message}")
 
 
 def parse_now(text: str) -> dt.datetime:
@@ -96,30 +97,30 @@ class BuildClock:
     def start(self, settings: dict) -> None:
         """Read the clock once per build, before anything else happens."""
         self.__init__()
-        try:
-            self.now = read_now()
-        except ClockError as error:
-            sys.stderr.write(error.message + "\n")
-            raise
+        self.now = read_now()
         self.preview = bool(newsroom_settings(settings)["preview_drafts"])
         self.content_path = settings["PATH"]
 
     def visibility(self, source, full_path: str) -> dict:
-        """Pelican status and the theme's flags for one valid source."""
+        """Pelican status and the theme's flags for one valid source.
+
+        Withdrawn releases become Pelican's ``hidden`` articles: written at
+        their URL, listed nowhere. Drafts and embargoed releases are ``skip``
+        (never created), or in a preview build published with a banner flag.
+        """
         values = source.values
         state = release_state(values, self.now) if source.kind == "release" else values.get("status", PUBLISHED)
-        metadata = {"status": "hidden" if state == WITHDRAWN else "published", "preview_state": None}
+        withdrawn = source.kind == "release" and values.get("status") == WITHDRAWN
+        metadata = {"status": "hidden" if withdrawn else "published", "preview_state": None}
         if source.kind == "release":
             metadata.update(
-                withdrawn=state == WITHDRAWN,
-                withdrawn_on=values.get("withdrawn") if state == WITHDRAWN else None,
-                withdrawal_reason=values.get("withdrawal_reason") if state == WITHDRAWN else None,
+                withdrawn=withdrawn,
+                withdrawn_on=values.get("withdrawn"),
+                withdrawal_reason=values.get("withdrawal_reason"),
             )
         if state in (DRAFT, EMBARGOED):
             if self.preview:
                 metadata["preview_state"] = state
-                if values.get("status") == WITHDRAWN:
-                    metadata["status"] = "hidden"
             else:
                 metadata["status"] = "skip"
                 relative = os.path.relpath(full_path, self.content_path).replace(os.sep, "/")

@@ -59,12 +59,12 @@ class Links:
     pages: dict[str, str] = field(default_factory=dict)  # save_as -> path
     manifest: dict[str, tuple[str, int]] = field(default_factory=dict)
     manifest_path: str = ""
-    errors_found: list[ContentError] = field(default_factory=list)
+    manifest_errors: list[ContentError] = field(default_factory=list)
 
     def start(self, settings: dict) -> None:
         """Reset for a new build and read the published-URL manifest."""
         self.__init__(settings=settings)
-        self.manifest_path, self.manifest, self.errors_found = read_manifest(settings)
+        self.manifest_path, self.manifest, self.manifest_errors = read_manifest(settings)
 
     def record(self, source, metadata: dict, public: bool) -> None:
         """Keep the address of a valid release or page; ``public`` is what this build publishes."""
@@ -112,7 +112,7 @@ class Links:
 
     def errors(self, registries: Registries) -> list[ContentError]:
         """Aliases that are used twice or that are the address of a page of the site."""
-        errors = list(self.errors_found)
+        errors = list(self.manifest_errors)
         pages, numbered = self.used_pages(registries)
         first_use: dict[str, tuple[ReleaseLink, str, int]] = {}
         for release in sorted(self.releases, key=lambda item: item.path):

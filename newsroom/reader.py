@@ -15,10 +15,10 @@ from pelican.urlwrappers import Category, Tag
 
 from .build import BUILD
 from .clock import CLOCK
-from .links import LINKS
 from .dates import BERLIN
 from .errors import ContentError, display_path
 from .frontmatter import parse
+from .links import LINKS
 from .markup import MarkdownRenderer, derive_summary
 from .model import Context, validate_page, validate_release
 from .registry import Registries
