@@ -47,6 +47,7 @@ def register() -> None:
     signals.readers_init.connect(use_newsroom_reader)
     signals.article_generator_finalized.connect(link_neighbours)
     signals.get_generators.connect(redirect_generator)
+    signals.static_generator_finalized.connect(CLOCK.hold_back_media)
     signals.all_generators_finalized.connect(CLOCK.check_links)
     signals.all_generators_finalized.connect(LINKS.check)
     signals.all_generators_finalized.connect(stop_on_errors)

@@ -93,6 +93,7 @@ class BuildClock:
         self.preview = False
         self.content_path = ""
         self.held_back: dict[str, str] = {}
+        self.held_back_mentions: list[str] = []
 
     def start(self, settings: dict) -> None:
         """Read the clock once per build, before anything else happens."""
@@ -127,7 +128,32 @@ class BuildClock:
                 self.held_back[relative] = (
                     "a draft" if state == DRAFT else f"under embargo until {de_datetime(values['date'])}"
                 )
+                self.held_back_mentions.append(source.html + " " + (values.get("image") or {}).get("url", ""))
         return metadata
+
+    def hold_back_media(self, generator) -> None:
+        """Static files (images) that only held-back releases use stay out of the output.
+
+        Pelican copies everything under STATIC_PATHS; an embargoed release's
+        photo would otherwise be online, at a telling file name, before the
+        release. Receiver of ``static_generator_finalized``.
+        """
+        if not self.held_back_mentions:
+            return
+        held_back = "\n".join(self.held_back_mentions)
+        public = "\n".join(
+            (content._content or "") + " " + ((getattr(content, "image", None) or {}).get("url", ""))
+            for name in ("articles", "hidden_articles", "pages", "hidden_pages")
+            for content in generator.context.get(name, ())
+        )
+        kept = []
+        for static in generator.staticfiles:
+            path = static.get_relative_source_path()
+            if path in held_back and path not in public:
+                generator.context["static_content"].pop(path, None)
+                continue
+            kept.append(static)
+        generator.staticfiles[:] = kept
 
     def check_links(self, generators) -> None:
         """A public page must not link to held-back content: the link would show its file name."""

@@ -308,3 +308,23 @@ def test_schedule_lists_coming_releases_in_berlin_time(site: Path):
     assert lines[3] == "1 draft, published only once their status changes."
     later = invoke("schedule", "--content", str(site), "--now", "2024-12-24T00:00+01:00")
     assert later.stdout.splitlines()[1] == "No releases under embargo."
+
+
+def test_an_image_only_an_embargoed_release_uses_waits_for_it(site: Path, tmp_path: Path, clock):
+    from PIL import Image
+
+    (site / "images").mkdir()
+    Image.new("RGB", (8, 8), "green").save(site / "images" / "lageplan-schutzgebiet.png")
+    Image.new("RGB", (8, 8), "blue").save(site / "images" / "gemeinsam.png")
+    add(site, "zeppelinwiese.md", EMBARGOED.replace(
+        "summary:", "image: images/lageplan-schutzgebiet.png\nimage_alt: Lageplan\nsummary:"
+    ) + "\n![Karte](/images/gemeinsam.png)\n")
+    release = site / "releases" / "2024" / "sprechstunde.md"
+    release.write_text(release.read_text(encoding="utf-8") + "\n![Karte]({static}/images/gemeinsam.png)\n", encoding="utf-8")
+    clock(BEFORE)
+    build(site, tmp_path / "before")
+    assert not (tmp_path / "before" / "images" / "lageplan-schutzgebiet.png").exists()
+    assert (tmp_path / "before" / "images" / "gemeinsam.png").is_file()
+    clock(AT)
+    build(site, tmp_path / "after")
+    assert (tmp_path / "after" / "images" / "lageplan-schutzgebiet.png").is_file()
