@@ -31,6 +31,11 @@ STATIC_PATHS = ["images"]
 ARTICLE_EXCLUDES = []
 READERS = {"html": None, "htm": None, "rst": None}
 
+# The build clock (newsroom/clock.py) alone decides what is public: drafts and
+# releases dated after "now" never reach Pelican. Pelican's own check against
+# the machine's time would contradict NEWSROOM_NOW, so it is off.
+WITH_FUTURE_DATES = True
+
 # Newest first; among releases of the same minute, the higher number first.
 ARTICLE_ORDER_BY = newest_first
 NEWEST_FIRST_ARCHIVES = True

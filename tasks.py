@@ -1,5 +1,6 @@
 """Editor tasks for the newsroom site (run `invoke --list`)."""
 
+import json
 import os
 import shlex
 import shutil
@@ -12,26 +13,35 @@ OUTPUT = "output"
 SETTINGS = "pelicanconf.py"
 PUBLISH_SETTINGS = "publishconf.py"
 PREVIEW_OUTPUT = "output-preview"
+DRAFTS_OUTPUT = "output-drafts"
+NOW_VARIABLE = "NEWSROOM_NOW"
 GOLDEN = os.path.join("tests", "golden")
 HOST = "127.0.0.1"
 PORT = 8000
 
 
-def pelican(c, content=CONTENT, output=OUTPUT, settings=SETTINGS, extra=""):
+def pelican(c, content=CONTENT, output=OUTPUT, settings=SETTINGS, extra="", env=None):
     command = ["pelican", content, "-s", settings, "-o", output]
-    c.run(" ".join(shlex.quote(part) for part in command) + (" " + extra if extra else ""), pty=False)
+    c.run(" ".join(shlex.quote(part) for part in command) + (" " + extra if extra else ""), pty=False, env=env or {})
 
 
-@task(help={"content": "content folder", "output": "output folder", "settings": "settings file"})
-def build(c, content=CONTENT, output=OUTPUT, settings=SETTINGS):
+@task(
+    help={
+        "content": "content folder",
+        "output": "output folder",
+        "settings": "settings file",
+        "now": "build as if it were this time, ISO 8601 with offset, e.g. 2025-06-02T10:30+02:00",
+    }
+)
+def build(c, content=CONTENT, output=OUTPUT, settings=SETTINGS, now=""):
     """Build the site into output/ (stops with a list of errors on bad content)."""
-    pelican(c, content, output, settings)
+    pelican(c, content, output, settings, env={NOW_VARIABLE: now} if now else None)
 
 
 @task
 def clean(c):
-    """Remove the built site."""
-    for folder in (OUTPUT, PREVIEW_OUTPUT):
+    """Remove the built site and the previews."""
+    for folder in (OUTPUT, PREVIEW_OUTPUT, DRAFTS_OUTPUT):
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -67,24 +77,83 @@ def livereload(c, port=PORT):
     server.serve(host=HOST, port=int(port), root=OUTPUT)
 
 
-@task
-def preview(c):
-    """Build with publishconf.py (the public address) into output-preview/."""
-    pelican(c, output=PREVIEW_OUTPUT, settings=PUBLISH_SETTINGS)
+@task(
+    help={
+        "drafts": "also drafts and embargoed releases, with banners, into output-drafts/ (never publish it)",
+        "content": "content folder",
+        "output": "output folder (default output-preview/, with --drafts output-drafts/)",
+    }
+)
+def preview(c, drafts=False, content=CONTENT, output=""):
+    """Build with publishconf.py into output-preview/; --drafts: drafts and embargoed releases into output-drafts/."""
+    if not drafts:
+        pelican(c, content, output or PREVIEW_OUTPUT, PUBLISH_SETTINGS)
+        return
+    from pelican.settings import read_settings
+
+    output = output or DRAFTS_OUTPUT
+    if os.path.abspath(output) == os.path.abspath(OUTPUT):
+        sys.exit(f"preview --drafts never writes into {OUTPUT}/, the folder that is published")
+    options = {**read_settings(SETTINGS).get("NEWSROOM", {}), "preview_drafts": True}
+    pelican(c, content, output, SETTINGS, extra="-e " + shlex.quote("NEWSROOM=" + json.dumps(options)))
+
+
+def report(check_result):
+    """Print errors and URL warnings of ``invoke check``-like tasks; exit 1 on errors."""
+    for error in check_result.errors:
+        print(error.format(), file=sys.stderr)
+    for warning in check_result.warnings:
+        print("warning: " + warning.format(), file=sys.stderr)
+    if check_result.errors:
+        count = len(check_result.errors)
+        sys.exit(f"{count} {'error' if count == 1 else 'errors'} in {check_result.files} files.")
 
 
 @task(help={"content": "content folder", "settings": "settings file"})
 def check(c, content=CONTENT, settings=SETTINGS):
-    """Validate all content without building; same messages as the build."""
+    """Validate all content without building; same messages as the build, and URL warnings."""
     from newsroom.check import check_content
 
-    errors, files = check_content(settings, content)
-    for error in errors:
-        print(error.format(), file=sys.stderr)
-    if errors:
-        noun = "error" if len(errors) == 1 else "errors"
-        sys.exit(f"{len(errors)} {noun} in {files} files.")
-    print(f"{files} files checked, no errors.")
+    result = check_content(settings, content)
+    report(result)
+    count = len(result.warnings)
+    warnings = f", {count} {'warning' if count == 1 else 'warnings'}" if count else ""
+    print(f"{result.files} files checked, no errors{warnings}.")
+
+
+@task(help={"content": "content folder", "settings": "settings file", "now": "list as if it were this time (ISO 8601 with offset)"})
+def schedule(c, content=CONTENT, settings=SETTINGS, now=""):
+    """List the releases under embargo with the time they go public (Berlin)."""
+    from newsroom.check import check_content
+    from newsroom.clock import parse_now
+    from newsroom.publishing import schedule as embargoed
+
+    result = check_content(settings, content, now=parse_now(now) if now else None)
+    report(result)
+    coming, drafts = embargoed(result)
+    print(f"Now: {result.now:%Y-%m-%d %H:%M} (Berlin)")
+    if not coming:
+        print("No releases under embargo.")
+    for item in coming:
+        print(f"{item.date:%Y-%m-%d %H:%M}  {item.number:>9}  {item.title}  ({item.path})")
+    if drafts:
+        print(f"{drafts} {'draft' if drafts == 1 else 'drafts'}, published only once their status changes.")
+
+
+@task(help={"content": "content folder", "settings": "settings file", "force": "record even addresses that changed without an alias"})
+def record_urls(c, content=CONTENT, settings=SETTINGS, force=False):
+    """Record the address of every public release in the URL manifest (run after publishing)."""
+    from newsroom.check import check_content
+    from newsroom.publishing import RecordRefused, record_published_urls
+
+    result = check_content(settings, content)
+    report(result)
+    try:
+        path, count = record_published_urls(result, force=force)
+    except RecordRefused as refusal:
+        print(refusal, file=sys.stderr)
+        sys.exit("record-urls: add the old addresses to aliases first (or run with --force to forget them).")
+    print(f"Written: {os.path.relpath(path)} ({count} releases)")
 
 
 @task(help={"title": "headline of the release", "department": "key from content/data/departments.yml"})

@@ -1,8 +1,10 @@
 """Newsroom: Pelican plugins that turn press releases into a strict, accessible site.
 
 Stages, one module each: frontmatter/model/registry (reading and rules),
-reader (the Pelican reader), build (cross-file checks, stop on errors),
-feeds (Atom and RSS with permanent ids), output (staged, atomic output).
+reader (the Pelican reader), clock (embargoes and drafts held back),
+build (cross-file checks, stop on errors), feeds (Atom and RSS with
+permanent ids), links (aliases, redirect pages, published-URL warnings),
+sitemap, search (Pagefind), output (staged, atomic output).
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 from pelican import signals
 
 from .build import BUILD, add_jinja_filters, link_neighbours
+from .clock import CLOCK
 from .errors import ContentErrors
 from .feeds import feeds_generator
+from .links import LINKS, redirect_generator
 from .output import OUTPUT
 from .reader import use_newsroom_reader
 from .search import index_site
@@ -19,8 +23,10 @@ from .sitemap import WRITTEN, write_sitemaps
 
 
 def start_build(pelican) -> None:
+    CLOCK.start(pelican.settings)  # first: a bad NEWSROOM_NOW stops before anything is created
     add_jinja_filters(pelican.settings)
     BUILD.start(pelican.settings)
+    LINKS.start(pelican.settings)
     OUTPUT.start(pelican)
 
 
@@ -46,6 +52,10 @@ def register() -> None:
     signals.readers_init.connect(use_newsroom_reader)
     signals.article_generator_finalized.connect(link_neighbours)
     signals.get_generators.connect(feeds_generator)
+    signals.get_generators.connect(redirect_generator)
+    signals.static_generator_finalized.connect(CLOCK.hold_back_media)
+    signals.all_generators_finalized.connect(CLOCK.check_links)
+    signals.all_generators_finalized.connect(LINKS.check)
     signals.all_generators_finalized.connect(stop_on_errors)
     signals.content_written.connect(WRITTEN.record)
     signals.finalized.connect(write_sitemaps)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from dataclasses import dataclass
 
 from pelican.settings import read_settings
 
 from .build import Build
+from .clock import PUBLISHED, WITHDRAWN, read_now, release_state
 from .errors import ContentError
-from .markup import MarkdownRenderer
-from .reader import MARKDOWN_EXTENSIONS, read_source
+from .links import Links
+from .reader import MARKDOWN_EXTENSIONS, NewsroomReader, Source, pelican_metadata, read_source
 from .settings import newsroom_settings
 
 
@@ -28,14 +31,38 @@ def source_files(settings: dict) -> list[str]:
     return paths
 
 
-def check_content(settings_file: str, content_path: str | None = None) -> tuple[list[ContentError], int]:
-    """All content errors and the number of files read."""
+@dataclass
+class Check:
+    """What reading all content found: errors, URL warnings, and the valid sources."""
+
+    errors: list[ContentError]
+    warnings: list[ContentError]
+    files: int
+    sources: list[Source]
+    links: Links
+    now: dt.datetime
+    settings: dict
+
+
+def check_content(settings_file: str, content_path: str | None = None, now: dt.datetime | None = None) -> Check:
+    """Read every source like the build does (the build clock decides what is public)."""
     override = {"PATH": os.path.abspath(content_path)} if content_path else None
     settings = read_settings(settings_file, override=override)
+    now = now or read_now()
     build = Build()
     build.start(settings)
-    renderer = MarkdownRenderer()
+    links = Links()
+    links.start(settings)
+    reader = NewsroomReader(settings)
     files = source_files(settings)
+    sources = []
     for path in files:
-        build.record(read_source(path, settings, build.registries, renderer))
-    return sorted(set(build.all_errors()), key=ContentError.sort_key), len(files)
+        source = read_source(path, settings, build.registries, reader.renderer)
+        build.record(source)
+        if source.errors:
+            continue
+        sources.append(source)
+        public = source.kind != "release" or release_state(source.values, now) in (PUBLISHED, WITHDRAWN)
+        links.record(source, pelican_metadata(source, reader), public)
+    errors = sorted(set(build.all_errors() + links.errors(build.registries)), key=ContentError.sort_key)
+    return Check(errors, links.warnings(), len(files), sources, links, now, settings)

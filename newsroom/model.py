@@ -18,7 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .dates import parse_datetime
 from .errors import ContentError, FieldError, short_repr
-from .frontmatter import Document
+from .frontmatter import STRING_TAG, Document
 from .registry import Registries
 from .slugs import german_slug, is_slug
 
@@ -26,7 +26,32 @@ NUMBER_PATTERN = re.compile(r"^([1-9][0-9]*)/([0-9]{4})$")
 # RFC 3986: an absolute URI starts with a scheme and a colon; no whitespace anywhere.
 ABSOLUTE_URI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
-STATUSES = ("published", "draft")
+RELEASE_STATUSES = ("published", "draft", "withdrawn")
+PAGE_STATUSES = ("published", "draft")
+# An old address of a release: site-relative, ending in "/" or ".html".
+ALIAS_PATTERN = re.compile(r"^/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\.html?)?$")
+
+
+class ItemErrors(FieldError):
+    """Several problems inside one list field, each on the line of its item.
+
+    ``valid`` holds the good items, so cross-field rules still check them and
+    the editor sees every problem in one run.
+    """
+
+    def __init__(self, problems: list[tuple[int, str]], valid: list):
+        super().__init__("; ".join(message for _, message in problems))
+        self.problems = problems
+        self.valid = valid
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One correction of a release: when, what, and the line it was written on."""
+
+    date: dt.datetime
+    note: str
+    line: int
 
 
 @dataclass
@@ -169,6 +194,91 @@ def choice(*allowed: str) -> Callable[[Document, str, Context], str]:
     return parse
 
 
+def node_line(node: yaml.Node) -> int:
+    """The line of a YAML node in the file (the front matter starts on line 2)."""
+    return node.start_mark.line + 2
+
+
+def corrections(document: Document, name: str, context: Context) -> list[Correction]:
+    """A list of ``{date, note}`` mappings, each checked on its own line."""
+    node = document.entries[name].node
+    if isinstance(node, yaml.SequenceNode) and not node.value:
+        raise FieldError("is an empty list; add a correction or remove the line")
+    if not isinstance(node, yaml.SequenceNode):
+        raise FieldError(
+            f"expected a list of corrections such as '- {{date: 2017-10-05 09:00, note: Uhrzeit korrigiert.}}', "
+            f"got {describe(document.value(name))}"
+        )
+    found: list[Correction] = []
+    problems: list[tuple[int, str]] = []
+    for item in node.value:
+        line = node_line(item)
+        if not isinstance(item, yaml.MappingNode):
+            problems.append((line, "every correction needs 'date' and 'note', e.g. {date: 2017-10-05 09:00, note: Uhrzeit korrigiert.}"))
+            continue
+        fields = {key.value if isinstance(key, yaml.ScalarNode) else None: value for key, value in item.value}
+        if len(item.value) != 2 or set(fields) != {"date", "note"}:
+            got = ", ".join(repr(key) for key in fields) or "nothing"
+            problems.append((line, f"a correction has exactly the fields 'date' and 'note', got {got}"))
+            continue
+        date_node, note_node = fields["date"], fields["note"]
+        if not isinstance(note_node, yaml.ScalarNode) or note_node.tag != STRING_TAG or not note_node.value.strip():
+            problems.append((line, "a correction's note must be text; put it in quotes if it is a number or a date"))
+            continue
+        if not isinstance(date_node, yaml.ScalarNode) or not date_node.value.strip():
+            problems.append((line, "a correction's date must be a date such as 2017-10-05 09:00"))
+            continue
+        try:
+            date = parse_datetime(date_node.value)
+        except FieldError as error:
+            problems.append((line, str(error)))
+            continue
+        found.append(Correction(date, note_node.value.strip(), line))
+    if problems:
+        raise ItemErrors(problems, found)
+    return found
+
+
+def aliases(document: Document, name: str, context: Context) -> list[tuple[str, int]]:
+    """Old site-relative addresses of a release, each with its line, no repeats."""
+    node = document.entries[name].node
+    if isinstance(node, yaml.SequenceNode) and not node.value:
+        raise FieldError("is an empty list; add an old address or remove the line")
+    if not isinstance(node, yaml.SequenceNode):
+        raise FieldError(
+            f"expected a list of old addresses such as [/pressemitteilungen/2017/422-alter-titel/], "
+            f"got {describe(document.value(name))}"
+        )
+    found: list[tuple[str, int]] = []
+    problems: list[tuple[int, str]] = []
+    first_line: dict[str, int] = {}
+    for item in node.value:
+        line = node_line(item)
+        value = item.value if isinstance(item, yaml.ScalarNode) and item.tag == STRING_TAG else None
+        if value is None:
+            problems.append((line, "every alias must be an address such as /pressemitteilungen/2017/422-alter-titel/"))
+            continue
+        value = value.strip()
+        if value.startswith(("http://", "https://", "//")):
+            problems.append((line, f"{value!r} is not site-relative; leave out the host and start with '/'"))
+        elif not ALIAS_PATTERN.match(value):
+            problems.append(
+                (
+                    line,
+                    f"{value!r} is not an old address of this site; start with '/', end with '/' or '.html', "
+                    "use letters, digits, '-', '_', '.' and '~'",
+                )
+            )
+        elif value in first_line:
+            problems.append((line, f"{value!r} is listed twice (first on line {first_line[value]})"))
+        else:
+            first_line[value] = line
+            found.append((value, line))
+    if problems:
+        raise ItemErrors(problems, found)
+    return found
+
+
 RELEASE_FIELDS: dict[str, Field] = {
     "title": Field(text, required=True),
     "date": Field(date_time, required=True),
@@ -182,8 +292,12 @@ RELEASE_FIELDS: dict[str, Field] = {
     "image_credit": Field(text),
     "updated": Field(date_time),
     "update_note": Field(text),
+    "corrections": Field(corrections),
     "slug": Field(slug),
-    "status": Field(choice(*STATUSES)),
+    "aliases": Field(aliases),
+    "status": Field(choice(*RELEASE_STATUSES)),
+    "withdrawn": Field(date_time),
+    "withdrawal_reason": Field(text),
     "id": Field(absolute_uri),
 }
 
@@ -191,7 +305,7 @@ PAGE_FIELDS: dict[str, Field] = {
     "title": Field(text, required=True),
     "slug": Field(slug),
     "summary": Field(text),
-    "status": Field(choice(*STATUSES)),
+    "status": Field(choice(*PAGE_STATUSES)),
 }
 
 
@@ -206,6 +320,9 @@ def _parse_fields(document: Document, fields: dict[str, Field], context: Context
             continue
         try:
             values[name] = fields[name].parse(document, name, context)
+        except ItemErrors as error:
+            errors.extend(ContentError(document.path, line, name, message) for line, message in error.problems)
+            values[name] = error.valid
         except FieldError as error:
             errors.append(ContentError(document.path, entry.line, name, str(error)))
     for name, field in fields.items():
@@ -238,6 +355,59 @@ def _companion_errors(document: Document) -> list[ContentError]:
     return errors
 
 
+def _correction_errors(document: Document, values: dict) -> list[ContentError]:
+    """One form of correction at a time; every correction after the release, none twice."""
+    entries = document.entries
+    if "corrections" not in entries:
+        return []
+    errors = []
+    if "updated" in entries or "update_note" in entries:
+        errors.append(
+            ContentError(
+                document.path,
+                entries["corrections"].line,
+                "corrections",
+                "use either updated with update_note (one correction) or corrections (several), not both",
+            )
+        )
+    seen: dict[dt.datetime, int] = {}
+    for correction in values.get("corrections", []):
+        if "date" in values and correction.date <= values["date"]:
+            errors.append(ContentError(document.path, correction.line, "corrections", "a correction's date must be later than date"))
+        if correction.date in seen:
+            errors.append(
+                ContentError(
+                    document.path,
+                    correction.line,
+                    "corrections",
+                    f"another correction has the same date (line {seen[correction.date]}); merge the notes",
+                )
+            )
+        seen.setdefault(correction.date, correction.line)
+    return errors
+
+
+def _withdrawal_errors(document: Document, values: dict) -> list[ContentError]:
+    """A withdrawal needs its reason; its fields mean nothing without ``status: withdrawn``."""
+    entries = document.entries
+    errors = []
+    withdrawn = values.get("status") == "withdrawn"
+    if withdrawn and "withdrawal_reason" not in entries:
+        errors.append(
+            ContentError(
+                document.path, entries["status"].line, "withdrawal_reason", "is required when status is withdrawn; say why"
+            )
+        )
+    status_readable = "status" not in entries or "status" in values
+    if status_readable and not withdrawn:
+        for name in ("withdrawn", "withdrawal_reason"):
+            if name in entries:
+                errors.append(ContentError(document.path, entries[name].line, name, "needs status: withdrawn as well"))
+    if "date" in values and "withdrawn" in values and values["withdrawn"] <= values["date"]:
+        errors.append(ContentError(document.path, entries["withdrawn"].line, "withdrawn", "must be later than date"))
+    return errors
+
+
 def validate_release(document: Document, context: Context) -> tuple[dict, list[ContentError]]:
     """Release fields as Python values, or the list of everything wrong with them."""
     values, errors = _parse_fields(document, RELEASE_FIELDS, context)
@@ -257,6 +427,8 @@ def validate_release(document: Document, context: Context) -> tuple[dict, list[C
     if "date" in values and "updated" in values and values["updated"] <= values["date"]:
         errors.append(ContentError(document.path, line["updated"], "updated", "must be later than date"))
     errors.extend(_companion_errors(document))
+    errors.extend(_correction_errors(document, values))
+    errors.extend(_withdrawal_errors(document, values))
     if "contact" not in document.entries:
         values["contact"] = context.registries.contacts.get(context.default_contact)
     if "title" in values and "slug" not in document.entries and not german_slug(values["title"]):

@@ -14,10 +14,12 @@ from pelican.readers import BaseReader
 from pelican.urlwrappers import Category, Tag
 
 from .build import BUILD
+from .clock import CLOCK
 from .dates import BERLIN
 from .errors import ContentError, display_path
 from .feeds import permanent_id
 from .frontmatter import parse
+from .links import LINKS
 from .markup import MarkdownRenderer, derive_summary
 from .model import Context, validate_page, validate_release
 from .registry import Registries
@@ -85,7 +87,6 @@ def pelican_metadata(source: Source, reader: BaseReader) -> dict:
         "title": values["title"],
         "slug": values.get("slug") or german_slug(values["title"], options["slug_max_length"]),
         "summary": summary,
-        "status": values.get("status", "published"),
     }
     if source.kind == "page":
         return metadata
@@ -114,12 +115,30 @@ def pelican_metadata(source: Source, reader: BaseReader) -> dict:
             "tags": tags,
             "contact": values["contact"],
             "image": image,
-            "updated": values.get("updated"),
-            "update_note": values.get("update_note"),
+            "aliases": [alias for alias, _ in values.get("aliases", [])],
         }
     )
-    if values.get("updated"):
-        metadata["modified"] = values["updated"]
+    metadata.update(correction_metadata(values))
+    return metadata
+
+
+def correction_metadata(values: dict) -> dict:
+    """``corrections`` newest first; ``updated``/``update_note`` (and Pelican's ``modified``) from the newest.
+
+    Feeds, ``article:modified_time`` and JSON-LD ``dateModified`` read
+    ``updated``, so it must be the newest correction whichever form the file uses.
+    """
+    if "corrections" in values:
+        pairs = [(correction.date, correction.note) for correction in values["corrections"]]
+    elif "updated" in values:
+        pairs = [(values["updated"], values["update_note"])]
+    else:
+        pairs = []
+    corrections = [{"date": date, "note": note} for date, note in sorted(pairs, key=lambda pair: pair[0], reverse=True)]
+    newest = corrections[0] if corrections else {"date": None, "note": None}
+    metadata = {"corrections": corrections, "updated": newest["date"], "update_note": newest["note"]}
+    if newest["date"]:
+        metadata["modified"] = newest["date"]
     return metadata
 
 
@@ -148,7 +167,10 @@ class NewsroomReader(BaseReader):
         BUILD.record(source)
         if source.errors:
             return "", placeholder_metadata(source)
-        return source.html, pelican_metadata(source, self)
+        metadata = pelican_metadata(source, self)
+        metadata.update(CLOCK.visibility(source, source_path))
+        LINKS.record(source, metadata, public=metadata["status"] != "skip")
+        return source.html, metadata
 
 
 def use_newsroom_reader(readers) -> None:

@@ -38,6 +38,11 @@ DEFAULTS = {
         "topic_title": "Thema: {name} – {site}",
         "year_title": "Jahrgang {name} – {site}",
     },
+    # Build drafts and embargoed releases as if public, with banners (`invoke
+    # preview --drafts`, into output-drafts/); never for the published site.
+    "preview_drafts": False,
+    # The published-URL manifest in the data folder (`invoke record-urls`).
+    "url_manifest": "published-urls.yml",
 }
 
 

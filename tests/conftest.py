@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -50,6 +51,17 @@ def tree_digest(folder: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+# Pagefind 1.5.2, the newest pagefind-bin on PyPI, writes the values inside a filter chunk in
+# hash-map order, so these files may differ between two builds of the same content (the meta
+# file names the filter chunks, the entry file names the meta file). Pagefind 1.6.0 sorts them.
+PAGEFIND_FILTER_ORDER_FILES = re.compile(r"(?:^|/)(?:filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
+
+
+def rebuild_digest(folder: Path) -> dict[str, str]:
+    """``tree_digest`` for comparing two builds: without Pagefind's filter-order files."""
+    return {path: digest for path, digest in tree_digest(folder).items() if not PAGEFIND_FILTER_ORDER_FILES.search(path)}
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -523,7 +523,7 @@ def test_invoke_check_reports_duplicate_ids(site):
         (site / "releases" / "2024" / name).write_text(
             release("Neu", "2024-05-06 09:00", number, extra=f"id: {OVERRIDE_ID}\n"), encoding="utf-8"
         )
-    errors, _ = check_content(str(SETTINGS), str(site))
+    errors = check_content(str(SETTINGS), str(site)).errors
     assert [(Path(e.path).name, e.line, e.field) for e in errors] == [("eins.md", 6, "id"), ("zwei.md", 6, "id")]
 
 

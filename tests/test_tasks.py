@@ -35,7 +35,7 @@ def test_check_reports_like_the_build(site: Path):
     assert result.returncode == 1
     assert "bad.md:3: date: '2024-02-30' is not a valid date" in result.stderr
     assert "1 error in 4 files." in result.stderr
-    errors, files = check_content(str(SETTINGS), str(site))
+    errors = check_content(str(SETTINGS), str(site)).errors
     assert [error.format() for error in errors] == [line for line in result.stderr.splitlines()[:-1]]
 
 
@@ -73,5 +73,5 @@ def test_new_release_refuses_unknown_department_and_existing_file(site: Path):
 
 def test_task_list_documents_every_task():
     result = invoke("--list")
-    for name in ("build", "rebuild", "clean", "serve", "livereload", "preview", "check", "new", "test", "golden"):
+    for name in ("build", "rebuild", "clean", "serve", "livereload", "preview", "check", "schedule", "record-urls", "new", "test", "golden"):
         assert f"  {name} " in result.stdout, name
