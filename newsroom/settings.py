@@ -22,12 +22,39 @@ DEFAULTS = {
     "slug_max_length": 60,
     # Longest summary derived from the first paragraph, in characters.
     "summary_length": 220,
+    # Social cards (newsroom/cards.py). Fonts are relative to the theme folder.
+    "cards": {
+        "output_dir": "karten",
+        "site_title": "Pressemitteilungen",  # the big line on the card of lists and static pages
+        "cache_dir": "cache/cards",  # relative to the working directory, like Pelican's CACHE_PATH
+        "font_bold": "fonts/AtkinsonHyperlegible-Bold.ttf",
+        "font_regular": "fonts/AtkinsonHyperlegible-Regular.ttf",
+        "logo": "images/logo.png",  # inside the theme's static/ folder, published with it
+        "background": "#083a50",
+        "text": "#ffffff",
+        "muted": "#d7e5ec",
+        "accent": "#ffd83d",
+        "quality": 85,
+        # Worker processes for drawing cards; 0 means one per CPU core.
+        "workers": 0,
+    },
+    # Meta tags and JSON-LD (newsroom/social.py).
+    "social": {
+        "description_length": 200,
+        "twitter_site": "",
+        "fediverse_creator": "",
+    },
 }
 
 
 def newsroom_settings(settings: dict) -> dict:
     """The NEWSROOM dict with every default filled in."""
     return {**DEFAULTS, **settings.get("NEWSROOM", {})}
+
+
+def feature_settings(settings: dict, feature: str) -> dict:
+    """A feature's sub-dict (such as ``NEWSROOM["cards"]``) with every default filled in."""
+    return {**DEFAULTS[feature], **newsroom_settings(settings).get(feature, {})}
 
 
 def data_dir(settings: dict) -> str:
