@@ -10,14 +10,18 @@ from __future__ import annotations
 from pelican import signals
 
 from .build import BUILD, add_jinja_filters, link_neighbours
+from .cards import CARDS, card_generator
 from .errors import ContentErrors
 from .output import OUTPUT
 from .reader import use_newsroom_reader
+from .social import add_jinja_global
 
 
 def start_build(pelican) -> None:
     add_jinja_filters(pelican.settings)
+    add_jinja_global(pelican.settings)
     BUILD.start(pelican.settings)
+    CARDS.start(pelican)
     OUTPUT.start(pelican)
 
 
@@ -41,5 +45,9 @@ def register() -> None:
     signals.initialized.connect(start_build)
     signals.readers_init.connect(use_newsroom_reader)
     signals.article_generator_finalized.connect(link_neighbours)
+    signals.get_generators.connect(card_generator)
+    # Cards are drawn once the public releases are final and before the error
+    # check, so a picture that cannot be drawn stops the build like bad content.
+    signals.all_generators_finalized.connect(CARDS.prepare)
     signals.all_generators_finalized.connect(stop_on_errors)
     signals.finalized.connect(OUTPUT.publish)

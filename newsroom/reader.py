@@ -100,7 +100,12 @@ def pelican_metadata(source: Source, reader: BaseReader) -> dict:
     serial, year = values["number"]
     image = values.get("image")
     if image:
-        image = {**image, "alt": values["image_alt"], "credit": values.get("image_credit", "")}
+        image = {
+            **image,
+            "alt": values["image_alt"],
+            "credit": values.get("image_credit", ""),
+            "focus": values.get("image_focus", (0.5, 0.5)),
+        }
     metadata.update(
         {
             "date": values["date"],
