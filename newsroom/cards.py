@@ -432,6 +432,7 @@ class CardCache:
 
     def __init__(self, folder: str):
         self.folder = folder
+        self.changed = False
         self.entries: dict[str, dict] = {}
         try:
             with open(os.path.join(folder, MANIFEST), encoding="utf-8") as handle:
@@ -455,9 +456,13 @@ class CardCache:
         if previous and previous != name:
             Path(self.folder, previous).unlink(missing_ok=True)
         self.entries[key] = {"fingerprint": print_, "file": name}
+        self.changed = True
         return name
 
     def save(self) -> None:
+        """Write the manifest if a card was drawn; a build that drew none leaves the cache as it was."""
+        if not self.changed:
+            return
         os.makedirs(self.folder, exist_ok=True)
         manifest = {"cards": self.entries}
         write_atomically(os.path.join(self.folder, MANIFEST), json.dumps(manifest, indent=1, sort_keys=True).encode())
