@@ -14,12 +14,12 @@ from .cards import CARDS, card_generator
 from .errors import ContentErrors
 from .output import OUTPUT
 from .reader import use_newsroom_reader
-from .social import add_jinja_global
+from .social import add_jinja_globals
 
 
 def start_build(pelican) -> None:
     add_jinja_filters(pelican.settings)
-    add_jinja_global(pelican.settings)
+    add_jinja_globals(pelican.settings)
     BUILD.start(pelican.settings)
     CARDS.start(pelican)
     OUTPUT.start(pelican)

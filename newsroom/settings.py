@@ -43,6 +43,18 @@ DEFAULTS = {
         "description_length": 200,
         "twitter_site": "",
         "fediverse_creator": "",
+        # Share links under each release: (label, address); {url}, {title} and {text}
+        # (title and URL) are filled in URL-encoded. Plain links: nothing is loaded before a click.
+        "share": [
+            ("Mastodon", "https://tootpick.org/#text={text}"),
+            ("Bluesky", "https://bsky.app/intent/compose?text={text}"),
+            ("Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
+            ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+            ("X", "https://x.com/intent/post?text={title}&url={url}"),
+            ("WhatsApp", "https://wa.me/?text={text}"),
+            ("Telegram", "https://t.me/share/url?url={url}&text={title}"),
+            ("E-Mail", "mailto:?subject={title}&body={text}"),
+        ],
     },
 }
 

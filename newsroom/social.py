@@ -17,6 +17,7 @@ import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import quote
 
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -220,5 +221,13 @@ def social_meta(context, title, description) -> Social:
     )
 
 
-def add_jinja_global(settings: dict) -> None:
-    settings.setdefault("JINJA_GLOBALS", {})["social_meta"] = social_meta
+@pass_context
+def share_links(context, article) -> list[tuple[str, str]]:
+    """Jinja global: (label, address) of each share link of a release; plain links, no script."""
+    url = absolute_url(context, article.url)
+    values = {name: quote(value, safe="") for name, value in (("url", url), ("title", article.title), ("text", f"{article.title} {url}"))}
+    return [(label, address.format(**values)) for label, address in feature_settings(context, "social")["share"]]
+
+
+def add_jinja_globals(settings: dict) -> None:
+    settings.setdefault("JINJA_GLOBALS", {}).update(social_meta=social_meta, share_links=share_links)

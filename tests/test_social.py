@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from PIL import Image
@@ -246,3 +247,19 @@ def test_short_description_and_correction_date(output):
 def test_optional_accounts_are_left_out_when_not_set(sample_output):
     tags = meta(soup(sample_output / "index.html"))
     assert "twitter:site" not in tags and "fediverse:creator" not in tags
+
+
+def test_release_has_plain_share_links_for_every_platform(output):
+    page = soup(output / RELEASE / "index.html")
+    section = page.find("section", class_="teilen")
+    assert section.h2.get_text() == "Teilen"
+    links = {a.get_text(): a for a in section.find_all("a")}
+    assert list(links) == ["Mastodon", "Bluesky", "Facebook", "LinkedIn", "X", "WhatsApp", "Telegram", "E-Mail"]
+    encoded = quote(PUBLIC + "/" + RELEASE, safe="")
+    for name, link in links.items():
+        assert encoded in link["href"], name
+        assert link["rel"] == ["noreferrer"], name
+    assert links["E-Mail"]["href"].startswith("mailto:?subject=Neue%20B%C3%A4ume%20f%C3%BCr%20die%20Schillerstra%C3%9Fe%20%26%20den")
+    assert links["Facebook"]["href"] == "https://www.facebook.com/sharer/sharer.php?u=" + encoded
+    assert not page.find("script", src=True) and not page.find("iframe")
+    assert soup(output / "impressum/index.html").find("section", class_="teilen") is None
