@@ -12,6 +12,7 @@ OUTPUT = "output"
 SETTINGS = "pelicanconf.py"
 PUBLISH_SETTINGS = "publishconf.py"
 PREVIEW_OUTPUT = "output-preview"
+SHARE_PREVIEW = "share-preview"
 GOLDEN = os.path.join("tests", "golden")
 HOST = "127.0.0.1"
 PORT = 8000
@@ -30,8 +31,8 @@ def build(c, content=CONTENT, output=OUTPUT, settings=SETTINGS):
 
 @task
 def clean(c):
-    """Remove the built site."""
-    for folder in (OUTPUT, PREVIEW_OUTPUT):
+    """Remove the built site and the share previews."""
+    for folder in (OUTPUT, PREVIEW_OUTPUT, SHARE_PREVIEW):
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -99,6 +100,21 @@ def new(c, title, department):
     except AuthoringError as error:
         sys.exit(f"new: {error}")
     print(f"Written: {os.path.relpath(path)}")
+
+
+@task(help={"path": "the release's Markdown file", "content": "content folder", "settings": "settings file"})
+def share_check(c, path, content=CONTENT, settings=SETTINGS):
+    """Show how a release looks when shared: lengths per platform and an HTML preview."""
+    from newsroom.sharecheck import ShareCheckError, share_check as check_sharing
+
+    try:
+        preview, page = check_sharing(path, settings, content, SHARE_PREVIEW)
+    except ShareCheckError as error:
+        sys.exit(f"share-check: {error}")
+    print("\n".join(preview.lines))
+    for warning in preview.warnings:
+        print(f"warning: {warning}")
+    print(f"Preview: {os.path.relpath(page)}")
 
 
 @task(help={"args": "extra arguments for pytest, e.g. '-k feeds'"})

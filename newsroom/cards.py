@@ -556,6 +556,34 @@ class Card:
     type: str = MIME_TYPE
 
 
+def site_card(settings: dict) -> TextCard:
+    """The card of lists and static pages: office, the site's title, its address."""
+    options = newsroom_settings(settings)
+    host = urlsplit(public_base(settings)).netloc
+    title = feature_settings(settings, "cards")["site_title"]
+    return TextCard(SITE_CARD_KEY, title, (host,), options["office_name"], options["office_unit"], card_style(settings))
+
+
+def release_card(settings: dict, release) -> TextCard | PhotoCard:
+    """A crop of the release's own picture, else a card with its title, number, date and department."""
+    key = f"{release.release_year}-{release.release_no}"
+    style = card_style(settings)
+    if release.image:
+        return PhotoCard(key, os.path.join(settings["PATH"], release.image["url"]), tuple(release.image["focus"]), style)
+    options = newsroom_settings(settings)
+    kicker = f"Pressemitteilung Nr. {release.number}{SEPARATOR}{de_date(release.date)}"
+    return TextCard(key, release.title, (kicker, release.category.name), options["office_name"], options["office_unit"], style)
+
+
+def alt_text(card: TextCard | PhotoCard, release=None) -> str:
+    """What the card shows, for people who cannot see it."""
+    if isinstance(card, PhotoCard):
+        return release.image["alt"]
+    if release is None:
+        return f"{card.title} – {card.office}, {card.unit}"
+    return f"{card.title} – Pressemitteilung Nr. {release.number} vom {de_date(release.date)}, {release.category.name}, {card.office}"
+
+
 class CardStage:
     """Plans, draws (or reuses) and writes the cards of one build."""
 
@@ -571,34 +599,6 @@ class CardStage:
         self.settings = pelican.settings
         BUILD.errors.extend(settings_errors(pelican.settings))
 
-    def site_card(self) -> TextCard:
-        options = newsroom_settings(self.settings)
-        host = urlsplit(public_base(self.settings)).netloc
-        return TextCard(
-            SITE_CARD_KEY,
-            feature_settings(self.settings, "cards")["site_title"],
-            (host,),
-            options["office_name"],
-            options["office_unit"],
-            card_style(self.settings),
-        )
-
-    def release_card(self, article) -> TextCard | PhotoCard:
-        key = f"{article.release_year}-{article.release_no}"
-        style = card_style(self.settings)
-        if article.image:
-            return PhotoCard(key, os.path.join(self.settings["PATH"], article.image["url"]), tuple(article.image["focus"]), style)
-        options = newsroom_settings(self.settings)
-        kicker = f"Pressemitteilung Nr. {article.number}{SEPARATOR}{de_date(article.date)}"
-        return TextCard(key, article.title, (kicker, article.category.name), options["office_name"], options["office_unit"], style)
-
-    def alt_text(self, card: TextCard | PhotoCard, article=None) -> str:
-        if isinstance(card, PhotoCard):
-            return article.image["alt"]
-        if article is None:
-            return f"{card.title} – {card.office}, {card.unit}"
-        return f"{card.title} – Pressemitteilung Nr. {article.number} vom {de_date(article.date)}, {article.category.name}, {card.office}"
-
     def prepare(self, generators) -> None:
         """Give every public release its card and the context the site card: after filtering, before any page is written."""
         if BUILD.all_errors():
@@ -607,7 +607,7 @@ class CardStage:
         articles = next(g for g in generators if isinstance(g, ArticlesGenerator)).articles
         options = feature_settings(self.settings, "cards")
         cache = CardCache(os.path.abspath(options["cache_dir"]))
-        planned = [(None, self.site_card())] + [(article, self.release_card(article)) for article in articles]
+        planned = [(None, site_card(self.settings))] + [(article, release_card(self.settings, article)) for article in articles]
         prints = {card.key: fingerprint(card) for _, card in planned}
         missing = [(article, card) for article, card in planned if cache.lookup(card.key, prints[card.key]) is None]
         results = render_all([card for _, card in missing], options["workers"] or os.cpu_count() or 1)
@@ -624,7 +624,7 @@ class CardStage:
             return
         for article, card in planned:
             name = cache.lookup(card.key, prints[card.key])
-            published = Card(f"{options['output_dir']}/{name}", self.alt_text(card, article))
+            published = Card(f"{options['output_dir']}/{name}", alt_text(card, article))
             self.files[published.path] = os.path.join(cache.folder, name)
             if article is None:
                 generators[0].context["site_card"] = published

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,7 +14,7 @@ import pytest
 from PIL import Image
 from pelican.settings import read_settings
 
-from conftest import FIXTURE_SITE, SETTINGS, build, soup
+from conftest import FIXTURE_SITE, ROOT, SETTINGS, build, soup
 from newsroom.social import script_json
 
 PUBLIC = "https://presse.testhausen.example"
@@ -263,3 +265,43 @@ def test_release_has_plain_share_links_for_every_platform(output):
     assert links["Facebook"]["href"] == "https://www.facebook.com/sharer/sharer.php?u=" + encoded
     assert not page.find("script", src=True) and not page.find("iframe")
     assert soup(output / "impressum/index.html").find("section", class_="teilen") is None
+
+
+def run_share_check(tmp_path: Path, content: Path, release: Path) -> subprocess.CompletedProcess:
+    """`invoke share-check` as an editor runs it, writing its preview below ``tmp_path``."""
+    executable = Path(sys.executable).with_name("invoke")
+    return subprocess.run(
+        [str(executable), "-r", str(ROOT), "share-check", "--settings", str(SETTINGS), "--content", str(content), str(release)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+
+
+def test_share_check_prints_lengths_and_writes_a_preview(site, tmp_path):
+    title = "Neue Öffnungszeiten der Bürgerämter in Nordend, Südend und am Marktplatz ab dem ersten März"
+    release_file = site / "releases" / "2024" / "lang.md"
+    release_file.write_text(release(9, title, LONG_PARAGRAPH), encoding="utf-8")
+    result = run_share_check(tmp_path, site, release_file)
+    assert result.returncode == 0, result.stderr
+    assert f"title: {len(title)} characters, description: " in result.stdout
+    assert f"warning: the title ({len(title)} characters) is cut on Mastodon (~70)" in result.stdout
+    assert "warning: the description (" in result.stdout and "WhatsApp (~80)" in result.stdout
+    page = soup(tmp_path / "share-preview" / "2024-9.html")
+    assert page.title.get_text() == f"Share preview: {title}"
+    assert {image["src"] for image in page.find_all("img")} == {"2024-9-karte.jpg"}
+    with Image.open(tmp_path / "share-preview" / "2024-9-karte.jpg") as card:
+        assert card.size == (1200, 630) and card.format == "JPEG"
+
+
+def test_share_check_short_release_has_no_warnings_and_rejects_pages(site, tmp_path):
+    result = run_share_check(tmp_path, site, site / "releases" / "2024" / "baeume.md")
+    assert result.returncode == 0 and "warning" not in result.stdout
+    result = run_share_check(tmp_path, site, site / "pages" / "impressum.md")
+    assert result.returncode == 1 and "impressum.md: not a release" in result.stderr
+
+
+def test_share_check_reports_content_errors(site, tmp_path):
+    broken = site / "releases" / "2024" / "kaputt.md"
+    broken.write_text(release(9, "Kaputt", "Text.").replace("department: bauen", "department: kultur"), encoding="utf-8")
+    result = run_share_check(tmp_path, site, broken)
+    assert result.returncode == 1
+    assert "kaputt.md:5: department: 'kultur' is not a key of" in result.stderr
