@@ -2,6 +2,7 @@
 
 Stages, one module each: frontmatter/model/registry (reading and rules),
 reader (the Pelican reader), build (cross-file checks, stop on errors),
+cards (social card images), social (meta tags and JSON-LD),
 output (staged, atomic output).
 """
 

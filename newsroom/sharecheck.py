@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 from pelican.settings import read_settings
 
-from .cards import release_card, render
+from .cards import TextCard, place, release_card, render
 from .errors import ContentError
 from .markup import MarkdownRenderer, derive_summary, shorten
 from .reader import read_source
@@ -96,7 +96,8 @@ def release_preview(path: str, settings: dict, folder: str) -> Preview:
         category=SimpleNamespace(name=values["department"]["name"]),
         image={**image, "alt": values["image_alt"], "focus": values.get("image_focus", (0.5, 0.5))} if image else None,
     )
-    data = render(release_card(settings, release))
+    card = release_card(settings, release)
+    data = render(card)
     os.makedirs(folder, exist_ok=True)
     card_file = f"{year}-{serial}-karte.jpg"
     with open(os.path.join(folder, card_file), "wb") as handle:
@@ -118,6 +119,8 @@ def release_preview(path: str, settings: dict, folder: str) -> Preview:
         cut = [f"{name} (~{limit})" for name, limit in limits if length > limit]
         if cut:
             warnings.append(f"the {field} ({length} characters) is cut on {', '.join(cut)}")
+    if isinstance(card, TextCard) and place(card)[1].shortened:
+        warnings.append("the title does not fit on the card even in the smallest size and is cut after a whole word with '…'")
     if not description:
         warnings.append("no description: the release has neither a summary nor a first paragraph")
     if len(data) > WHATSAPP_IMAGE_LIMIT:

@@ -305,3 +305,10 @@ def test_share_check_reports_content_errors(site, tmp_path):
     result = run_share_check(tmp_path, site, broken)
     assert result.returncode == 1
     assert "kaputt.md:5: department: 'kultur' is not a key of" in result.stderr
+
+
+def test_share_check_warns_when_the_title_does_not_fit_the_card(site, tmp_path):
+    release_file = site / "releases" / "2024" / "riesig.md"
+    release_file.write_text(release(9, " ".join(["Bürgerbeteiligung"] * 30), "Text."), encoding="utf-8")
+    result = run_share_check(tmp_path, site, release_file)
+    assert "warning: the title does not fit on the card even in the smallest size" in result.stdout
