@@ -117,6 +117,15 @@ def share_check(c, path, content=CONTENT, settings=SETTINGS):
     print(f"Preview: {os.path.relpath(page)}")
 
 
+@task(help={"extra": "generated releases added to a copy of the content", "workers": "processes drawing cards (0: one per core)",
+            "content": "content folder", "settings": "settings file"})
+def bench_cards(c, extra=0, workers=0, content=CONTENT, settings=SETTINGS):
+    """Time the social cards of a cold and a warm build and show their sizes (a table)."""
+    from newsroom.benchmark import bench_cards as run_benchmark
+
+    print("\n".join(run_benchmark(settings, os.path.abspath(content), int(extra), int(workers))))
+
+
 @task(help={"args": "extra arguments for pytest, e.g. '-k feeds'"})
 def test(c, args=""):
     """Run the test suite."""
