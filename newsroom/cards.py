@@ -58,8 +58,8 @@ ELLIPSIS = "…"
 MIN_CONTRAST = 4.5
 # Below this many cards a process pool costs more than it saves.
 PARALLEL_FROM = 16
+Measure = Callable[[str], float]  # the advance width of a line of text at one font and size
 # Code and encoder version are inputs too: a change to either may change the pixels.
-Measure = Callable[[str], float]
 RENDERER = hashlib.sha256(Path(__file__).read_bytes() + PIL.__version__.encode()).hexdigest()
 
 
@@ -376,7 +376,7 @@ def render_or_report(card: TextCard | PhotoCard) -> tuple[bytes | None, str | No
         return None, str(error)
 
 
-def render_all(cards: list, workers: int) -> list[tuple[bytes | None, str | None]]:
+def render_all(cards: list[TextCard | PhotoCard], workers: int) -> list[tuple[bytes | None, str | None]]:
     """Draw cards in a pool of processes, or here when there are only a few."""
     if workers < 2 or len(cards) < PARALLEL_FROM:
         return [render_or_report(card) for card in cards]
@@ -440,14 +440,14 @@ class CardCache:
         except (OSError, ValueError, KeyError, TypeError):
             self.entries = {}
 
-    def lookup(self, key: str, print_: str) -> str | None:
-        """The cached file name for a card drawn from exactly these inputs."""
+    def lookup(self, key: str, inputs: str) -> str | None:
+        """The cached file name of a card drawn from exactly these inputs (a fingerprint)."""
         entry = self.entries.get(key)
-        if entry and entry.get("fingerprint") == print_ and os.path.isfile(os.path.join(self.folder, entry["file"])):
+        if entry and entry.get("fingerprint") == inputs and os.path.isfile(os.path.join(self.folder, entry["file"])):
             return entry["file"]
         return None
 
-    def store(self, key: str, print_: str, data: bytes) -> str:
+    def store(self, key: str, inputs: str, data: bytes) -> str:
         """Keep a new card under a name with its content hash; drop the card's previous file."""
         name = f"{key}-{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}.jpg"
         os.makedirs(self.folder, exist_ok=True)
@@ -455,7 +455,7 @@ class CardCache:
         previous = self.entries.get(key, {}).get("file")
         if previous and previous != name:
             Path(self.folder, previous).unlink(missing_ok=True)
-        self.entries[key] = {"fingerprint": print_, "file": name}
+        self.entries[key] = {"fingerprint": inputs, "file": name}
         self.changed = True
         return name
 
@@ -608,8 +608,8 @@ class CardStage:
         options = feature_settings(self.settings, "cards")
         cache = CardCache(os.path.abspath(options["cache_dir"]))
         planned = [(None, site_card(self.settings))] + [(article, release_card(self.settings, article)) for article in articles]
-        prints = {card.key: fingerprint(card) for _, card in planned}
-        missing = [(article, card) for article, card in planned if cache.lookup(card.key, prints[card.key]) is None]
+        fingerprints = {card.key: fingerprint(card) for _, card in planned}
+        missing = [(article, card) for article, card in planned if cache.lookup(card.key, fingerprints[card.key]) is None]
         results = render_all([card for _, card in missing], options["workers"] or os.cpu_count() or 1)
         failures = []
         for (article, card), (data, problem) in zip(missing, results):
@@ -617,13 +617,13 @@ class CardStage:
                 message = f"{article.image['url']!r} cannot be drawn as a card: {problem}"
                 failures.append(ContentError(display_path(article.source_path), None, "image", message))
             else:
-                cache.store(card.key, prints[card.key], data)
+                cache.store(card.key, fingerprints[card.key], data)
         cache.save()
         if failures:
             BUILD.errors.extend(failures)
             return
         for article, card in planned:
-            name = cache.lookup(card.key, prints[card.key])
+            name = cache.lookup(card.key, fingerprints[card.key])
             published = Card(f"{options['output_dir']}/{name}", alt_text(card, article))
             self.files[published.path] = os.path.join(cache.folder, name)
             if article is None:
