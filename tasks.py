@@ -15,6 +15,7 @@ PUBLISH_SETTINGS = "publishconf.py"
 PREVIEW_OUTPUT = "output-preview"
 DRAFTS_OUTPUT = "output-drafts"
 NOW_VARIABLE = "NEWSROOM_NOW"
+SHARE_PREVIEW = "share-preview"
 GOLDEN = os.path.join("tests", "golden")
 HOST = "127.0.0.1"
 PORT = 8000
@@ -40,8 +41,8 @@ def build(c, content=CONTENT, output=OUTPUT, settings=SETTINGS, now=""):
 
 @task
 def clean(c):
-    """Remove the built site and the previews."""
-    for folder in (OUTPUT, PREVIEW_OUTPUT, DRAFTS_OUTPUT):
+    """Remove the built site, the previews and the share previews."""
+    for folder in (OUTPUT, PREVIEW_OUTPUT, DRAFTS_OUTPUT, SHARE_PREVIEW):
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -168,6 +169,30 @@ def new(c, title, department):
     except AuthoringError as error:
         sys.exit(f"new: {error}")
     print(f"Written: {os.path.relpath(path)}")
+
+
+@task(help={"path": "the release's Markdown file", "content": "content folder", "settings": "settings file"})
+def share_check(c, path, content=CONTENT, settings=SETTINGS):
+    """Show how a release looks when shared: lengths per platform and an HTML preview."""
+    from newsroom.sharecheck import ShareCheckError, share_check as check_sharing
+
+    try:
+        preview, page = check_sharing(path, settings, content, SHARE_PREVIEW)
+    except ShareCheckError as error:
+        sys.exit(f"share-check: {error}")
+    print("\n".join(preview.lines))
+    for warning in preview.warnings:
+        print(f"warning: {warning}")
+    print(f"Preview: {os.path.relpath(page)}")
+
+
+@task(help={"extra": "generated releases added to a copy of the content", "workers": "processes drawing cards (0: one per core)",
+            "content": "content folder", "settings": "settings file"})
+def bench_cards(c, extra=0, workers=0, content=CONTENT, settings=SETTINGS):
+    """Time the social cards of a cold and a warm build and show their sizes (a table)."""
+    from newsroom.benchmark import bench_cards as run_benchmark
+
+    print("\n".join(run_benchmark(settings, os.path.abspath(content), int(extra), int(workers))))
 
 
 @task(help={"args": "extra arguments for pytest, e.g. '-k feeds'"})

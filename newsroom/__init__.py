@@ -4,7 +4,8 @@ Stages, one module each: frontmatter/model/registry (reading and rules),
 reader (the Pelican reader), clock (embargoes and drafts held back),
 build (cross-file checks, stop on errors), feeds (Atom and RSS with
 permanent ids), links (aliases, redirect pages, published-URL warnings),
-sitemap, search (Pagefind), output (staged, atomic output).
+cards (social card images), social (meta tags and JSON-LD), sitemap,
+search (Pagefind), output (staged, atomic output).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from pelican import signals
 
 from .build import BUILD, add_jinja_filters, link_neighbours
+from .cards import CARDS, card_generator
 from .clock import CLOCK
 from .errors import ContentErrors
 from .feeds import feeds_generator
@@ -20,13 +22,16 @@ from .output import OUTPUT
 from .reader import use_newsroom_reader
 from .search import index_site
 from .sitemap import WRITTEN, write_sitemaps
+from .social import add_jinja_globals
 
 
 def start_build(pelican) -> None:
     CLOCK.start(pelican.settings)  # first: a bad NEWSROOM_NOW stops before anything is created
     add_jinja_filters(pelican.settings)
+    add_jinja_globals(pelican.settings)
     BUILD.start(pelican.settings)
     LINKS.start(pelican.settings)
+    CARDS.start(pelican)
     OUTPUT.start(pelican)
 
 
@@ -56,6 +61,10 @@ def register() -> None:
     signals.static_generator_finalized.connect(CLOCK.hold_back_media)
     signals.all_generators_finalized.connect(CLOCK.check_links)
     signals.all_generators_finalized.connect(LINKS.check)
+    signals.get_generators.connect(card_generator)
+    # Cards are drawn once the public releases are final and before the error
+    # check, so a picture that cannot be drawn stops the build like bad content.
+    signals.all_generators_finalized.connect(CARDS.prepare)
     signals.all_generators_finalized.connect(stop_on_errors)
     signals.content_written.connect(WRITTEN.record)
     signals.finalized.connect(write_sitemaps)

@@ -27,7 +27,6 @@ from .errors import ContentError
 from .manifest import read_manifest, url_warnings
 from .registry import Registries
 from .slugs import german_slug
-from .urls import absolute_url
 
 logger = logging.getLogger(__name__)
 INDEX_FILES = ("index.html", "index.htm")
@@ -197,7 +196,6 @@ class RedirectGenerator(Generator):
                     relative_urls=self.settings["RELATIVE_URLS"],
                     redirect_to=release,
                     redirect_from=alias,
-                    canonical_url=absolute_url(self.settings, release.url),
                 )
 
 

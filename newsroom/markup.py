@@ -93,10 +93,19 @@ def derive_summary(html: str, limit: int) -> str:
     for paragraph in soup.find_all("p"):
         if paragraph.find_parent(["blockquote", "figure", "table", "li"]):
             continue
-        text = " ".join(paragraph.get_text(" ").split())
+        text = plain_text(paragraph)
         if text:
             return shorten(text, limit)
     return ""
+
+
+def plain_text(element) -> str:
+    """Text as a reader sees it: no footnote markers, line breaks as spaces, no spaces added around inline markup."""
+    for marker in element.select("sup:has(> a.footnote-ref)"):
+        marker.decompose()
+    for line_break in element.find_all("br"):
+        line_break.replace_with(" ")
+    return " ".join(element.get_text().split())
 
 
 def shorten(text: str, limit: int) -> str:

@@ -177,6 +177,22 @@ def absolute_uri(document: Document, name: str, context: Context) -> str:
     return value
 
 
+def focal_point(document: Document, name: str, context: Context) -> tuple[float, float]:
+    """Where the subject of an image is, as fractions of its width and height (0 = left/top)."""
+    value = document.value(name)
+    example = "write [x, y] with fractions from 0 (left/top) to 1 (right/bottom), such as [0.5, 0.3]"
+    if not isinstance(value, list):
+        raise FieldError(f"expected a list of two numbers, got {describe(value)}; {example}")
+    if len(value) != 2:
+        raise FieldError(f"expected two numbers, got {len(value)}; {example}")
+    for axis, number in zip(("x", "y"), value):
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            raise FieldError(f"{axis} must be a number, got {describe(number)}; {example}")
+        if not 0 <= number <= 1:
+            raise FieldError(f"{axis} = {number!r} is outside 0 to 1; {example}")
+    return float(value[0]), float(value[1])
+
+
 def slug(document: Document, name: str, context: Context) -> str:
     value = text(document, name, context)
     if not is_slug(value):
@@ -290,6 +306,7 @@ RELEASE_FIELDS: dict[str, Field] = {
     "image": Field(image),
     "image_alt": Field(text),
     "image_credit": Field(text),
+    "image_focus": Field(focal_point),
     "updated": Field(date_time),
     "update_note": Field(text),
     "corrections": Field(corrections),
@@ -336,6 +353,7 @@ COMPANION_FIELDS = (
     ("update_note", "updated", True),
     ("image_alt", "image", True),
     ("image_credit", "image", False),
+    ("image_focus", "image", False),
 )
 
 

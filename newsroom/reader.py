@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 
 from pelican.readers import BaseReader
-from pelican.urlwrappers import Category, Tag
+from pelican.urlwrappers import Tag
 
 from .build import BUILD
 from .clock import CLOCK
@@ -102,7 +102,12 @@ def pelican_metadata(source: Source, reader: BaseReader) -> dict:
     serial, year = values["number"]
     image = values.get("image")
     if image:
-        image = {**image, "alt": values["image_alt"], "credit": values.get("image_credit", "")}
+        image = {
+            **image,
+            "alt": values["image_alt"],
+            "credit": values.get("image_credit", ""),
+            "focus": values.get("image_focus", (0.5, 0.5)),
+        }
     metadata.update(
         {
             "date": values["date"],

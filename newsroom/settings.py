@@ -43,12 +43,51 @@ DEFAULTS = {
     "preview_drafts": False,
     # The published-URL manifest in the data folder (`invoke record-urls`).
     "url_manifest": "published-urls.yml",
+    # Social cards (newsroom/cards.py). Fonts are relative to the theme folder.
+    "cards": {
+        "output_dir": "karten",
+        "site_title": "Pressemitteilungen",  # the big line on the card of lists and static pages
+        "cache_dir": "cache/cards",  # relative to the working directory, like Pelican's CACHE_PATH
+        "font_bold": "fonts/AtkinsonHyperlegible-Bold.ttf",
+        "font_regular": "fonts/AtkinsonHyperlegible-Regular.ttf",
+        "logo": "images/logo.png",  # inside the theme's static/ folder, published with it
+        "background": "#083a50",
+        "text": "#ffffff",
+        "muted": "#d7e5ec",
+        "accent": "#ffd83d",
+        "quality": 85,
+        # Worker processes for drawing cards; 0 means one per CPU core.
+        "workers": 0,
+    },
+    # Meta tags and JSON-LD (newsroom/social.py).
+    "social": {
+        "description_length": 200,
+        "twitter_site": "",
+        "fediverse_creator": "",
+        # Share links under each release: (label, address); {url}, {title} and {text}
+        # (title and URL) are filled in URL-encoded. Plain links: nothing is loaded before a click.
+        "share": [
+            ("Mastodon", "https://tootpick.org/#text={text}"),
+            ("Bluesky", "https://bsky.app/intent/compose?text={text}"),
+            ("Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
+            ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+            ("X", "https://x.com/intent/post?text={title}&url={url}"),
+            ("WhatsApp", "https://wa.me/?text={text}"),
+            ("Telegram", "https://t.me/share/url?url={url}&text={title}"),
+            ("E-Mail", "mailto:?subject={title}&body={text}"),
+        ],
+    },
 }
 
 
 def newsroom_settings(settings: dict) -> dict:
     """The NEWSROOM dict with every default filled in."""
     return {**DEFAULTS, **settings.get("NEWSROOM", {})}
+
+
+def feature_settings(settings: dict, feature: str) -> dict:
+    """A feature's sub-dict (such as ``NEWSROOM["cards"]``) with every default filled in."""
+    return {**DEFAULTS[feature], **newsroom_settings(settings).get(feature, {})}
 
 
 def data_dir(settings: dict) -> str:

@@ -7,7 +7,6 @@ The queries run Pagefind's pagefind.js from the built bundle in Node.js
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -185,8 +184,8 @@ def test_search_index_is_identical_across_builds_but_for_filter_order(tmp_path, 
     stable = [path for path in first if not PAGEFIND_FILTER_ORDER_FILES.search(path)]
     assert {path: second.get(path) for path in stable} == {path: first[path] for path in stable}
     # The files that may differ hold the same filters: Pagefind's search reads them alike.
-    for search in ({"query": None, "sort": {"datum": "desc"}}, {"query": None, "filters": {"thema": "Verkehr"}}):
-        assert pagefind_search(again, **search) == pagefind_search(bundle, **search)
+    for query in ({"query": None, "sort": {"datum": "desc"}}, {"query": None, "filters": {"thema": "Verkehr"}}):
+        assert pagefind_search(again, **query) == pagefind_search(bundle, **query)
 
 
 def test_failed_indexing_publishes_nothing(site, tmp_path, monkeypatch):

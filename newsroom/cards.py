@@ -1,0 +1,658 @@
+"""Stage: social card images (1200×630 JPEG) for every release, and one for the site.
+
+A shared link shows up on Mastodon, Bluesky, Facebook, LinkedIn, X, WhatsApp
+and Signal as a card. A release without a picture gets one drawn with its
+title, number, date and department; a release with a picture gets a crop of
+it (around a focal point from the front matter); lists and static pages share
+the site's card.
+
+Kept apart, as in mkdocs-material's social plugin: the layout (``Layout``,
+``Style``), text fitting (``fit_title``, ``fit_line``), placing (``place``),
+drawing (``render``) and the cache. Every card is fingerprinted from all its
+inputs (texts, colours, layout, the bytes of fonts, logo and picture, this
+module's code and the Pillow version); a manifest in the cache folder maps
+each card to the fingerprint it was drawn from, so an unchanged card is copied
+and never drawn again, and new cards are drawn in parallel. Files are named
+by a hash of their bytes: platforms cache a card by its URL, so a changed
+card must get a new one.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+import PIL
+from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from pelican.generators import ArticlesGenerator
+
+from .build import BUILD
+from .dates import de_date
+from .errors import ContentError, display_path
+from .settings import DEFAULTS, feature_settings, newsroom_settings
+from .urls import public_base
+
+logger = logging.getLogger(__name__)
+
+WIDTH, HEIGHT = 1200, 630
+MIME_TYPE = "image/jpeg"
+SITE_CARD_KEY = "allgemein"
+MANIFEST = "manifest.json"
+HASH_LENGTH = 10
+SEPARATOR = " · "
+ELLIPSIS = "…"
+MIN_CONTRAST = 4.5
+# Below this many cards a process pool costs more than it saves.
+PARALLEL_FROM = 16
+Measure = Callable[[str], float]  # the advance width of a line of text at one font and size
+# Code and encoder version are inputs too: a change to either may change the pixels.
+RENDERER = hashlib.sha256(Path(__file__).read_bytes() + PIL.__version__.encode()).hexdigest()
+
+
+# --- Layout -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things go on a text card, in pixels of the 1200×630 canvas."""
+
+    margin: int = 72
+    logo_top: int = 52
+    logo_size: int = 96
+    logo_gap: int = 28
+    office_size: int = 38
+    unit_size: int = 30
+    title_top: int = 190
+    title_bottom: int = 450
+    title_max_size: int = 76
+    title_min_size: int = 40
+    title_step: int = 2
+    title_leading: float = 1.12
+    meta_top: int = 478
+    meta_size: int = 31
+    meta_min_size: int = 22
+    meta_leading: float = 1.4
+    accent_height: int = 16
+
+    @property
+    def text_width(self) -> int:
+        return WIDTH - 2 * self.margin
+
+    @property
+    def title_height(self) -> int:
+        return self.title_bottom - self.title_top
+
+
+@dataclass(frozen=True)
+class Style:
+    """Colours, fonts, logo and encoder quality: the look that settings control."""
+
+    background: str
+    text: str
+    muted: str
+    accent: str
+    font_bold: str
+    font_regular: str
+    logo: str
+    quality: int
+    layout: Layout = Layout()
+
+
+@dataclass(frozen=True)
+class TextCard:
+    """A drawn card: office header, a big title, small lines under it."""
+
+    key: str
+    title: str
+    lines: tuple[str, ...]
+    office: str
+    unit: str
+    style: Style
+
+
+@dataclass(frozen=True)
+class PhotoCard:
+    """A card cut from a release's own picture around its focal point."""
+
+    key: str
+    image: str
+    focus: tuple[float, float]
+    style: Style
+
+
+# --- Text fitting ---------------------------------------------------------------
+
+
+@lru_cache(maxsize=128)
+def load_font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    """Basic layout, never Raqm: the same bytes on every machine with the same Pillow."""
+    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
+
+
+@lru_cache(maxsize=8192)
+def text_width(path: str, size: int, text: str) -> float:
+    """Advance width of a line; remembered, as line breaking measures the same lines again and again."""
+    return load_font(path, size).getlength(text)
+
+
+def pieces(text: str) -> list[tuple[str, bool]]:
+    """Words, split after their own hyphens ('Nord-Süd' → 'Nord-', 'Süd'): (piece, starts a word)."""
+    result = []
+    for word in text.split():
+        for index, part in enumerate(re.findall(r"[^-]*-+|[^-]+", word)):
+            result.append((part, index == 0))
+    return result
+
+
+def break_word(piece: str, measure: Measure, width: float) -> list[str]:
+    """Last resort for one word wider than the line: break it with hyphens."""
+    chunks = []
+    rest = piece
+    while measure(rest) > width:
+        cut = len(rest) - 1
+        while cut > 1 and measure(rest[:cut] + "-") > width:
+            cut -= 1
+        chunks.append(rest[:cut] + "-")
+        rest = rest[cut:]
+    return [*chunks, rest]
+
+
+def wrap(parts: list[tuple[str, bool]], measure: Measure, width: float, break_words: bool = False) -> list[str] | None:
+    """Greedy line breaking between words and after hyphens; None if a word is too wide."""
+    lines: list[str] = []
+    line = ""
+    for piece, new_word in parts:
+        candidate = (line + (" " if new_word else "") + piece) if line else piece
+        if measure(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = piece
+        if measure(piece) > width:
+            if not break_words:
+                return None
+            *full, line = break_word(piece, measure, width)
+            lines.extend(full)
+    if line:
+        lines.append(line)
+    return lines
+
+
+def balance(parts: list[tuple[str, bool]], measure: Measure, width: int, count: int) -> list[str]:
+    """The same number of lines at the narrowest width, so no line is left nearly empty."""
+    low, high = width // 2, width
+    while low < high:
+        middle = (low + high) // 2
+        lines = wrap(parts, measure, middle)
+        if lines is not None and len(lines) <= count:
+            high = middle
+        else:
+            low = middle + 1
+    return wrap(parts, measure, high)
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Fitted text: its font size, lines, line height, and whether words had to be dropped."""
+
+    size: int
+    lines: tuple[str, ...]
+    line_height: int
+    shortened: bool = False
+
+
+def block_height(font: ImageFont.FreeTypeFont, line_height: int, count: int) -> int:
+    ascent, descent = font.getmetrics()
+    return (count - 1) * line_height + ascent + descent
+
+
+def fit_title(title: str, font_path: str, layout: Layout) -> TextBlock:
+    """The largest size at which the title fits its box, broken between words.
+
+    Lines break only between words and after a hyphen the word already has.
+    Only when the title does not fit even at the smallest size is a single
+    over-long word broken with a hyphen, and only then are words dropped
+    from the end (marked with '…').
+    """
+    parts = pieces(title)
+    width, height = layout.text_width, layout.title_height
+    for size in range(layout.title_max_size, layout.title_min_size - 1, -layout.title_step):
+        measure = partial(text_width, font_path, size)
+        line_height = round(size * layout.title_leading)
+        lines = wrap(parts, measure, width)
+        if lines is not None and block_height(load_font(font_path, size), line_height, len(lines)) <= height:
+            return TextBlock(size, tuple(balance(parts, measure, width, len(lines))), line_height)
+    size = layout.title_min_size
+    font = load_font(font_path, size)
+    measure = partial(text_width, font_path, size)
+    line_height = round(size * layout.title_leading)
+    keep = len(parts)
+    while keep > 1:
+        shown = parts[:keep]
+        if keep < len(parts):
+            shown = [*parts[: keep - 1], (parts[keep - 1][0] + ELLIPSIS, parts[keep - 1][1])]
+        lines = wrap(shown, measure, width, break_words=True)
+        if block_height(font, line_height, len(lines)) <= height:
+            return TextBlock(size, tuple(lines), line_height, shortened=keep < len(parts))
+        keep -= 1
+    return TextBlock(size, tuple(break_word(parts[0][0], measure, width)[:1]), line_height, shortened=True)
+
+
+def fit_line(text: str, font_path: str, largest: int, smallest: int, width: int) -> tuple[int, str]:
+    """One line of small text: shrink it to fit, else cut it after a whole word with '…'."""
+    for size in range(largest, smallest - 1, -1):
+        if text_width(font_path, size, text) <= width:
+            return size, text
+    words = text.split()
+    while len(words) > 1 and text_width(font_path, smallest, " ".join(words) + ELLIPSIS) > width:
+        words.pop()
+    return smallest, " ".join(words) + ELLIPSIS
+
+
+# --- Placing and drawing -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One line of text at its place: ``x, y`` is the left end of its ascender line."""
+
+    role: str
+    text: str
+    font: str
+    size: int
+    x: int
+    y: int
+    colour: str
+
+    def box(self) -> tuple[int, int, int, int]:
+        """The pixels the glyphs cover (left, top, right, bottom)."""
+        left, top, right, bottom = load_font(self.font, self.size).getbbox(self.text, anchor="la")
+        return self.x + left, self.y + top, self.x + right, self.y + bottom
+
+
+def place(card: TextCard) -> tuple[list[Placed], TextBlock]:
+    """Every line of text on a text card, and the fitted title."""
+    style, layout = card.style, card.style.layout
+    placed = []
+    header_x = layout.margin + layout.logo_size + layout.logo_gap
+    header_width = WIDTH - layout.margin - header_x
+    size, office = fit_line(card.office, style.font_bold, layout.office_size, layout.meta_min_size, header_width)
+    office_font = load_font(style.font_bold, size)
+    office_height = sum(office_font.getmetrics())
+    unit_size, unit = fit_line(card.unit, style.font_regular, layout.unit_size, layout.meta_min_size, header_width)
+    unit_height = sum(load_font(style.font_regular, unit_size).getmetrics())
+    top = layout.logo_top + (layout.logo_size - office_height - unit_height) // 2
+    placed.append(Placed("office", office, style.font_bold, size, header_x, top, style.text))
+    placed.append(Placed("unit", unit, style.font_regular, unit_size, header_x, top + office_height, style.muted))
+
+    title = fit_title(card.title, style.font_bold, layout)
+    font = load_font(style.font_bold, title.size)
+    top = layout.title_top + (layout.title_height - block_height(font, title.line_height, len(title.lines))) // 2
+    for index, line in enumerate(title.lines):
+        placed.append(Placed("title", line, style.font_bold, title.size, layout.margin, top + index * title.line_height, style.text))
+
+    line_height = round(layout.meta_size * layout.meta_leading)
+    for index, text in enumerate(card.lines):
+        size, text = fit_line(text, style.font_regular, layout.meta_size, layout.meta_min_size, layout.text_width)
+        placed.append(Placed("meta", text, style.font_regular, size, layout.margin, layout.meta_top + index * line_height, style.muted))
+    return placed, title
+
+
+@lru_cache(maxsize=4)
+def load_logo(path: str, size: int) -> Image.Image:
+    with Image.open(path) as logo:
+        logo = logo.convert("RGBA")
+        logo.thumbnail((size, size), Image.Resampling.LANCZOS)
+        return logo
+
+
+def draw_text_card(card: TextCard) -> Image.Image:
+    style, layout = card.style, card.style.layout
+    image = Image.new("RGB", (WIDTH, HEIGHT), style.background)
+    logo = load_logo(style.logo, layout.logo_size)
+    image.paste(logo, (layout.margin, layout.logo_top + (layout.logo_size - logo.height) // 2), logo)
+    draw = ImageDraw.Draw(image)
+    for line in place(card)[0]:
+        draw.text((line.x, line.y), line.text, font=load_font(line.font, line.size), fill=line.colour, anchor="la")
+    draw.rectangle((0, HEIGHT - layout.accent_height, WIDTH, HEIGHT), fill=style.accent)
+    return image
+
+
+def focal_crop(size: tuple[int, int], focus: tuple[float, float]) -> tuple[float, float, float, float]:
+    """The largest 1200:630 box in a picture, centred on the focus as far as the edges allow."""
+    width, height = size
+    if width / height > WIDTH / HEIGHT:
+        crop_width, crop_height = height * WIDTH / HEIGHT, height
+    else:
+        crop_width, crop_height = width, width * HEIGHT / WIDTH
+    left = min(max(focus[0] * width - crop_width / 2, 0), width - crop_width)
+    top = min(max(focus[1] * height - crop_height / 2, 0), height - crop_height)
+    return left, top, left + crop_width, top + crop_height
+
+
+def draw_photo_card(card: PhotoCard) -> Image.Image:
+    with Image.open(card.image) as source:
+        picture = ImageOps.exif_transpose(source)
+        if picture.mode in ("RGBA", "LA", "P", "PA"):
+            picture = picture.convert("RGBA")
+            backdrop = Image.new("RGBA", picture.size, card.style.background)
+            picture = Image.alpha_composite(backdrop, picture)
+        picture = picture.convert("RGB")
+        return picture.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS, box=focal_crop(picture.size, card.focus))
+
+
+def encode(image: Image.Image, quality: int) -> bytes:
+    """Baseline JPEG with fixed settings and no metadata: the same input gives the same bytes."""
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=False, subsampling="4:2:0")
+    return buffer.getvalue()
+
+
+def render(card: TextCard | PhotoCard) -> bytes:
+    image = draw_photo_card(card) if isinstance(card, PhotoCard) else draw_text_card(card)
+    return encode(image, card.style.quality)
+
+
+def render_or_report(card: TextCard | PhotoCard) -> tuple[bytes | None, str | None]:
+    """Run in a worker: the card's bytes, or why its picture could not be read."""
+    try:
+        return render(card), None
+    except (OSError, UnidentifiedImageError, SyntaxError, Image.DecompressionBombError) as error:
+        return None, str(error)
+
+
+def render_all(cards: list[TextCard | PhotoCard], workers: int) -> list[tuple[bytes | None, str | None]]:
+    """Draw cards in a pool of processes, or here when there are only a few."""
+    if workers < 2 or len(cards) < PARALLEL_FROM:
+        return [render_or_report(card) for card in cards]
+    # Python's default start method for the platform; a card is plain data, so any method works.
+    with concurrent.futures.ProcessPoolExecutor(min(workers, len(cards))) as pool:
+        return list(pool.map(render_or_report, cards, chunksize=2))
+
+
+# --- Fingerprints and the cache ----------------------------------------------------
+
+FILE_FIELDS = ("font_bold", "font_regular", "logo", "image")
+
+
+@lru_cache(maxsize=256)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def file_digest(path: str) -> str:
+    """sha256 of a file's bytes (remembered while the file is unchanged)."""
+    status = os.stat(path)
+    return _file_digest(path, status.st_size, status.st_mtime_ns)
+
+
+def fingerprint(card: TextCard | PhotoCard) -> str:
+    """A hash of everything that decides a card's pixels; files count by their bytes, not their path."""
+
+    def by_content(value):
+        if isinstance(value, dict):
+            return {key: file_digest(item) if key in FILE_FIELDS else by_content(item) for key, item in value.items()}
+        return value
+
+    data = {"kind": type(card).__name__, "card": by_content(dataclasses.asdict(card)), "renderer": RENDERER}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    folder = os.path.dirname(path)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
+
+
+class CardCache:
+    """The cache folder: drawn cards, and a manifest of the fingerprint each was drawn from.
+
+    One entry per card key (a release's year and number, or the site card),
+    so the folder holds one file per card and never grows with edits.
+    """
+
+    def __init__(self, folder: str):
+        self.folder = folder
+        self.changed = False
+        self.entries: dict[str, dict] = {}
+        try:
+            with open(os.path.join(folder, MANIFEST), encoding="utf-8") as handle:
+                self.entries = json.load(handle)["cards"]
+        except (OSError, ValueError, KeyError, TypeError):
+            self.entries = {}
+
+    def lookup(self, key: str, inputs: str) -> str | None:
+        """The cached file name of a card drawn from exactly these inputs (a fingerprint)."""
+        entry = self.entries.get(key)
+        if entry and entry.get("fingerprint") == inputs and os.path.isfile(os.path.join(self.folder, entry["file"])):
+            return entry["file"]
+        return None
+
+    def store(self, key: str, inputs: str, data: bytes) -> str:
+        """Keep a new card under a name with its content hash; drop the card's previous file."""
+        name = f"{key}-{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}.jpg"
+        os.makedirs(self.folder, exist_ok=True)
+        write_atomically(os.path.join(self.folder, name), data)
+        previous = self.entries.get(key, {}).get("file")
+        if previous and previous != name:
+            Path(self.folder, previous).unlink(missing_ok=True)
+        self.entries[key] = {"fingerprint": inputs, "file": name}
+        self.changed = True
+        return name
+
+    def save(self) -> None:
+        """Write the manifest if a card was drawn; a build that drew none leaves the cache as it was."""
+        if not self.changed:
+            return
+        os.makedirs(self.folder, exist_ok=True)
+        manifest = {"cards": self.entries}
+        write_atomically(os.path.join(self.folder, MANIFEST), json.dumps(manifest, indent=1, sort_keys=True).encode())
+
+
+# --- Settings -------------------------------------------------------------------------
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2.1 contrast ratio of two colours."""
+
+    def luminance(colour: str) -> float:
+        channels = []
+        for value in ImageColor.getrgb(colour)[:3]:
+            value /= 255
+            channels.append(value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4)
+        red, green, blue = channels
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def card_style(settings: dict) -> Style:
+    options = feature_settings(settings, "cards")
+    theme = settings["THEME"]
+    return Style(
+        background=options["background"],
+        text=options["text"],
+        muted=options["muted"],
+        accent=options["accent"],
+        font_bold=os.path.join(theme, options["font_bold"]),
+        font_regular=os.path.join(theme, options["font_regular"]),
+        logo=os.path.join(theme, "static", options["logo"]),
+        quality=options["quality"],
+    )
+
+
+def settings_errors(settings: dict) -> list[ContentError]:
+    """Problems in NEWSROOM['cards'], reported like content errors before anything is drawn."""
+    where = "NEWSROOM['cards']"
+    given = newsroom_settings(settings).get("cards", {})
+    errors = [
+        ContentError(where, None, key, f"unknown setting; allowed: {', '.join(DEFAULTS['cards'])}")
+        for key in sorted(set(given) - set(DEFAULTS["cards"]))
+    ]
+    options = feature_settings(settings, "cards")
+    style = card_style(settings)
+    for key, path in (("font_bold", style.font_bold), ("font_regular", style.font_regular)):
+        try:
+            load_font(path, 12)
+        except OSError:
+            errors.append(ContentError(where, None, key, f"{options[key]!r} is not a font file in the theme folder ({display_path(path)})"))
+    try:
+        with Image.open(style.logo) as logo:
+            logo.verify()
+    except (OSError, UnidentifiedImageError, SyntaxError):
+        errors.append(ContentError(where, None, "logo", f"{options['logo']!r} is not an image in the theme's static folder ({display_path(style.logo)})"))
+    colours_ok = True
+    for key in ("background", "text", "muted", "accent"):
+        try:
+            ImageColor.getrgb(options[key])
+        except (ValueError, AttributeError):
+            colours_ok = False
+            errors.append(ContentError(where, None, key, f"{options[key]!r} is not a colour; write it like '#083a50'"))
+    if colours_ok:
+        for key in ("text", "muted"):
+            ratio = contrast(options[key], options["background"])
+            if ratio < MIN_CONTRAST:
+                errors.append(
+                    ContentError(where, None, key, f"{options[key]!r} on {options['background']!r} has a contrast of {ratio:.2f}:1; at least {MIN_CONTRAST}:1 is needed")
+                )
+    if not isinstance(options["quality"], int) or not 1 <= options["quality"] <= 95:
+        errors.append(ContentError(where, None, "quality", f"{options['quality']!r} is not a JPEG quality; use a whole number from 1 to 95"))
+    if not isinstance(options["workers"], int) or options["workers"] < 0:
+        errors.append(ContentError(where, None, "workers", f"{options['workers']!r} is not a number of processes; use 0 (one per core) or more"))
+    return errors
+
+
+# --- The build stage ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    """A card as pages refer to it: site-relative path, size, type and alt text."""
+
+    path: str
+    alt: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    type: str = MIME_TYPE
+
+
+def site_card(settings: dict) -> TextCard:
+    """The card of lists and static pages: office, the site's title, its address."""
+    options = newsroom_settings(settings)
+    host = urlsplit(public_base(settings)).netloc
+    title = feature_settings(settings, "cards")["site_title"]
+    return TextCard(SITE_CARD_KEY, title, (host,), options["office_name"], options["office_unit"], card_style(settings))
+
+
+def release_card(settings: dict, release) -> TextCard | PhotoCard:
+    """A crop of the release's own picture, else a card with its title, number, date and department."""
+    key = f"{release.release_year}-{release.release_no}"
+    style = card_style(settings)
+    if release.image:
+        return PhotoCard(key, os.path.join(settings["PATH"], release.image["url"]), tuple(release.image["focus"]), style)
+    options = newsroom_settings(settings)
+    kicker = f"Pressemitteilung Nr. {release.number}{SEPARATOR}{de_date(release.date)}"
+    return TextCard(key, release.title, (kicker, release.category.name), options["office_name"], options["office_unit"], style)
+
+
+def alt_text(card: TextCard | PhotoCard, release=None) -> str:
+    """What the card shows, for people who cannot see it."""
+    if isinstance(card, PhotoCard):
+        return release.image["alt"]
+    if release is None:
+        return f"{card.title} – {card.office}, {card.unit}"
+    return f"{card.title} – Pressemitteilung Nr. {release.number} vom {de_date(release.date)}, {release.category.name}, {card.office}"
+
+
+class CardStage:
+    """Plans, draws (or reuses) and writes the cards of one build."""
+
+    def __init__(self) -> None:
+        self.settings: dict = {}
+        self.files: dict[str, str] = {}  # output file name → cache file
+        self.drawn = 0
+        self.reused = 0
+        self.seconds = 0.0
+
+    def start(self, pelican) -> None:
+        self.__init__()
+        self.settings = pelican.settings
+        BUILD.errors.extend(settings_errors(pelican.settings))
+
+    def prepare(self, generators) -> None:
+        """Give every public release its card and the context the site card: after filtering, before any page is written."""
+        if BUILD.all_errors():
+            return
+        started = time.perf_counter()
+        articles = next(g for g in generators if isinstance(g, ArticlesGenerator)).articles
+        options = feature_settings(self.settings, "cards")
+        cache = CardCache(os.path.abspath(options["cache_dir"]))
+        planned = [(None, site_card(self.settings))] + [(article, release_card(self.settings, article)) for article in articles]
+        fingerprints = {card.key: fingerprint(card) for _, card in planned}
+        missing = [(article, card) for article, card in planned if cache.lookup(card.key, fingerprints[card.key]) is None]
+        results = render_all([card for _, card in missing], options["workers"] or os.cpu_count() or 1)
+        failures = []
+        for (article, card), (data, problem) in zip(missing, results):
+            if data is None:
+                message = f"{article.image['url']!r} cannot be drawn as a card: {problem}"
+                failures.append(ContentError(display_path(article.source_path), None, "image", message))
+            else:
+                cache.store(card.key, fingerprints[card.key], data)
+        cache.save()
+        if failures:
+            BUILD.errors.extend(failures)
+            return
+        for article, card in planned:
+            name = cache.lookup(card.key, fingerprints[card.key])
+            published = Card(f"{options['output_dir']}/{name}", alt_text(card, article))
+            self.files[published.path] = os.path.join(cache.folder, name)
+            if article is None:
+                generators[0].context["site_card"] = published
+            else:
+                article.card = published
+        self.drawn, self.reused = len(missing), len(planned) - len(missing)
+        self.seconds = time.perf_counter() - started
+        logger.info("Cards: %d drawn, %d reused from %s in %.2f s", self.drawn, self.reused, display_path(cache.folder), self.seconds)
+
+    def write(self, output_path: str) -> None:
+        for name, cached in sorted(self.files.items()):
+            target = os.path.join(output_path, name)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copyfile(cached, target)
+
+
+CARDS = CardStage()
+
+
+class CardGenerator:
+    """Pelican generator that copies the prepared cards into the output."""
+
+    def __init__(self, context, settings, path, theme, output_path, **kwargs):
+        self.output_path = output_path
+
+    def generate_output(self, writer) -> None:
+        CARDS.write(self.output_path)
+
+
+def card_generator(pelican):
+    return CardGenerator

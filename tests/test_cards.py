@@ -1,0 +1,339 @@
+"""Social cards: text fitting, cropping, the cache, determinism, and the cards of real builds."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings as hypothesis_settings, strategies as st
+from PIL import Image, ImageDraw
+from pelican.settings import read_settings
+
+from conftest import SETTINGS, build, soup
+from newsroom import cards
+from newsroom.cards import (
+    CARDS,
+    HEIGHT,
+    WIDTH,
+    Layout,
+    PhotoCard,
+    Style,
+    TextCard,
+    contrast,
+    draw_text_card,
+    fit_title,
+    focal_crop,
+    place,
+    render,
+    render_all,
+)
+from newsroom.errors import ContentErrors
+from newsroom.settings import DEFAULTS
+
+ROOT = Path(__file__).resolve().parent.parent
+THEME = ROOT / "theme"
+NEWSROOM = read_settings(str(SETTINGS))["NEWSROOM"]
+CARD_DEFAULTS = DEFAULTS["cards"]
+STYLE = Style(
+    background=CARD_DEFAULTS["background"],
+    text=CARD_DEFAULTS["text"],
+    muted=CARD_DEFAULTS["muted"],
+    accent=CARD_DEFAULTS["accent"],
+    font_bold=str(THEME / CARD_DEFAULTS["font_bold"]),
+    font_regular=str(THEME / CARD_DEFAULTS["font_regular"]),
+    logo=str(THEME / "static" / CARD_DEFAULTS["logo"]),
+    quality=CARD_DEFAULTS["quality"],
+)
+LAYOUT = Layout()
+KICKER = "Pressemitteilung Nr. 422/2017 · 4. Oktober 2017"
+DEPARTMENT = "Abteilung Stadtentwicklung, Umwelt und Verkehr"
+WORDS = (
+    "Bezirk", "Straßenbäume", "für", "die", "Schillerstraße", "und", "den", "Marktplatz", "Sanierung",
+    "Grundschule", "Nord-Süd-Achse", "Bürgerämter", "geöffnet", "Haushaltsentwurf", "2026/2027", "–",
+    "„Kiez", "und", "Kultur“", "Wartemarken", "Jugendparlament", "wählt", "Beteiligungswerkstätten",
+)
+RELEASE = "pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/index.html"
+
+
+def text_card(title: str) -> TextCard:
+    return TextCard("2017-422", title, (KICKER, DEPARTMENT), "Bezirksamt Lindenhain", "Pressestelle", STYLE)
+
+
+def rejoin(lines) -> str:
+    """Undo line breaking: a line ending in a hyphen continues the same word."""
+    text = ""
+    for line in lines:
+        text += line if not text or text.endswith("-") else " " + line
+    return text
+
+
+def assert_inside(box, area):
+    left, top, right, bottom = box
+    assert area[0] <= left and area[1] <= top and right <= area[2] and bottom <= area[3], (box, area)
+
+
+def assert_fits(card: TextCard):
+    placed, title = place(card)
+    canvas = (LAYOUT.margin, 0, WIDTH - LAYOUT.margin, HEIGHT - LAYOUT.accent_height)
+    title_box = (LAYOUT.margin, LAYOUT.title_top, WIDTH - LAYOUT.margin, LAYOUT.title_bottom)
+    for line in placed:
+        assert_inside(line.box(), title_box if line.role == "title" else canvas)
+    return title
+
+
+# --- Text fitting ---------------------------------------------------------------
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=18))
+def test_titles_fit_and_break_only_between_words(words):
+    title = " ".join(words)
+    fitted = assert_fits(text_card(title))
+    assert not fitted.shortened
+    assert rejoin(fitted.lines) == title  # a break inside a word would leave a hyphen or a space behind
+
+
+def test_short_titles_are_big_and_long_titles_shrink():
+    short = fit_title("Spielplatz eröffnet", STYLE.font_bold, LAYOUT)
+    long = fit_title(" ".join(WORDS * 2), STYLE.font_bold, LAYOUT)
+    assert short.size == LAYOUT.title_max_size and len(short.lines) == 1
+    assert LAYOUT.title_min_size <= long.size < short.size and len(long.lines) > 3
+
+
+def test_lines_are_balanced():
+    fitted = fit_title("Regenwasser vor Ort halten – Bezirk startet Programm für Schwammstadt-Maßnahmen", STYLE.font_bold, LAYOUT)
+    widths = [cards.text_width(STYLE.font_bold, fitted.size, line) for line in fitted.lines]
+    assert len(widths) == 3 and min(widths) > 0.6 * max(widths)
+
+
+def test_word_wider_than_the_line_is_hyphenated_as_a_last_resort():
+    word = "Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnungsänderungsgesetz"
+    assert cards.text_width(STYLE.font_bold, LAYOUT.title_min_size, word) > LAYOUT.text_width
+    fitted = assert_fits(text_card(f"Neues {word} beschlossen"))
+    assert fitted.size == LAYOUT.title_min_size and not fitted.shortened
+    assert any(line.endswith("-") for line in fitted.lines)
+    assert rejoin(fitted.lines).replace("-", "") == f"Neues {word} beschlossen"  # only the added hyphens differ
+
+
+def test_title_too_long_for_the_card_is_cut_after_a_whole_word():
+    title = " ".join(WORDS * 8)
+    fitted = assert_fits(text_card(title))
+    assert fitted.shortened and fitted.size == LAYOUT.title_min_size
+    shown = rejoin(fitted.lines)
+    assert shown.endswith("…")
+    assert (title + " ").startswith(shown[:-1] + " ")
+
+
+def test_long_department_and_office_names_shrink_or_end_with_ellipsis():
+    card = TextCard("x", "Titel", (KICKER, "Abteilung " + "Stadtentwicklung und " * 8 + "Verkehr"), "Bezirksamt " * 6, "Pressestelle", STYLE)
+    placed, _ = place(card)
+    assert_fits(card)
+    department = next(line for line in placed if line.role == "meta" and line.text.startswith("Abteilung"))
+    assert department.text.endswith("…") and department.size == LAYOUT.meta_min_size
+
+
+def test_no_ink_outside_the_text_areas():
+    """Draw the longest title and check the margins are untouched background."""
+    image = draw_text_card(text_card(" ".join(WORDS * 8)))
+    background = Image.new("RGB", (1, 1), STYLE.background).getpixel((0, 0))
+    mask = Image.new("L", image.size, 0)
+    painter = ImageDraw.Draw(mask)
+    for line in place(text_card(" ".join(WORDS * 8)))[0]:
+        painter.rectangle(line.box(), fill=255)
+    logo_top = LAYOUT.logo_top
+    painter.rectangle((LAYOUT.margin, logo_top, LAYOUT.margin + LAYOUT.logo_size, logo_top + LAYOUT.logo_size), fill=255)
+    painter.rectangle((0, HEIGHT - LAYOUT.accent_height, WIDTH, HEIGHT), fill=255)
+    outside = Image.composite(Image.new("RGB", image.size, background), image, mask)
+    assert outside.getcolors(1) == [(WIDTH * HEIGHT, background)]
+
+
+def test_default_colours_have_high_contrast():
+    assert contrast(STYLE.text, STYLE.background) >= 7
+    assert contrast(STYLE.muted, STYLE.background) >= 7
+
+
+# --- Pictures ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("size", "focus", "expected"),
+    [
+        ((2400, 630), (0.5, 0.5), (600, 0, 1800, 630)),
+        ((2400, 630), (0.0, 0.5), (0, 0, 1200, 630)),
+        ((2400, 630), (1.0, 0.2), (1200, 0, 2400, 630)),
+        ((1200, 1260), (0.5, 0.5), (0, 315, 1200, 945)),
+        ((1200, 1260), (0.5, 0.1), (0, 0, 1200, 630)),
+        ((1200, 1260), (0.5, 0.6), (0, 441, 1200, 1071)),
+        ((1200, 1260), (0.5, 0.9), (0, 630, 1200, 1260)),
+    ],
+)
+def test_focal_crop_keeps_the_focus_as_central_as_the_edges_allow(size, focus, expected):
+    assert focal_crop(size, focus) == pytest.approx(expected)
+
+
+def striped_picture(path: Path) -> Path:
+    """A tall picture, white with a red band at 80 % of its height."""
+    picture = Image.new("RGB", (1200, 3000), "white")
+    ImageDraw.Draw(picture).rectangle((0, 2300, 1200, 2500), fill="red")
+    picture.save(path)
+    return path
+
+
+def test_photo_card_is_cut_around_the_focal_point(tmp_path):
+    picture = striped_picture(tmp_path / "streifen.png")
+    centred = Image.open(io.BytesIO(render(PhotoCard("k", str(picture), (0.5, 0.5), STYLE))))
+    focused = Image.open(io.BytesIO(render(PhotoCard("k", str(picture), (0.5, 0.8), STYLE))))
+    assert centred.size == focused.size == (WIDTH, HEIGHT)
+    red, green, blue = focused.getpixel((WIDTH // 2, HEIGHT // 2))
+    assert red > 200 and green < 60 and blue < 60
+    assert min(centred.getpixel((WIDTH // 2, HEIGHT // 2))) > 200
+
+
+def test_pool_draws_the_same_bytes_as_one_process():
+    titles = [" ".join(WORDS[index : index + 6]) for index in range(cards.PARALLEL_FROM + 2)]
+    batch = [text_card(title) for title in titles]
+    assert render_all(batch, workers=2) == [(render(card), None) for card in batch]
+
+
+# --- Real builds --------------------------------------------------------------------
+
+
+def newsroom_with(cache: Path, **cards_options) -> dict:
+    return {**NEWSROOM, "cards": {"cache_dir": str(cache), **cards_options}}
+
+
+def card_of(output: Path, page: str) -> str:
+    return soup(output / page).find("meta", property="og:image")["content"].split("/", 3)[3]
+
+
+def test_cards_of_a_build(site, tmp_path):
+    output = tmp_path / "output"
+    build(site, output, NEWSROOM=newsroom_with(tmp_path / "cache"))
+    files = sorted((output / "karten").iterdir())
+    assert [re.sub(r"-[0-9a-f]{10}\.jpg$", "", path.name) for path in files] == ["2024-17", "2024-422", "allgemein"]
+    for path in files:
+        with Image.open(path) as card:
+            assert card.format == "JPEG" and card.size == (WIDTH, HEIGHT)
+            assert not card.info.get("exif") and not card.info.get("icc_profile")
+        assert path.stat().st_size <= 300_000
+    assert card_of(output, RELEASE).startswith("karten/2024-422-")
+
+
+def test_second_build_draws_no_card_and_keeps_the_cache(site, tmp_path):
+    cache = tmp_path / "cache"
+    options = newsroom_with(cache)
+    build(site, tmp_path / "first", NEWSROOM=options)
+    assert (CARDS.drawn, CARDS.reused) == (3, 0)
+    before = {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in cache.iterdir()}
+    build(site, tmp_path / "second", NEWSROOM=options)
+    assert (CARDS.drawn, CARDS.reused) == (0, 3)
+    assert {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in cache.iterdir()} == before
+    first = {path.name: path.read_bytes() for path in (tmp_path / "first" / "karten").iterdir()}
+    assert {path.name: path.read_bytes() for path in (tmp_path / "second" / "karten").iterdir()} == first
+
+
+def test_two_cold_builds_give_identical_bytes(site, tmp_path):
+    for name in ("one", "two"):
+        build(site, tmp_path / name, NEWSROOM=newsroom_with(tmp_path / f"cache-{name}"))
+        assert CARDS.drawn == 3
+    one = {path.name: path.read_bytes() for path in (tmp_path / "one" / "karten").iterdir()}
+    two = {path.name: path.read_bytes() for path in (tmp_path / "two" / "karten").iterdir()}
+    assert one == two and len(one) == 3
+
+
+def test_title_change_changes_the_card_url_and_draws_only_that_card(site, tmp_path):
+    options = newsroom_with(tmp_path / "cache")
+    output = tmp_path / "output"
+    build(site, output, NEWSROOM=options)
+    before = card_of(output, RELEASE)
+    source = site / "releases" / "2024" / "baeume.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("den Marktplatz", "den Rathausplatz"), encoding="utf-8")
+    build(site, output, NEWSROOM=options)
+    after = card_of(output, "pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-rathausplatz/index.html")
+    assert after != before and after.startswith("karten/2024-422-")
+    assert (CARDS.drawn, CARDS.reused) == (1, 2)
+    assert not (output / before).exists() and (output / after).is_file()
+    manifest = json.loads((tmp_path / "cache" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["cards"]["2024-422"]["file"] == Path(after).name
+    assert sorted(path.name for path in (tmp_path / "cache").glob("2024-422-*")) == [Path(after).name]
+
+
+def add_picture_release(site: Path, focus_line: str = "") -> None:
+    (site / "images").mkdir(exist_ok=True)
+    striped_picture(site / "images" / "streifen.png")
+    (site / "releases" / "2024" / "bild.md").write_text(
+        '---\ntitle: Mit Bild\ndate: 2024-06-01 09:00\nnumber: "200/2024"\ndepartment: bauen\n'
+        f"image: images/streifen.png\nimage_alt: Ein roter Streifen\n{focus_line}---\nText.\n",
+        encoding="utf-8",
+    )
+
+
+def test_release_with_a_picture_gets_a_crop_and_keeps_the_original_on_the_page(site, tmp_path):
+    add_picture_release(site, "image_focus: [0.5, 0.8]\n")
+    output = tmp_path / "output"
+    build(site, output, NEWSROOM=newsroom_with(tmp_path / "cache"))
+    page = soup(output / "pressemitteilungen/2024/200-mit-bild/index.html")
+    assert page.find("figure", class_="pm__bild").img["src"] == "/images/streifen.png"
+    assert page.find("meta", property="og:image:alt")["content"] == "Ein roter Streifen"
+    card_path = output / card_of(output, "pressemitteilungen/2024/200-mit-bild/index.html")
+    with Image.open(card_path) as card:
+        assert card.size == (WIDTH, HEIGHT)
+        assert card.getpixel((WIDTH // 2, HEIGHT // 2))[0] > 200 and card.getpixel((WIDTH // 2, HEIGHT // 2))[1] < 60
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("image_focus: 0.5\n", "image_focus: expected a list of two numbers, got a number (0.5); write [x, y]"),
+        ("image_focus: [0.5]\n", "image_focus: expected two numbers, got 1; write [x, y]"),
+        ("image_focus: [0.5, oben]\n", "image_focus: y must be a number, got 'oben'"),
+        ("image_focus: [1.5, 0.5]\n", "image_focus: x = 1.5 is outside 0 to 1"),
+        ("image_focus: [true, 0.5]\n", "image_focus: x must be a number, got true/false"),
+    ],
+)
+def test_bad_focal_point_is_reported(site, tmp_path, line, message):
+    add_picture_release(site, line)
+    with pytest.raises(ContentErrors) as caught:
+        build(site, tmp_path / "output", NEWSROOM=newsroom_with(tmp_path / "cache"))
+    assert f"bild.md:8: {message}" in caught.value.format_message()
+    assert not (tmp_path / "output").exists()
+
+
+def test_focal_point_needs_a_picture(site, tmp_path):
+    (site / "releases" / "2024" / "ohne.md").write_text(
+        '---\ntitle: Ohne Bild\ndate: 2024-06-01 09:00\nnumber: "201/2024"\ndepartment: bauen\nimage_focus: [0.5, 0.5]\n---\nText.\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentErrors) as caught:
+        build(site, tmp_path / "output", NEWSROOM=newsroom_with(tmp_path / "cache"))
+    assert "ohne.md:6: image_focus: needs image as well" in caught.value.format_message()
+
+
+def test_picture_that_cannot_be_drawn_stops_the_build(site, tmp_path):
+    add_picture_release(site)
+    broken = site / "images" / "streifen.png"
+    broken.write_bytes(broken.read_bytes()[:200])
+    with pytest.raises(ContentErrors) as caught:
+        build(site, tmp_path / "output", NEWSROOM=newsroom_with(tmp_path / "cache"))
+    assert "bild.md: image: 'images/streifen.png' cannot be drawn as a card:" in caught.value.format_message()
+    assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"colour": "#000"}, "NEWSROOM['cards']: colour: unknown setting; allowed: output_dir,"),
+        ({"muted": "#2a5a70"}, "NEWSROOM['cards']: muted: '#2a5a70' on '#083a50' has a contrast of"),
+        ({"accent": "gelb"}, "NEWSROOM['cards']: accent: 'gelb' is not a colour"),
+        ({"font_bold": "fonts/fehlt.ttf"}, "NEWSROOM['cards']: font_bold: 'fonts/fehlt.ttf' is not a font file"),
+        ({"logo": "images/fehlt.png"}, "NEWSROOM['cards']: logo: 'images/fehlt.png' is not an image"),
+        ({"quality": 100}, "NEWSROOM['cards']: quality: 100 is not a JPEG quality"),
+    ],
+)
+def test_bad_card_settings_stop_the_build(site, tmp_path, options, message):
+    with pytest.raises(ContentErrors) as caught:
+        build(site, tmp_path / "output", NEWSROOM=newsroom_with(tmp_path / "cache", **options))
+    assert message in caught.value.format_message()
