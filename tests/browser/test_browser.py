@@ -100,7 +100,8 @@ KEYBOARD_HELPERS = """() => {
     look: el => {
       const s = getComputedStyle(el);
       return {
-        outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && !transparent(s.outlineColor)
+        outline: s.outlineStyle !== 'none' && !transparent(s.outlineColor)
+          && (s.outlineStyle === 'auto' || parseFloat(s.outlineWidth) >= 2)
           ? `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}` : 'none',
         boxShadow: s.boxShadow,
         background: s.backgroundColor,
@@ -276,11 +277,12 @@ def test_every_request_goes_to_the_local_server(visits, page_type, width, site_u
     requests = visits(page_type, width).requests
     assert requests, "the browser recorded no request"
     elsewhere = [url for url in requests if not url.startswith(site_url + "/")]
-    assert elsewhere == []
+    assert elsewhere == [], "requests to other hosts:\n" + "\n".join(elsewhere)
 
 
 def test_no_console_errors(visits, page_type, width):
-    assert visits(page_type, width).console_errors == []
+    errors = visits(page_type, width).console_errors
+    assert errors == [], "\n".join(errors)
 
 
 def test_no_horizontal_scrolling(visits, page_type, width):
@@ -313,8 +315,8 @@ def test_tab_reaches_every_control_in_order_with_visible_focus(browser, site_url
             reached.append(active["description"])
             if active["index"] >= 0 and not focus_shows(active["look"], unfocused[active["index"]]):
                 invisible.append(active["description"])
-        assert reached == expected
-        assert invisible == [], "focus is not visible on these"
+        assert reached == expected, "Tab order differs from document order"
+        assert invisible == [], "focus is not visible on:\n" + "\n".join(invisible)
 
 
 def focus_shows(focused: dict, unfocused: dict) -> bool:
