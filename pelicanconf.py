@@ -1,5 +1,7 @@
 """Pelican settings for the press releases of the Bezirksamt Lindenhain (development)."""
 
+import os
+
 from newsroom.build import newest_first
 
 AUTHOR = "Pressestelle Bezirksamt Lindenhain"
@@ -20,6 +22,8 @@ NEWSROOM = {
     "office_address": "Rathausplatz 1, 12345 Lindenhain",
     "public_url": "https://presse.lindenhain.example",
     "default_contact": "pressestelle",
+    # CI sets NEWSROOM_STRICT_HTML=1: raw HTML that would be removed stops the build.
+    "strict_html": os.environ.get("NEWSROOM_STRICT_HTML") == "1",
 }
 
 # Releases and static pages; registries and images are not content.

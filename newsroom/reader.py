@@ -7,7 +7,9 @@ both report exactly the same messages.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 
 from pelican.readers import BaseReader
@@ -20,11 +22,15 @@ from .frontmatter import parse
 from .markup import MarkdownRenderer, derive_summary
 from .model import Context, validate_page, validate_release
 from .registry import Registries
+from .sanitize import html_problems, sanitize
 from .settings import data_dir, newsroom_settings
 from .slugs import german_slug
+from .urls import public_base
 
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
 PLACEHOLDER_DATE = dt.datetime(1970, 1, 1, tzinfo=BERLIN)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -71,7 +77,13 @@ def read_source(full_path: str, settings: dict, registries: Registries, renderer
     source.errors.extend(errors)
     source.line_of = {name: entry.line for name, entry in document.entries.items()}
     if not source.errors:
-        source.html = renderer.render(document.body)
+        source.html, removals = sanitize(renderer.render(document.body), urlsplit(public_base(settings)).hostname)
+        strict = newsroom_settings(settings)["strict_html"]
+        for problem in html_problems(removals, document, strict):
+            if strict:
+                source.errors.append(problem)
+            else:
+                logger.warning(problem.format())
     return source
 
 

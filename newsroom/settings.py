@@ -22,6 +22,9 @@ DEFAULTS = {
     "slug_max_length": 60,
     # Longest summary derived from the first paragraph, in characters.
     "summary_length": 220,
+    # Raw HTML outside the allow-list (newsroom.sanitize) is removed with a
+    # warning; when true, each removal is an error and the build stops.
+    "strict_html": False,
 }
 
 
