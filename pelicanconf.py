@@ -32,6 +32,8 @@ PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 ARTICLE_EXCLUDES = []
 READERS = {"html": None, "htm": None, "rst": None}
+# Theme files are published only under fingerprinted names (newsroom.assets).
+THEME_STATIC_PATHS = []
 
 # Newest first; among releases of the same minute, the higher number first.
 ARTICLE_ORDER_BY = newest_first

@@ -2,6 +2,7 @@
 
 Stages, one module each: frontmatter/model/registry (reading and rules),
 reader (the Pelican reader), build (cross-file checks, stop on errors),
+sanitize (allow-listed HTML), assets (fingerprinted theme files),
 output (staged, atomic output).
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from pelican import signals
 
+from .assets import ASSETS, asset_generator
 from .build import BUILD, add_jinja_filters, link_neighbours
 from .errors import ContentErrors
 from .output import OUTPUT
@@ -17,6 +19,7 @@ from .reader import use_newsroom_reader
 
 def start_build(pelican) -> None:
     add_jinja_filters(pelican.settings)
+    ASSETS.start(pelican.settings)
     BUILD.start(pelican.settings)
     OUTPUT.start(pelican)
 
@@ -40,6 +43,7 @@ def register() -> None:
     """
     signals.initialized.connect(start_build)
     signals.readers_init.connect(use_newsroom_reader)
+    signals.get_generators.connect(asset_generator)
     signals.article_generator_finalized.connect(link_neighbours)
     signals.all_generators_finalized.connect(stop_on_errors)
     signals.finalized.connect(OUTPUT.publish)
