@@ -2,7 +2,7 @@
 
 import os
 
-from newsroom.build import newest_first
+from newsroom.build import by_file_name, newest_first
 
 AUTHOR = "Pressestelle Bezirksamt Lindenhain"
 SITENAME = "Pressemitteilungen – Bezirksamt Lindenhain"
@@ -38,6 +38,8 @@ THEME_STATIC_PATHS = []
 # Newest first; among releases of the same minute, the higher number first.
 ARTICLE_ORDER_BY = newest_first
 NEWEST_FIRST_ARCHIVES = True
+# Static pages (the footer links) by file name; Pelican reads files in no fixed order.
+PAGE_ORDER_BY = by_file_name
 
 # Stable German URLs. A release's URL holds its year and number, which never
 # change, and its slug; see README "URLs".

@@ -26,6 +26,7 @@ class Build:
         self.registries = Registries()
         self.errors: list[ContentError] = []
         self.numbers: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
+        self.page_slugs: dict[str, list[tuple[str, int]]] = defaultdict(list)
 
     def start(self, settings: dict) -> None:
         """Reset state, load the registries and look for files the reader would skip."""
@@ -41,6 +42,9 @@ class Build:
         self.errors.extend(source.errors)
         if source.kind == "release" and not source.errors:
             self.numbers[source.values["number"]].append((source.path, source.line_of["number"]))
+        if source.kind == "page" and not source.errors and source.values.get("status") != "draft":
+            line = source.line_of.get("slug") or source.line_of["title"]
+            self.page_slugs[source.slug].append((source.path, line))
 
     def duplicate_numbers(self) -> list[ContentError]:
         """A number may be used once per year, over all releases, drafts included."""
@@ -53,8 +57,24 @@ class Build:
                 errors.append(ContentError(path, line, "number", f"'{serial}/{year}' is also used by {others}"))
         return errors
 
+    def page_slug_clashes(self) -> list[ContentError]:
+        """A page's URL is /<slug>/: two pages, or a page and a section of the site, must not share it."""
+        errors = []
+        reserved = reserved_sections(self.settings)
+        for slug, places in sorted(self.page_slugs.items()):
+            for path, line in places:
+                if slug in reserved:
+                    errors.append(ContentError(
+                        path, line, "slug",
+                        f"{slug!r} is used by the site itself (taken: {', '.join(sorted(reserved))}); set another slug",
+                    ))
+                elif len(places) > 1:
+                    others = ", ".join(f"{p}:{n}" for p, n in sorted(places) if p != path)
+                    errors.append(ContentError(path, line, "slug", f"{slug!r} is also used by {others}; set another slug"))
+        return errors
+
     def all_errors(self) -> list[ContentError]:
-        return self.errors + self.duplicate_numbers()
+        return self.errors + self.duplicate_numbers() + self.page_slug_clashes()
 
     def finish(self) -> None:
         """Raise ContentErrors (after printing them) if any file had a problem."""
@@ -80,12 +100,26 @@ def stray_files(releases_path: str) -> list[ContentError]:
     return errors
 
 
+def reserved_sections(settings: dict) -> set[str]:
+    """First URL segments the site's own pages and files use: archives, sections, pagination, theme, images."""
+    urls = [value for key, value in settings.items() if key.endswith("_SAVE_AS") and isinstance(value, str)]
+    urls += [pattern[1].replace("{base_name}/", "") for pattern in settings.get("PAGINATION_PATTERNS", ())]
+    urls += [settings.get("THEME_STATIC_DIR", ""), *settings.get("STATIC_PATHS", ())]
+    segments = {url.split("/", 1)[0] for url in urls}
+    return {segment for segment in segments if segment and not any(mark in segment for mark in "{.:")}
+
+
 def link_neighbours(generator) -> None:
     """Give each release its older (prev) and newer (next) neighbour."""
     articles = generator.articles
     for index, article in enumerate(articles):
         article.prev_article = articles[index + 1] if index + 1 < len(articles) else None
         article.next_article = articles[index - 1] if index > 0 else None
+
+
+def by_file_name(page) -> tuple:
+    """PAGE_ORDER_BY: by file name as Pelican does, then by path, so equal names keep one order."""
+    return (os.path.basename(page.source_path), page.source_path)
 
 
 def newest_first(article) -> tuple:

@@ -14,6 +14,7 @@ import yaml
 from .errors import ContentError, FieldError
 
 DELIMITER = "---"
+TOO_DEEP = "lists or mappings are nested too deeply"
 STRING_TAG = "tag:yaml.org,2002:str"
 
 
@@ -39,6 +40,8 @@ class Document:
         """The Python value of a field, built with the safe constructor."""
         try:
             return self.loader.construct_object(self.entries[name].node, deep=True)
+        except RecursionError:
+            raise FieldError(f"cannot be read: {TOO_DEEP}") from None
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
             problem = getattr(error, "problem", None) or str(error)
             raise FieldError(f"cannot be read: {problem}") from None
@@ -108,16 +111,21 @@ def parse(path: str, raw: bytes) -> tuple[Document | None, list[ContentError]]:
         return None, [signal.error]
 
     first_line = 2
-    loader = yaml.SafeLoader(yaml_text)
     try:
+        loader = yaml.SafeLoader(yaml_text)  # checks for characters YAML does not allow
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else 1
         problem = error.problem or error.context or "invalid YAML"
         return None, [ContentError(path, line, None, f"invalid YAML: {problem}")]
+    except yaml.reader.ReaderError as error:
+        line = yaml_text[: error.position].count("\n") + first_line
+        return None, [ContentError(path, line, None, f"invalid YAML: the character U+{error.character:04X} is not allowed")]
     except yaml.YAMLError as error:
         return None, [ContentError(path, first_line, None, f"invalid YAML: {error}")]
+    except RecursionError:  # PyYAML's parser recurses once per level of [ or {
+        return None, [ContentError(path, first_line, None, f"invalid YAML: {TOO_DEEP}")]
 
     if root is None:
         return None, [ContentError(path, 1, None, "the front matter is empty")]

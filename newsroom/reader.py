@@ -43,6 +43,7 @@ class Source:
     html: str = ""
     line_of: dict = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
+    slug: str = ""
 
 
 def source_kind(full_path: str, settings: dict) -> str:
@@ -71,12 +72,14 @@ def read_source(full_path: str, settings: dict, registries: Registries, renderer
         registries=registries,
         data_dir_name=display_path(data_dir(settings)),
         default_contact=newsroom_settings(settings)["default_contact"],
+        slug_max_length=newsroom_settings(settings)["slug_max_length"],
     )
     validate = validate_release if kind == "release" else validate_page
     source.values, errors = validate(document, context)
     source.errors.extend(errors)
     source.line_of = {name: entry.line for name, entry in document.entries.items()}
     if not source.errors:
+        source.slug = source.values.get("slug") or german_slug(source.values["title"], newsroom_settings(settings)["slug_max_length"])
         source.html, removals = sanitize(renderer.render(document.body), urlsplit(public_base(settings)).hostname)
         strict = newsroom_settings(settings)["strict_html"]
         for problem in html_problems(removals, document, strict):
@@ -94,7 +97,7 @@ def pelican_metadata(source: Source, reader: BaseReader) -> dict:
     summary = values.get("summary") or derive_summary(source.html, options["summary_length"])
     metadata = {
         "title": values["title"],
-        "slug": values.get("slug") or german_slug(values["title"], options["slug_max_length"]),
+        "slug": source.slug,
         "summary": summary,
         "status": values.get("status", "published"),
     }
@@ -107,7 +110,7 @@ def pelican_metadata(source: Source, reader: BaseReader) -> dict:
     tags = []
     for name in values.get("tags", []):
         tag = Tag(name, reader.settings)
-        tag.slug = german_slug(name)
+        tag.slug = german_slug(name, options["slug_max_length"])
         tags.append(tag)
     serial, year = values["number"]
     image = values.get("image")
