@@ -7,6 +7,7 @@ and one bad value (an impossible date, say) does not hide the others.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import yaml
@@ -101,6 +102,31 @@ def split(path: str, text: str) -> tuple[str, str, int]:
     )
 
 
+def compose(path: str, text: str, first_line: int) -> tuple[yaml.SafeLoader, yaml.Node | None]:
+    """YAML text composed to nodes with the safe loader; any problem is raised with its file line."""
+    try:
+        loader = yaml.SafeLoader(text)  # checks for characters YAML does not allow
+        return loader, loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark else first_line
+        problem = error.problem or error.context or "invalid YAML"
+        message = f"invalid YAML: {problem}"
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + first_line
+        message = f"invalid YAML: the character U+{error.character:04X} is not allowed"
+    except yaml.YAMLError as error:
+        line, message = first_line, f"invalid YAML: {str(error).splitlines()[0]}"
+    except RecursionError:  # PyYAML's parser recurses once per level of [ or {
+        line, message = first_line, f"invalid YAML: {TOO_DEEP}"
+    raise ContentErrorSignal(ContentError(path, line, None, message))
+
+
+def unpublishable_character(text: str) -> str | None:
+    """The first control character (other than line break and tab) or lone surrogate, which YAML escapes can produce."""
+    return next((char for char in text if char not in "\n\t" and unicodedata.category(char) in ("Cc", "Cs")), None)
+
+
 def parse(path: str, raw: bytes) -> tuple[Document | None, list[ContentError]]:
     """Read one file into a Document, or return the errors that prevent it."""
     errors: list[ContentError] = []
@@ -112,20 +138,9 @@ def parse(path: str, raw: bytes) -> tuple[Document | None, list[ContentError]]:
 
     first_line = 2
     try:
-        loader = yaml.SafeLoader(yaml_text)  # checks for characters YAML does not allow
-        root = loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + first_line if mark else 1
-        problem = error.problem or error.context or "invalid YAML"
-        return None, [ContentError(path, line, None, f"invalid YAML: {problem}")]
-    except yaml.reader.ReaderError as error:
-        line = yaml_text[: error.position].count("\n") + first_line
-        return None, [ContentError(path, line, None, f"invalid YAML: the character U+{error.character:04X} is not allowed")]
-    except yaml.YAMLError as error:
-        return None, [ContentError(path, first_line, None, f"invalid YAML: {error}")]
-    except RecursionError:  # PyYAML's parser recurses once per level of [ or {
-        return None, [ContentError(path, first_line, None, f"invalid YAML: {TOO_DEEP}")]
+        loader, root = compose(path, yaml_text, first_line)
+    except ContentErrorSignal as signal:
+        return None, [signal.error]
 
     if root is None:
         return None, [ContentError(path, 1, None, "the front matter is empty")]

@@ -10,7 +10,6 @@ import datetime as dt
 import difflib
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -19,7 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .dates import parse_datetime
 from .errors import ContentError, FieldError, short_repr
-from .frontmatter import Document
+from .frontmatter import Document, unpublishable_character
 from .registry import Registries
 from .slugs import german_slug, is_slug
 
@@ -75,10 +74,9 @@ def text(document: Document, name: str, context: Context) -> str:
 
 
 def printable(value: str) -> str:
-    """Refuse control characters (other than line break and tab) and lone surrogates, which YAML escapes can produce."""
-    for char in value:
-        if char not in "\n\t" and unicodedata.category(char) in ("Cc", "Cs"):
-            raise FieldError(f"contains the character U+{ord(char):04X}, which cannot be published; remove it")
+    char = unpublishable_character(value)
+    if char is not None:
+        raise FieldError(f"contains the character U+{ord(char):04X}, which cannot be published; remove it")
     return value
 
 

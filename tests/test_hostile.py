@@ -407,3 +407,20 @@ def test_page_whose_url_is_taken_stops_the_build_without_traceback(site, tmp_pat
     for message in expected:
         assert message in result.stderr, result.stderr
     assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize(
+    "registry, expected",
+    [
+        ("umwelt:\n  name: Umwelt\x1f\n", "departments.yml:2: invalid YAML: the character U+001F is not allowed"),
+        ('umwelt:\n  name: "Umwelt \\ud800"\n', "departments.yml:2: umwelt.name: contains the character U+D800, which cannot be published; remove it"),
+        ("umwelt: " + nested(3000) + "\n", "departments.yml:1: invalid YAML: lists or mappings are nested too deeply"),
+        ("umwelt:\n  ? [name]\n  : Umwelt\n", "departments.yml:2: umwelt.?: unknown field; allowed: name, head"),
+    ],
+)
+def test_hostile_registry_is_a_clean_error(site, tmp_path, registry, expected):
+    (site / "data" / "departments.yml").write_text(registry, encoding="utf-8", errors="surrogatepass")
+    result = run_pelican_cli(site, tmp_path / "output")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert expected in result.stderr, result.stderr
