@@ -32,7 +32,7 @@ from newsroom.reader import read_source
 from newsroom.registry import load_registries
 from newsroom.settings import data_dir
 
-EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "500"))
 BUILD_EXAMPLES = max(EXAMPLES // 5, 10)
 LONGEST_MESSAGE = 400
 SLUG_MAX_LENGTH = 60  # NEWSROOM['slug_max_length']

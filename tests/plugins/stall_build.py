@@ -6,7 +6,6 @@ writing its output (see tests/test_output.py).
 
 from __future__ import annotations
 
-import sys
 import time
 
 from pelican import signals
