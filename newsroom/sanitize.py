@@ -79,7 +79,7 @@ URL_ATTRIBUTES = frozenset({"href", "src"})
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 LINK_REL = "noopener"
 URL_RULE = "links must use http, https, mailto or tel, or be a path on this site"
-IMAGE_RULE = "images must be files of this site"
+IMAGE_RULE = "images must be given as a path on this site, such as /images/plan.png"
 MAX_REPORTED = 20  # per file; more would bury the other messages
 TAG_HINTS = {"h1": "the title is the page's only h1; start headings with ##"}
 # How Markdown writes an element that it then emits itself (not as raw HTML).
@@ -102,21 +102,33 @@ def is_external(url: str, site_host: str) -> bool:
         host = parts.hostname
     except ValueError:
         return True
-    if not parts.scheme and not parts.netloc:
-        return False
-    if parts.scheme in ("mailto", "tel"):
+    if not (parts.scheme or parts.netloc) or parts.scheme in ("mailto", "tel"):
         return False
     return host != site_host
 
 
-def attribute_allowed(tag: str, name: str, value: str, site_host: str) -> bool:
-    """The rules nh3's own allow-list cannot express: values, and images from this site only."""
+def is_absolute(url: str) -> bool:
+    """True for a URL with a scheme or a host: not a path on this site."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return True
+    return bool(parts.scheme or parts.netloc)
+
+
+def attribute_allowed(tag: str, name: str, value: str) -> bool:
+    """The rules nh3's own allow-list cannot express: values, and images by path only.
+
+    An image by absolute URL, even of the site's own public address, would be
+    blocked by a Content-Security-Policy wherever the site is served from
+    another address (during development, in a preview).
+    """
     if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
         return False
     pattern = ALLOWED_VALUES.get((tag, name))
     if pattern and not pattern.fullmatch(value):
         return False
-    return not (tag == "img" and name == "src" and is_external(value, site_host))
+    return not (tag == "img" and name == "src" and is_absolute(value))
 
 
 class AttributeFilter:
@@ -135,7 +147,7 @@ class AttributeFilter:
         if tag == "a" and name == "rel":
             href, self.href = self.href, None
             return value if href is not None and is_external(href, self.site_host) else None
-        if not attribute_allowed(tag, name, value, self.site_host):
+        if not attribute_allowed(tag, name, value):
             return None
         if tag == "a" and name == "href":
             self.href = value
@@ -161,29 +173,35 @@ def url_survives(tag: str, name: str, value: str) -> bool:
     return f" {name}=" in kept
 
 
+def readable(name: str) -> str:
+    """A tag or attribute name as written, or its repr when it holds odd characters."""
+    return name if re.fullmatch(r"[\w:.-]+", name) else short_repr(name)
+
+
 def element_removal(tag: str) -> Removal:
     hint = f": {TAG_HINTS[tag]}" if tag in TAG_HINTS else ""
     needles = (rf"<{re.escape(tag)}\b", *MARKDOWN_NEEDLES.get(tag, ()))
+    shown = readable(tag)
     if tag in DROPPED_WITH_CONTENT:
-        return Removal(f"removed <{tag}> and its content{hint}", f"<{tag}> is not allowed{hint}", needles)
-    return Removal(f"removed <{tag}>, kept its text{hint}", f"<{tag}> is not allowed{hint}", needles)
+        return Removal(f"removed <{shown}> and its content{hint}", f"<{shown}> is not allowed{hint}", needles)
+    return Removal(f"removed <{shown}>, kept its text{hint}", f"<{shown}> is not allowed{hint}", needles)
 
 
-def attribute_removal(tag: str, name: str, value: str, site_host: str) -> Removal | None:
-    shown = f"{name}={short_repr(value)}"
+def attribute_removal(tag: str, name: str, value: str) -> Removal | None:
+    shown = f"{readable(name)}={short_repr(value)}"
     needles = (rf"\b{re.escape(name)}\s*=", rf"\b{re.escape(name)}\b")
     if name in ALLOWED_ATTRIBUTES.get(tag, ()) and name in URL_ATTRIBUTES:
         needles = (re.escape(value.strip()), *needles) if value.strip() else needles
         if not url_survives(tag, name, value):
             return Removal(f"removed {shown} from <{tag}>: {URL_RULE}", f"{shown} is not allowed on <{tag}>: {URL_RULE}", needles)
-        if tag == "img" and is_external(value, site_host):
+        if tag == "img" and is_absolute(value):
             return Removal(f"removed {shown} from <{tag}>: {IMAGE_RULE}", f"{shown} is not allowed on <{tag}>: {IMAGE_RULE}", needles)
-    if attribute_allowed(tag, name, value, site_host):
+    if attribute_allowed(tag, name, value):
         return None
     return Removal(f"removed {shown} from <{tag}>", f"{shown} is not allowed on <{tag}>", needles)
 
 
-def find_removals(html: str, site_host: str) -> list[Removal]:
+def find_removals(html: str) -> list[Removal]:
     """What nh3 will remove from ``html``, in document order (reads the HTML, never writes it)."""
     soup = BeautifulSoup(html, "html.parser", multi_valued_attributes=None)
     removals: list[Removal] = []
@@ -198,7 +216,7 @@ def find_removals(html: str, site_host: str) -> list[Removal]:
                 continue
         else:
             for name, value in node.attrs.items():
-                removal = attribute_removal(node.name, name, value or "", site_host)
+                removal = attribute_removal(node.name, name, value or "")
                 if removal:
                     removals.append(removal)
         pending.extend(reversed(node.contents))
@@ -207,7 +225,7 @@ def find_removals(html: str, site_host: str) -> list[Removal]:
 
 def sanitize(html: str, site_host: str) -> tuple[str, list[Removal]]:
     """The cleaned HTML and what was removed from it."""
-    return cleaner(site_host).clean(html), find_removals(html, site_host)
+    return cleaner(site_host).clean(html), find_removals(html)
 
 
 def source_lines(body: str, body_line: int, removals: list[Removal]) -> list[int]:

@@ -245,9 +245,13 @@ def assert_clean_error(error: ContentError, shown_path: str, line_count: int) ->
     assert isinstance(error, ContentError)
     assert error.path == shown_path
     assert error.line is None or 1 <= error.line <= line_count + 1, text
-    assert "\n" not in text and "\r" not in text, text
-    assert len(text) <= len(shown_path) + LONGEST_MESSAGE, text
+    assert_one_clean_line(text[len(shown_path):])
     assert "Traceback" not in text
+
+
+def assert_one_clean_line(message: str) -> None:
+    assert not any(unicodedata.category(char) == "Cc" for char in message), repr(message)
+    assert len(message) <= LONGEST_MESSAGE, message
 
 
 def assert_clean_text(value: str) -> None:
@@ -313,11 +317,17 @@ def test_reading_any_file_gives_clean_values_or_clean_errors(reading, raw):
 
 @BOUNDED
 @given(markdown=body)
-def test_any_body_under_valid_front_matter_renders_without_script(reading, markdown):
+def test_any_body_under_valid_front_matter_renders_without_script(reading, caplog, markdown):
+    caplog.clear()
     raw = ("---\n" + valid_front_matter() + "\n---\n" + markdown).encode("utf-8", "surrogatepass")
     source = reading(raw)
     event("read cleanly" if not source.errors else "content errors")
     assert_read_cleanly(source, raw)
+    if caplog.records:
+        event("HTML removed with a warning")
+    for record in caplog.records:  # the warnings about removed HTML
+        assert record.getMessage().startswith(source.path + ":")
+        assert_one_clean_line(record.getMessage()[len(source.path):])
 
 
 @settings(BOUNDED, max_examples=BUILD_EXAMPLES)

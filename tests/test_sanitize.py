@@ -50,7 +50,8 @@ REMOVALS = {
     "form": ('<form action="https://evil.example/"><input name="pin"></form>', "removed <form>, kept its text", "evil.example"),
     "meta-refresh": ('<meta http-equiv="refresh" content="0;url=https://evil.example">', "removed <meta>, kept its text", "refresh"),
     "base": ('<base href="https://evil.example/">', "removed <base>, kept its text", "evil.example"),
-    "image-from-other-host": ("![Bild](https://bilder.example/x.png)", "removed src='https://bilder.example/x.png' from <img>: images must be files of this site", "bilder.example"),
+    "image-from-other-host": ("![Bild](https://bilder.example/x.png)", "removed src='https://bilder.example/x.png' from <img>: images must be given as a path on this site", "bilder.example"),
+    "image-by-own-address": ("![Bild](https://presse.lindenhain.example/images/x.png)", "removed src='https://presse.lindenhain.example/images/x.png' from <img>", "presse.lindenhain"),
     "span": ('<span class="x">Text</span>', "removed <span>, kept its text", "<span"),
     "foreign-class": ('<div class="banner">Text</div>', "removed class='banner' from <div>", "banner"),
     "theme-id": ('<h2 id="inhalt">Zwischentitel</h2>', "removed id='inhalt' from <h2>", "inhalt"),
@@ -220,3 +221,12 @@ def test_strict_build_stops_and_keeps_the_previous_output(site, tmp_path):
     assert f"html.md:{SNIPPET_LINE}: html: <script> is not allowed" in result.stderr
     assert "1 error in the content; nothing was written." in result.stderr
     assert tree_digest(output) == before
+
+
+def test_odd_names_are_shown_readably(site, caplog):
+    caplog.set_level(logging.WARNING)
+    read_release(site, '<p on\x01click="x">a</p> <x\x01y>b</x\x01y>')
+    messages = warnings_of(caplog)
+    assert any("removed 'on\\x01click'='x' from <p>" in message for message in messages), messages
+    assert any("removed <'x\\x01y'>, kept its text" in message for message in messages), messages
+    assert all("\x01" not in message for message in messages), messages
