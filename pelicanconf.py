@@ -1,6 +1,8 @@
 """Pelican settings for the press releases of the Bezirksamt Lindenhain (development)."""
 
-from newsroom.build import newest_first
+import os
+
+from newsroom.build import by_file_name, newest_first
 
 AUTHOR = "Pressestelle Bezirksamt Lindenhain"
 SITENAME = "Pressemitteilungen – Bezirksamt Lindenhain"
@@ -22,6 +24,8 @@ NEWSROOM = {
     "default_contact": "pressestelle",
     # Entry ids never change: never edit these once feeds are published.
     "feeds": {"tag_authority": "presse.lindenhain.example", "tag_date": "2025"},
+    # CI sets NEWSROOM_STRICT_HTML=1: raw HTML that would be removed stops the build.
+    "strict_html": os.environ.get("NEWSROOM_STRICT_HTML") == "1",
 }
 
 # Releases and static pages; registries and images are not content.
@@ -30,6 +34,8 @@ PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 ARTICLE_EXCLUDES = []
 READERS = {"html": None, "htm": None, "rst": None}
+# Theme files are published only under fingerprinted names (newsroom.assets).
+THEME_STATIC_PATHS = []
 
 # The build clock (newsroom/clock.py) alone decides what is public: drafts and
 # releases dated after "now" never reach Pelican. Pelican's own check against
@@ -39,6 +45,8 @@ WITH_FUTURE_DATES = True
 # Newest first; among releases of the same minute, the higher number first.
 ARTICLE_ORDER_BY = newest_first
 NEWEST_FIRST_ARCHIVES = True
+# Static pages (the footer links) by file name; Pelican reads files in no fixed order.
+PAGE_ORDER_BY = by_file_name
 
 # Stable German URLs. A release's URL holds its year and number, which never
 # change, and its slug; see README "URLs".

@@ -1,17 +1,19 @@
 """Newsroom: Pelican plugins that turn press releases into a strict, accessible site.
 
 Stages, one module each: frontmatter/model/registry (reading and rules),
-reader (the Pelican reader), clock (embargoes and drafts held back),
-build (cross-file checks, stop on errors), feeds (Atom and RSS with
-permanent ids), links (aliases, redirect pages, published-URL warnings),
-cards (social card images), social (meta tags and JSON-LD), sitemap,
-search (Pagefind), output (staged, atomic output).
+reader (the Pelican reader), sanitize (allow-listed HTML), clock
+(embargoes and drafts held back), build (cross-file checks, stop on errors),
+feeds (Atom and RSS with permanent ids), links (aliases, redirect pages,
+published-URL warnings), cards (social card images), social (meta tags and
+JSON-LD), assets (fingerprinted theme files), sitemap, search (Pagefind),
+output (staged, atomic output).
 """
 
 from __future__ import annotations
 
 from pelican import signals
 
+from .assets import ASSETS, asset_generator
 from .build import BUILD, add_jinja_filters, link_neighbours
 from .cards import CARDS, card_generator
 from .clock import CLOCK
@@ -29,6 +31,7 @@ def start_build(pelican) -> None:
     CLOCK.start(pelican.settings)  # first: a bad NEWSROOM_NOW stops before anything is created
     add_jinja_filters(pelican.settings)
     add_jinja_globals(pelican.settings)
+    ASSETS.start(pelican.settings)
     BUILD.start(pelican.settings)
     LINKS.start(pelican.settings)
     CARDS.start(pelican)
@@ -55,6 +58,7 @@ def register() -> None:
     signals.initialized.connect(start_build)
     signals.initialized.connect(WRITTEN.start)
     signals.readers_init.connect(use_newsroom_reader)
+    signals.get_generators.connect(asset_generator)
     signals.article_generator_finalized.connect(link_neighbours)
     signals.get_generators.connect(feeds_generator)
     signals.get_generators.connect(redirect_generator)

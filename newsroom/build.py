@@ -12,9 +12,10 @@ from collections import defaultdict
 
 from .dates import JINJA_FILTERS
 from .errors import ContentError, ContentErrors, display_path
-from .feeds import duplicate_ids, permanent_id, settings_errors
+from .feeds import FEEDS_DIR, duplicate_ids, permanent_id, settings_errors
 from .registry import Registries, load_registries
-from .settings import data_dir, newsroom_settings
+from .search import BUNDLE_DIR
+from .settings import data_dir, feature_settings, newsroom_settings
 
 SOURCE_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 
@@ -28,6 +29,7 @@ class Build:
         self.errors: list[ContentError] = []
         self.numbers: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
         self.ids: dict[str, list[tuple[str, int, bool]]] = defaultdict(list)
+        self.page_slugs: dict[str, list[tuple[str, int]]] = defaultdict(list)
 
     def start(self, settings: dict) -> None:
         """Reset state, load the registries and look for files the reader would skip."""
@@ -47,6 +49,9 @@ class Build:
             explicit = "id" in source.values
             line = source.line_of["id" if explicit else "number"]
             self.ids[permanent_id(self.settings, source.values)].append((source.path, line, explicit))
+        if source.kind == "page" and not source.errors and source.values.get("status") != "draft":
+            line = source.line_of.get("slug") or source.line_of["title"]
+            self.page_slugs[source.slug].append((source.path, line))
 
     def duplicate_numbers(self) -> list[ContentError]:
         """A number may be used once per year, over all releases, drafts included."""
@@ -59,8 +64,24 @@ class Build:
                 errors.append(ContentError(path, line, "number", f"'{serial}/{year}' is also used by {others}"))
         return errors
 
+    def page_slug_clashes(self) -> list[ContentError]:
+        """A page's URL is /<slug>/: two pages, or a page and a section of the site, must not share it."""
+        errors = []
+        reserved = reserved_sections(self.settings)
+        for slug, places in sorted(self.page_slugs.items()):
+            for path, line in places:
+                if slug in reserved:
+                    errors.append(ContentError(
+                        path, line, "slug",
+                        f"{slug!r} is used by the site itself (taken: {', '.join(sorted(reserved))}); set another slug",
+                    ))
+                elif len(places) > 1:
+                    others = ", ".join(f"{p}:{n}" for p, n in sorted(places) if p != path)
+                    errors.append(ContentError(path, line, "slug", f"{slug!r} is also used by {others}; set another slug"))
+        return errors
+
     def all_errors(self) -> list[ContentError]:
-        return self.errors + self.duplicate_numbers() + duplicate_ids(self.ids)
+        return self.errors + self.duplicate_numbers() + duplicate_ids(self.ids) + self.page_slug_clashes()
 
     def finish(self) -> None:
         """Raise ContentErrors (after printing them) if any file had a problem."""
@@ -86,12 +107,27 @@ def stray_files(releases_path: str) -> list[ContentError]:
     return errors
 
 
+def reserved_sections(settings: dict) -> set[str]:
+    """First URL segments the site's own pages and files use: archives, sections, pagination, theme, images, feeds, search index, cards."""
+    urls = [value for key, value in settings.items() if key.endswith("_SAVE_AS") and isinstance(value, str)]
+    urls += [pattern[1].replace("{base_name}/", "") for pattern in settings.get("PAGINATION_PATTERNS", ())]
+    urls += [settings.get("THEME_STATIC_DIR", ""), *settings.get("STATIC_PATHS", ())]
+    urls += [FEEDS_DIR, BUNDLE_DIR, feature_settings(settings, "cards")["output_dir"]]
+    segments = {url.split("/", 1)[0] for url in urls}
+    return {segment for segment in segments if segment and not any(mark in segment for mark in "{.:")}
+
+
 def link_neighbours(generator) -> None:
     """Give each release its older (prev) and newer (next) neighbour."""
     articles = generator.articles
     for index, article in enumerate(articles):
         article.prev_article = articles[index + 1] if index + 1 < len(articles) else None
         article.next_article = articles[index - 1] if index > 0 else None
+
+
+def by_file_name(page) -> tuple:
+    """PAGE_ORDER_BY: by file name as Pelican does, then by path, so equal names keep one order."""
+    return (os.path.basename(page.source_path), page.source_path)
 
 
 def newest_first(article) -> tuple:

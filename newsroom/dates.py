@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
-from .errors import FieldError
+from .errors import FieldError, short_repr
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LOCALE = "de_DE"
@@ -31,11 +31,14 @@ def parse_datetime(text: str) -> dt.datetime:
     except ValueError as error:
         reason = str(error)
         if "out of range" in reason or "must be in" in reason:
-            raise FieldError(f"{text!r} is not a valid date: {reason}") from None
-        raise FieldError(f"{text!r} is not an ISO 8601 date; write for example {EXAMPLES}") from None
+            raise FieldError(f"{short_repr(text)} is not a valid date: {reason}") from None
+        raise FieldError(f"{short_repr(text)} is not an ISO 8601 date; write for example {EXAMPLES}") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=BERLIN)
-    return value.astimezone(BERLIN)
+    try:
+        return value.astimezone(BERLIN)
+    except OverflowError:
+        raise FieldError(f"{short_repr(text)} is not a valid date: out of range in Berlin time") from None
 
 
 def de_date(value: dt.datetime) -> str:

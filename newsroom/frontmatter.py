@@ -7,6 +7,7 @@ and one bad value (an impossible date, say) does not hide the others.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import yaml
@@ -14,6 +15,7 @@ import yaml
 from .errors import ContentError, FieldError
 
 DELIMITER = "---"
+TOO_DEEP = "lists or mappings are nested too deeply"
 STRING_TAG = "tag:yaml.org,2002:str"
 
 
@@ -39,6 +41,8 @@ class Document:
         """The Python value of a field, built with the safe constructor."""
         try:
             return self.loader.construct_object(self.entries[name].node, deep=True)
+        except RecursionError:
+            raise FieldError(f"cannot be read: {TOO_DEEP}") from None
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
             problem = getattr(error, "problem", None) or str(error)
             raise FieldError(f"cannot be read: {problem}") from None
@@ -98,6 +102,39 @@ def split(path: str, text: str) -> tuple[str, str, int]:
     )
 
 
+def compose(path: str, text: str, first_line: int) -> tuple[yaml.SafeLoader, yaml.Node | None]:
+    """YAML text composed to nodes with the safe loader; any problem is raised with its file line."""
+    try:
+        loader = yaml.SafeLoader(text)  # checks for characters YAML does not allow
+        return loader, loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark else first_line
+        problem = error.problem or error.context or "invalid YAML"
+        message = f"invalid YAML: {problem}"
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + first_line
+        message = f"invalid YAML: the character U+{error.character:04X} is not allowed"
+    except yaml.YAMLError as error:
+        line, message = first_line, f"invalid YAML: {str(error).splitlines()[0]}"
+    except RecursionError:  # PyYAML's parser recurses once per level of [ or {
+        line, message = first_line, f"invalid YAML: {TOO_DEEP}"
+    raise ContentErrorSignal(ContentError(path, line, None, message))
+
+
+def unpublishable_character(text: str) -> str | None:
+    """The first character XML cannot carry: a control character (other than line break and tab),
+    a lone surrogate (YAML escapes can produce one) or U+FFFE/U+FFFF."""
+    return next(
+        (
+            char
+            for char in text
+            if char in "\ufffe\uffff" or (char not in "\n\t" and unicodedata.category(char) in ("Cc", "Cs"))
+        ),
+        None,
+    )
+
+
 def parse(path: str, raw: bytes) -> tuple[Document | None, list[ContentError]]:
     """Read one file into a Document, or return the errors that prevent it."""
     errors: list[ContentError] = []
@@ -108,16 +145,10 @@ def parse(path: str, raw: bytes) -> tuple[Document | None, list[ContentError]]:
         return None, [signal.error]
 
     first_line = 2
-    loader = yaml.SafeLoader(yaml_text)
     try:
-        root = loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + first_line if mark else 1
-        problem = error.problem or error.context or "invalid YAML"
-        return None, [ContentError(path, line, None, f"invalid YAML: {problem}")]
-    except yaml.YAMLError as error:
-        return None, [ContentError(path, first_line, None, f"invalid YAML: {error}")]
+        loader, root = compose(path, yaml_text, first_line)
+    except ContentErrorSignal as signal:
+        return None, [signal.error]
 
     if root is None:
         return None, [ContentError(path, 1, None, "the front matter is empty")]
@@ -144,4 +175,22 @@ def parse(path: str, raw: bytes) -> tuple[Document | None, list[ContentError]]:
             )
             continue
         entries[name] = Entry(line, value_node)
+    errors.extend(body_character_errors(path, body, body_line))
     return Document(path, entries, body, body_line, loader), errors
+
+
+def body_character_errors(path: str, body: str, body_line: int) -> list[ContentError]:
+    """A control character in the text would break the feeds' XML, and editors cannot see it."""
+    for offset, line in enumerate(body.split("\n")):
+        char = unpublishable_character(line)
+        if char is not None:
+            return [
+                ContentError(
+                    path,
+                    body_line + offset,
+                    None,
+                    f"the text contains the character U+{ord(char):04X}, which pages and feeds "
+                    "cannot carry; delete it (it is often invisible: retype the line)",
+                )
+            ]
+    return []

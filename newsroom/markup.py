@@ -17,6 +17,14 @@ from markdown.treeprocessors import Treeprocessor
 
 SPEAKER_MARKERS = ("— ", "– ", "-- ")
 MARKDOWN_EXTENSIONS = ("extra", "sane_lists")
+# Column alignment as the align attribute, not style="text-align: …", which a
+# Content-Security-Policy without 'unsafe-inline' would block.
+EXTENSION_CONFIGS = {
+    "extra": {
+        "tables": {"use_align_attribute": True},
+        "footnotes": {"BACKLINK_TITLE": "Zurück zur Fußnote %d im Text"},
+    }
+}
 
 
 class QuotationProcessor(Treeprocessor):
@@ -79,7 +87,9 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._markdown = Markdown(
-            extensions=[*MARKDOWN_EXTENSIONS, ReleaseMarkupExtension()], output_format="html"
+            extensions=[*MARKDOWN_EXTENSIONS, ReleaseMarkupExtension()],
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
         )
 
     def render(self, body: str) -> str:

@@ -18,11 +18,11 @@ from PIL import Image, UnidentifiedImageError
 
 from .dates import parse_datetime
 from .errors import ContentError, FieldError, short_repr
-from .frontmatter import STRING_TAG, Document
+from .frontmatter import STRING_TAG, Document, unpublishable_character
 from .registry import Registries
 from .slugs import german_slug, is_slug
 
-NUMBER_PATTERN = re.compile(r"^([1-9][0-9]*)/([0-9]{4})$")
+NUMBER_PATTERN = re.compile(r"^([1-9][0-9]{0,5})/([0-9]{4})$")
 # RFC 3986: an absolute URI starts with a scheme and a colon; no whitespace anywhere.
 ABSOLUTE_URI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
@@ -62,6 +62,7 @@ class Context:
     registries: Registries
     data_dir_name: str  # as shown in messages
     default_contact: str
+    slug_max_length: int = 60
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,14 @@ def text(document: Document, name: str, context: Context) -> str:
         raise FieldError(f"expected text, got {describe(value)}{hint}")
     if not value.strip():
         raise FieldError("must not be empty")
-    return value.strip()
+    return printable(value.strip())
+
+
+def printable(value: str) -> str:
+    char = unpublishable_character(value)
+    if char is not None:
+        raise FieldError(f"contains the character U+{ord(char):04X}, which cannot be published; remove it")
+    return value
 
 
 def date_time(document: Document, name: str, context: Context) -> dt.datetime:
@@ -123,7 +131,7 @@ def registry_key(registry: str) -> Callable[[Document, str, Context], dict]:
         if key not in entries:
             known = ", ".join(sorted(entries)) or "none"
             raise FieldError(
-                f"{key!r} is not a key of {context.data_dir_name}/{registry}.yml; known keys: {known}"
+                f"{short_repr(key)} is not a key of {context.data_dir_name}/{registry}.yml; known keys: {known}"
             )
         return entries[key]
 
@@ -139,11 +147,12 @@ def topics(document: Document, name: str, context: Context) -> list[str]:
     for item in value:
         if not isinstance(item, str) or not item.strip():
             raise FieldError(f"every topic must be text, got {describe(item)}")
+        printable(item)
         slug = german_slug(item)
         if not slug:
-            raise FieldError(f"topic {item!r} has no letters or digits")
+            raise FieldError(f"topic {short_repr(item)} has no letters or digits")
         if slug in seen:
-            raise FieldError(f"topic {item!r} is listed twice")
+            raise FieldError(f"topic {short_repr(item)} is listed twice")
         seen.add(slug)
         result.append(item.strip())
     return result
@@ -154,16 +163,16 @@ def image(document: Document, name: str, context: Context) -> dict:
     root = os.path.realpath(context.content_path)
     full = os.path.realpath(os.path.join(root, relative))
     if os.path.commonpath([root, full]) != root:
-        raise FieldError(f"{relative!r} is outside the content directory")
+        raise FieldError(f"{short_repr(relative)} is outside the content directory")
     if not relative.lower().endswith(IMAGE_EXTENSIONS):
-        raise FieldError(f"{relative!r} is not an image; allowed: {', '.join(IMAGE_EXTENSIONS)}")
+        raise FieldError(f"{short_repr(relative)} is not an image; allowed: {', '.join(IMAGE_EXTENSIONS)}")
     if not os.path.isfile(full):
-        raise FieldError(f"image file {relative!r} does not exist under the content directory")
+        raise FieldError(f"image file {short_repr(relative)} does not exist under the content directory")
     try:
         with Image.open(full) as picture:
             width, height = picture.size
     except (UnidentifiedImageError, OSError) as error:
-        raise FieldError(f"{relative!r} cannot be read as an image ({error})") from None
+        raise FieldError(f"{short_repr(relative)} cannot be read as an image ({error})") from None
     return {"url": relative.replace(os.sep, "/"), "width": width, "height": height}
 
 
@@ -196,7 +205,9 @@ def focal_point(document: Document, name: str, context: Context) -> tuple[float,
 def slug(document: Document, name: str, context: Context) -> str:
     value = text(document, name, context)
     if not is_slug(value):
-        raise FieldError(f"{value!r} is not a slug; use lower-case letters, digits and single hyphens")
+        raise FieldError(f"{short_repr(value)} is not a slug; use lower-case letters, digits and single hyphens")
+    if len(value) > context.slug_max_length:
+        raise FieldError(f"is {len(value)} characters long; at most {context.slug_max_length} are allowed")
     return value
 
 
@@ -204,7 +215,7 @@ def choice(*allowed: str) -> Callable[[Document, str, Context], str]:
     def parse(document: Document, name: str, context: Context) -> str:
         value = text(document, name, context)
         if value not in allowed:
-            raise FieldError(f"{value!r} is not allowed; choose one of {', '.join(allowed)}")
+            raise FieldError(f"{short_repr(value)} is not allowed; choose one of {', '.join(allowed)}")
         return value
 
     return parse

@@ -1,19 +1,80 @@
 """Last stage: build into a fresh directory beside the target and swap it in on success.
 
-A build that fails (bad content, a crash, a kill) leaves the previous output
-complete and untouched; a successful one never leaves stale files behind.
+Guarantee: whatever happens to a build (bad content, a crash, ``kill -9``),
+the target folder is either the complete previous site or the complete new
+one; there is never a half-written site. Pelican writes into
+``<output>.staging-*``; only when every stage has finished is that folder
+exchanged with the target:
+
+* on Linux with ``renameat2(RENAME_EXCHANGE)`` (glibc 2.28+, ext4, xfs,
+  btrfs, tmpfs and most others) the exchange is one atomic system call: a
+  web server serving the folder by name sees the old tree or the new one,
+  never a gap;
+* elsewhere two renames (target → ``<output>.retired``, staging →
+  target) leave a gap of microseconds in which the target name does not
+  exist. A crash inside that gap leaves the old site as ``.retired``, and
+  the next build puts it back before it starts.
+
+Leftovers of failed or killed builds are removed when the next build starts.
+One build per output folder runs at a time: a second one waits on a lock
+(``flock`` on the parent folder) rather than delete the first one's staging
+folder. Not covered: a power cut, since files are not fsync'ed.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import glob
+import logging
 import os
 import shutil
 import tempfile
 
 STAGING_MARK = ".staging-"
-RETIRED_MARK = ".retired-"
+RETIRED_SUFFIX = ".retired"
 OUTPUT_MODE = 0o755
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+# renameat2 errors that mean "not supported here" rather than "failed".
+EXCHANGE_UNSUPPORTED = (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV)
+
+logger = logging.getLogger(__name__)
+
+
+def _load_renameat2():
+    try:
+        return ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+_renameat2 = _load_renameat2()
+
+
+def exchange(first: str, second: str) -> bool:
+    """Atomically swap two existing paths; False where the system cannot."""
+    if _renameat2 is None:
+        return False
+    result = _renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in EXCHANGE_UNSUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), first, None, second)
+
+
+def discard(path: str) -> None:
+    """Remove a leftover folder, file or symlink (never following the link)."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
 
 
 class StagedOutput:
@@ -22,13 +83,38 @@ class StagedOutput:
     def __init__(self) -> None:
         self.target: str | None = None
         self.staging: str | None = None
+        self.lock_fd: int | None = None
+
+    def _staging_leftovers(self) -> list[str]:
+        parent, name = os.path.split(self.target)
+        return sorted(glob.glob(os.path.join(parent, glob.escape(name) + STAGING_MARK + "*")))
+
+    def _lock(self, parent: str) -> None:
+        self._unlock()
+        self.lock_fd = os.open(parent, os.O_RDONLY)
+        try:
+            fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.warning("Another build is writing to %s; waiting for it to finish", self.target)
+            fcntl.flock(self.lock_fd, fcntl.LOCK_EX)
+
+    def _unlock(self) -> None:
+        if self.lock_fd is not None:
+            os.close(self.lock_fd)
+            self.lock_fd = None
 
     def start(self, pelican) -> None:
         self.target = os.path.abspath(pelican.output_path)
         parent, name = os.path.split(self.target)
         os.makedirs(parent, exist_ok=True)
-        for leftover in glob.glob(os.path.join(parent, glob.escape(name) + STAGING_MARK + "*")):
-            shutil.rmtree(leftover, ignore_errors=True)
+        self._lock(parent)
+        retired = self.target + RETIRED_SUFFIX
+        if os.path.lexists(retired) and not os.path.lexists(self.target):
+            # The fallback swap was interrupted between its two renames;
+            # .retired is only ever deleted while the target exists, so it is whole.
+            os.rename(retired, self.target)
+        for leftover in [retired, *self._staging_leftovers()]:
+            discard(leftover)
         self.staging = tempfile.mkdtemp(prefix=name + STAGING_MARK, dir=parent)
         os.chmod(self.staging, OUTPUT_MODE)
         pelican.output_path = self.staging
@@ -36,23 +122,27 @@ class StagedOutput:
     def abandon(self) -> None:
         """Drop the staging directory of a failed build."""
         if self.staging:
-            shutil.rmtree(self.staging, ignore_errors=True)
+            discard(self.staging)
         self.staging = None
+        self._unlock()
 
     def publish(self, pelican) -> None:
         """Swap the finished staging directory in place of the target."""
         if not self.staging:
             return
-        retired = None
-        if os.path.lexists(self.target):
-            retired = tempfile.mkdtemp(prefix=os.path.basename(self.target) + RETIRED_MARK, dir=os.path.dirname(self.target))
-            os.rmdir(retired)
+        staging, self.staging = self.staging, None
+        if not os.path.lexists(self.target):
+            os.rename(staging, self.target)
+        elif exchange(staging, self.target):
+            discard(staging)  # now holds the previous site
+        else:
+            retired = self.target + RETIRED_SUFFIX
+            discard(retired)
             os.rename(self.target, retired)
-        os.rename(self.staging, self.target)
+            os.rename(staging, self.target)
+            discard(retired)
         pelican.output_path = self.target
-        self.staging = None
-        if retired:
-            shutil.rmtree(retired, ignore_errors=True)
+        self._unlock()
 
 
 OUTPUT = StagedOutput()

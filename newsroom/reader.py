@@ -7,7 +7,9 @@ both report exactly the same messages.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 
 from pelican.readers import BaseReader
@@ -23,11 +25,15 @@ from .links import LINKS
 from .markup import MarkdownRenderer, derive_summary
 from .model import Context, validate_page, validate_release
 from .registry import Registries
+from .sanitize import html_problems, sanitize
 from .settings import data_dir, newsroom_settings
 from .slugs import german_slug
+from .urls import public_base
 
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
 PLACEHOLDER_DATE = dt.datetime(1970, 1, 1, tzinfo=BERLIN)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,6 +46,7 @@ class Source:
     html: str = ""
     line_of: dict = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
+    slug: str = ""
 
 
 def source_kind(full_path: str, settings: dict) -> str:
@@ -68,13 +75,21 @@ def read_source(full_path: str, settings: dict, registries: Registries, renderer
         registries=registries,
         data_dir_name=display_path(data_dir(settings)),
         default_contact=newsroom_settings(settings)["default_contact"],
+        slug_max_length=newsroom_settings(settings)["slug_max_length"],
     )
     validate = validate_release if kind == "release" else validate_page
     source.values, errors = validate(document, context)
     source.errors.extend(errors)
     source.line_of = {name: entry.line for name, entry in document.entries.items()}
     if not source.errors:
-        source.html = renderer.render(document.body)
+        source.slug = source.values.get("slug") or german_slug(source.values["title"], newsroom_settings(settings)["slug_max_length"])
+        source.html, removals = sanitize(renderer.render(document.body), urlsplit(public_base(settings)).hostname)
+        strict = newsroom_settings(settings)["strict_html"]
+        for problem in html_problems(removals, document, strict):
+            if strict:
+                source.errors.append(problem)
+            else:
+                logger.warning(problem.format())
     return source
 
 
@@ -85,7 +100,7 @@ def pelican_metadata(source: Source, reader: BaseReader) -> dict:
     summary = values.get("summary") or derive_summary(source.html, options["summary_length"])
     metadata = {
         "title": values["title"],
-        "slug": values.get("slug") or german_slug(values["title"], options["slug_max_length"]),
+        "slug": source.slug,
         "summary": summary,
     }
     if source.kind == "page":
@@ -97,7 +112,7 @@ def pelican_metadata(source: Source, reader: BaseReader) -> dict:
     tags = []
     for name in values.get("tags", []):
         tag = Tag(name, reader.settings)
-        tag.slug = german_slug(name)
+        tag.slug = german_slug(name, options["slug_max_length"])
         tags.append(tag)
     serial, year = values["number"]
     image = values.get("image")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from .errors import ContentError, display_path
+from .frontmatter import ContentErrorSignal, compose, unpublishable_character
 
 STRING_TAG = "tag:yaml.org,2002:str"
 KEY_PATTERN_HELP = "lower-case letters, digits and hyphens"
@@ -56,12 +57,9 @@ def load_registry(path: str, spec: RegistrySpec) -> tuple[dict[str, dict], list[
     except UnicodeDecodeError:
         return {}, [ContentError(shown, None, None, "the file is not valid UTF-8")]
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        return {}, [
-            ContentError(shown, mark.line + 1 if mark else None, None, f"invalid YAML: {error.problem}")
-        ]
+        _, root = compose(shown, text, first_line=1)
+    except ContentErrorSignal as signal:
+        return {}, [signal.error]
     if not isinstance(root, yaml.MappingNode):
         return {}, [ContentError(shown, 1, None, "must be a mapping of keys to entries")]
 
@@ -80,13 +78,16 @@ def load_registry(path: str, spec: RegistrySpec) -> tuple[dict[str, dict], list[
         entry: dict[str, str] = {"key": key}
         for field_node, field_value in value_node.value:
             field_line = field_node.start_mark.line + 1
-            name = field_node.value
+            name = field_node.value if isinstance(field_node, yaml.ScalarNode) else "?"
             if name not in allowed:
                 errors.append(
                     ContentError(shown, field_line, f"{key}.{name}", f"unknown field; allowed: {', '.join(allowed)}")
                 )
             elif not (isinstance(field_value, yaml.ScalarNode) and field_value.tag == STRING_TAG and field_value.value.strip()):
                 errors.append(ContentError(shown, field_line, f"{key}.{name}", "must be non-empty text"))
+            elif (char := unpublishable_character(field_value.value)) is not None:
+                message = f"contains the character U+{ord(char):04X}, which cannot be published; remove it"
+                errors.append(ContentError(shown, field_line, f"{key}.{name}", message))
             else:
                 entry[name] = field_value.value.strip()
         for name in spec.required:

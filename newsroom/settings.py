@@ -77,6 +77,9 @@ DEFAULTS = {
             ("E-Mail", "mailto:?subject={title}&body={text}"),
         ],
     },
+    # Raw HTML outside the allow-list (newsroom.sanitize) is removed with a
+    # warning; when true, each removal is an error and the build stops.
+    "strict_html": False,
 }
 
 

@@ -24,7 +24,8 @@ def german_slug(text: str, max_length: int | None = None) -> str:
     """'Straßenfest im Bürgerpark' → 'strassenfest-im-buergerpark', cut after a whole word."""
     slug = slugify(text.translate(GERMAN_TRANSLITERATION), regex_subs=SLUG_RULES)
     if max_length and len(slug) > max_length:
-        slug = slug[: max_length + 1].rsplit("-", 1)[0] or slug[:max_length]
+        cut = slug[: max_length + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
     return slug
 
 

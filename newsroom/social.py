@@ -23,6 +23,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 from PIL import Image
 
+from .assets import ASSETS
 from .cards import Card
 from .dates import isodate
 from .markup import shorten
@@ -91,7 +92,7 @@ def organisation(settings: dict) -> dict:
     options = newsroom_settings(settings)
     logo_file = os.path.join(settings["THEME"], "static", feature_settings(settings, "cards")["logo"])
     width, height = image_size(logo_file, os.stat(logo_file).st_mtime_ns)
-    logo_path = f"{settings['THEME_STATIC_DIR']}/{feature_settings(settings, 'cards')['logo']}"
+    logo_path = ASSETS.url(feature_settings(settings, "cards")["logo"])  # published under its fingerprinted name
     return {
         "@type": "GovernmentOrganization",
         "name": options["office_name"],

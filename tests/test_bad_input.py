@@ -52,6 +52,7 @@ CASES = {
     "updated-without-note": (GOOD.replace("---\nEin", "updated: 2024-05-07 10:00\n---\nEin"), "bad.md:6: update_note: is required when updated is given"),
     "bad-status": (GOOD.replace("---\nEin", "status: geheim\n---\nEin"), "bad.md:6: status: 'geheim' is not allowed"),
     "bad-slug": (GOOD.replace("---\nEin", "slug: Gute Meldung\n---\nEin"), "bad.md:6: slug: 'Gute Meldung' is not a slug"),
+    "control-character-in-text": (GOOD.replace("Ein Absatz.", "Ein\x08 Absatz."), "bad.md:7: the text contains the character U+0008"),
     "front-matter-not-mapping": ("---\n- eins\n- zwei\n---\nText\n", "bad.md:2: the front matter must be 'field: value' lines"),
 }
 

@@ -20,7 +20,7 @@
       <head>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title>Feed: <xsl:value-of select="$titel"/></title>
-        <link rel="stylesheet" href="{{ SITEURL }}/theme/css/site.css"/>
+        <link rel="stylesheet" href="{{ SITEURL }}/{{ asset('css/site.css') }}"/>
       </head>
       <body>
         <a class="skip-link" href="#inhalt">Zum Inhalt springen</a>
