@@ -23,7 +23,7 @@ from itertools import chain
 from urllib.parse import unquote, urlparse
 
 from .build import BUILD
-from .dates import BERLIN, de_datetime
+from .dates import BERLIN, ImpossibleDate, NotIsoDate, de_datetime, from_iso
 from .errors import ContentError, display_path
 from .settings import newsroom_settings
 
@@ -53,11 +53,10 @@ def parse_now(text: str) -> dt.datetime:
     if len(text) <= 10:
         raise ClockError(f"{text!r} needs a time and a UTC offset; write for example {NOW_EXAMPLE}")
     try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError as error:
-        reason = str(error)
-        if "out of range" in reason or "must be in" in reason:
-            raise ClockError(f"{text!r} is not a valid date-time: {reason}") from None
+        value = from_iso(text)
+    except ImpossibleDate as error:
+        raise ClockError(f"{text!r} is not a valid date-time: {error}") from None
+    except NotIsoDate:
         raise ClockError(f"{text!r} is not an ISO 8601 date-time; write for example {NOW_EXAMPLE}") from None
     if value.tzinfo is None:
         raise ClockError(

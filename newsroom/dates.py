@@ -19,19 +19,36 @@ LOCALE = "de_DE"
 EXAMPLES = "2017-10-04, 2017-10-04 10:30 or 2017-10-04T10:30:00+02:00"
 
 
+class ImpossibleDate(ValueError):
+    """ISO 8601 in form, but no such day or time (2016-02-30, 25:00)."""
+
+
+class NotIsoDate(ValueError):
+    """Not an ISO 8601 date or date-time at all."""
+
+
+def from_iso(text: str) -> dt.datetime:
+    """``datetime.fromisoformat`` (a date alone is midnight) that tells a wrong form from an impossible value."""
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            return dt.datetime(day.year, day.month, day.day)
+        return dt.datetime.fromisoformat(text)
+    except ValueError as error:
+        reason = str(error)
+        if "out of range" in reason or "must be in" in reason:
+            raise ImpossibleDate(reason) from None
+        raise NotIsoDate(reason) from None
+
+
 def parse_datetime(text: str) -> dt.datetime:
     """An aware datetime from an ISO 8601 date or date-time; naive means Berlin."""
     text = text.strip()
     try:
-        if len(text) == 10:
-            day = dt.date.fromisoformat(text)
-            value = dt.datetime(day.year, day.month, day.day)
-        else:
-            value = dt.datetime.fromisoformat(text)
-    except ValueError as error:
-        reason = str(error)
-        if "out of range" in reason or "must be in" in reason:
-            raise FieldError(f"{short_repr(text)} is not a valid date: {reason}") from None
+        value = from_iso(text)
+    except ImpossibleDate as error:
+        raise FieldError(f"{short_repr(text)} is not a valid date: {error}") from None
+    except NotIsoDate:
         raise FieldError(f"{short_repr(text)} is not an ISO 8601 date; write for example {EXAMPLES}") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=BERLIN)
