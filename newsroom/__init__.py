@@ -23,11 +23,14 @@ from .links import LINKS, redirect_generator
 from .output import OUTPUT
 from .reader import use_newsroom_reader
 from .search import index_site
+from .settings import newsroom_settings
 from .sitemap import WRITTEN, write_sitemaps
 from .social import add_jinja_globals
 
 
 def start_build(pelican) -> None:
+    # Templates read NEWSROOM from the context: give them every default too.
+    pelican.settings["NEWSROOM"] = newsroom_settings(pelican.settings)
     CLOCK.start(pelican.settings)  # first: a bad NEWSROOM_NOW stops before anything is created
     add_jinja_filters(pelican.settings)
     add_jinja_globals(pelican.settings)

@@ -226,19 +226,25 @@ def node_line(node: yaml.Node) -> int:
     return node.start_mark.line + 2
 
 
-def corrections(document: Document, name: str, context: Context) -> list[Correction]:
-    """A list of ``{date, note}`` mappings, each checked on its own line."""
+def list_items(document: Document, name: str, one: str, example: str) -> list[yaml.Node]:
+    """The item nodes of a non-empty YAML list field (each keeps its own line)."""
     node = document.entries[name].node
     if isinstance(node, yaml.SequenceNode) and not node.value:
-        raise FieldError("is an empty list; add a correction or remove the line")
+        raise FieldError(f"is an empty list; add {one} or remove the line")
     if not isinstance(node, yaml.SequenceNode):
-        raise FieldError(
-            f"expected a list of corrections such as '- {{date: 2017-10-05 09:00, note: Uhrzeit korrigiert.}}', "
-            f"got {describe(document.value(name))}"
-        )
+        raise FieldError(f"expected a list of {example}, got {describe(document.value(name))}")
+    return node.value
+
+
+def corrections(document: Document, name: str, context: Context) -> list[Correction]:
+    """A list of ``{date, note}`` mappings, each checked on its own line."""
+    items = list_items(
+        document, name, "a correction",
+        "corrections such as '- {date: 2017-10-05 09:00, note: Uhrzeit korrigiert.}'",
+    )
     found: list[Correction] = []
     problems: list[tuple[int, str]] = []
-    for item in node.value:
+    for item in items:
         line = node_line(item)
         if not isinstance(item, yaml.MappingNode):
             problems.append((line, "every correction needs 'date' and 'note', e.g. {date: 2017-10-05 09:00, note: Uhrzeit korrigiert.}"))
@@ -268,18 +274,13 @@ def corrections(document: Document, name: str, context: Context) -> list[Correct
 
 def aliases(document: Document, name: str, context: Context) -> list[tuple[str, int]]:
     """Old site-relative addresses of a release, each with its line, no repeats."""
-    node = document.entries[name].node
-    if isinstance(node, yaml.SequenceNode) and not node.value:
-        raise FieldError("is an empty list; add an old address or remove the line")
-    if not isinstance(node, yaml.SequenceNode):
-        raise FieldError(
-            f"expected a list of old addresses such as [/pressemitteilungen/2017/422-alter-titel/], "
-            f"got {describe(document.value(name))}"
-        )
+    items = list_items(
+        document, name, "an old address", "old addresses such as [/pressemitteilungen/2017/422-alter-titel/]"
+    )
     found: list[tuple[str, int]] = []
     problems: list[tuple[int, str]] = []
     first_line: dict[str, int] = {}
-    for item in node.value:
+    for item in items:
         line = node_line(item)
         value = item.value if isinstance(item, yaml.ScalarNode) and item.tag == STRING_TAG else None
         if value is None:

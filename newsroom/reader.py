@@ -70,21 +70,22 @@ def read_source(full_path: str, settings: dict, registries: Registries, renderer
     document, source.errors = parse(shown, raw)
     if document is None:
         return source
+    options = newsroom_settings(settings)
     context = Context(
         content_path=settings["PATH"],
         registries=registries,
         data_dir_name=display_path(data_dir(settings)),
-        default_contact=newsroom_settings(settings)["default_contact"],
-        slug_max_length=newsroom_settings(settings)["slug_max_length"],
+        default_contact=options["default_contact"],
+        slug_max_length=options["slug_max_length"],
     )
     validate = validate_release if kind == "release" else validate_page
     source.values, errors = validate(document, context)
     source.errors.extend(errors)
     source.line_of = {name: entry.line for name, entry in document.entries.items()}
     if not source.errors:
-        source.slug = source.values.get("slug") or german_slug(source.values["title"], newsroom_settings(settings)["slug_max_length"])
+        source.slug = source.values.get("slug") or german_slug(source.values["title"], options["slug_max_length"])
         source.html, removals = sanitize(renderer.render(document.body), urlsplit(public_base(settings)).hostname)
-        strict = newsroom_settings(settings)["strict_html"]
+        strict = options["strict_html"]
         for problem in html_problems(removals, document, strict):
             if strict:
                 source.errors.append(problem)
