@@ -62,6 +62,9 @@ class WrittenPages:
     def __init__(self) -> None:
         self.pages: dict[str, WrittenPage] = {}
         self.unlisted: set[str] = set()
+        # Every page of a paginated list passes the same list of releases:
+        # its newest change is computed once per list, not once per page.
+        self.list_lastmod: dict[int, tuple[list, dt.datetime | None]] = {}
 
     def start(self, pelican) -> None:
         self.__init__()
@@ -88,8 +91,14 @@ class WrittenPages:
         elif context.get("blog"):
             # Pelican's article generator writes every list with blog=True.
             releases = context.get("articles") or []
-            lastmod = max((last_change(release) for release in releases), default=None)
-            self.pages[output_file] = WrittenPage(url_path(output_file), lastmod)
+            self.pages[output_file] = WrittenPage(url_path(output_file), self.newest_change(releases))
+
+    def newest_change(self, releases: list) -> dt.datetime | None:
+        known = self.list_lastmod.get(id(releases))
+        if known is None or known[0] is not releases:
+            known = (releases, max((last_change(release) for release in releases), default=None))
+            self.list_lastmod[id(releases)] = known
+        return known[1]
 
     def sorted_pages(self) -> list[WrittenPage]:
         return sorted(self.pages.values(), key=lambda page: page.path)
