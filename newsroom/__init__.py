@@ -1,7 +1,8 @@
 """Newsroom: Pelican plugins that turn press releases into a strict, accessible site.
 
 Stages, one module each: frontmatter/model/registry (reading and rules),
-reader (the Pelican reader), sanitize (allow-listed HTML), clock
+reader (the Pelican reader), preread (all sources read ahead on all
+cores, cached by content hash), sanitize (allow-listed HTML), clock
 (embargoes and drafts held back), build (cross-file checks, stop on errors),
 feeds (Atom and RSS with permanent ids), links (aliases, redirect pages,
 published-URL warnings), cards (social card images), social (meta tags and
@@ -21,6 +22,7 @@ from .errors import ContentErrors
 from .feeds import feeds_generator
 from .links import LINKS, redirect_generator
 from .output import OUTPUT
+from .preread import read_ahead
 from .reader import use_newsroom_reader
 from .search import index_site
 from .settings import newsroom_settings
@@ -61,6 +63,7 @@ def register() -> None:
     signals.initialized.connect(start_build)
     signals.initialized.connect(WRITTEN.start)
     signals.readers_init.connect(use_newsroom_reader)
+    signals.article_generator_init.connect(read_ahead)
     signals.get_generators.connect(asset_generator)
     signals.article_generator_finalized.connect(link_neighbours)
     signals.get_generators.connect(feeds_generator)

@@ -7,7 +7,7 @@ import os
 
 import yaml
 
-from .check import source_files
+from .preread import source_files
 from .dates import BERLIN
 from .frontmatter import parse
 from .model import NUMBER_PATTERN

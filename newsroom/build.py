@@ -30,6 +30,8 @@ class Build:
         self.numbers: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
         self.ids: dict[str, list[tuple[str, int, bool]]] = defaultdict(list)
         self.page_slugs: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self.sources: dict = {}  # absolute path → Source, read ahead by newsroom.preread
+        self.reading = (0, 0)  # of the files read ahead: (read anew, taken from the cache)
 
     def start(self, settings: dict) -> None:
         """Reset state, load the registries and look for files the reader would skip."""

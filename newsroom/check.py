@@ -12,23 +12,8 @@ from .build import Build
 from .clock import PUBLISHED, WITHDRAWN, read_now, release_state
 from .errors import ContentError
 from .links import Links
-from .reader import MARKDOWN_EXTENSIONS, NewsroomReader, Source, pelican_metadata, read_source
-from .settings import newsroom_settings
-
-
-def source_files(settings: dict) -> list[str]:
-    """Every Markdown file under the releases and pages folders, in a stable order."""
-    options = newsroom_settings(settings)
-    paths = []
-    for folder in (options["releases_dir"], options["pages_dir"]):
-        for root, dirs, files in os.walk(os.path.join(settings["PATH"], folder)):
-            dirs.sort()
-            paths.extend(
-                os.path.join(root, name)
-                for name in sorted(files)
-                if name.rsplit(".", 1)[-1] in MARKDOWN_EXTENSIONS and not name.startswith(".")
-            )
-    return paths
+from .preread import read_all, source_files
+from .reader import NewsroomReader, Source, pelican_metadata, read_source, report_warnings
 
 
 @dataclass
@@ -55,9 +40,11 @@ def check_content(settings_file: str, content_path: str | None = None, now: dt.d
     links.start(settings)
     reader = NewsroomReader(settings)
     files = source_files(settings)
+    read, _ = read_all(settings, build.registries, files)
     sources = []
     for path in files:
-        source = read_source(path, settings, build.registries, reader.renderer)
+        source = read.get(os.path.abspath(path)) or read_source(path, settings, build.registries, reader.renderer)
+        report_warnings(source)
         build.record(source)
         if source.errors:
             continue

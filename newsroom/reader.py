@@ -46,7 +46,9 @@ class Source:
     html: str = ""
     line_of: dict = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
     slug: str = ""
+    summary: str = ""
 
 
 def source_kind(full_path: str, settings: dict) -> str:
@@ -86,23 +88,24 @@ def read_source(full_path: str, settings: dict, registries: Registries, renderer
         source.slug = source.values.get("slug") or german_slug(source.values["title"], options["slug_max_length"])
         source.html, removals = sanitize(renderer.render(document.body), urlsplit(public_base(settings)).hostname)
         strict = options["strict_html"]
-        for problem in html_problems(removals, document, strict):
-            if strict:
-                source.errors.append(problem)
-            else:
-                logger.warning(problem.format())
+        (source.errors if strict else source.warnings).extend(html_problems(removals, document, strict))
+        source.summary = source.values.get("summary") or derive_summary(source.html, options["summary_length"])
     return source
+
+
+def report_warnings(source: Source) -> None:
+    for warning in source.warnings:
+        logger.warning(warning.format())
 
 
 def pelican_metadata(source: Source, reader: BaseReader) -> dict:
     """Translate validated values into the metadata Pelican's Article and Page expect."""
     values = source.values
     options = newsroom_settings(reader.settings)
-    summary = values.get("summary") or derive_summary(source.html, options["summary_length"])
     metadata = {
         "title": values["title"],
         "slug": source.slug,
-        "summary": summary,
+        "summary": source.summary,
     }
     if source.kind == "page":
         return metadata
@@ -184,7 +187,10 @@ class NewsroomReader(BaseReader):
         self.renderer = MarkdownRenderer()
 
     def read(self, source_path):
-        source = read_source(source_path, self.settings, BUILD.registries, self.renderer)
+        source = BUILD.sources.pop(os.path.abspath(source_path), None)
+        if source is None:  # a file outside the releases and pages folders
+            source = read_source(source_path, self.settings, BUILD.registries, self.renderer)
+        report_warnings(source)
         BUILD.record(source)
         if source.errors:
             return "", placeholder_metadata(source)

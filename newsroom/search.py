@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 
 from pagefind_bin import get_executable
@@ -31,6 +32,15 @@ class SearchIndexError(RuntimeError):
     """Pagefind did not finish; the build must not publish a site without its index."""
 
 
+def release_glob(settings: dict) -> str:
+    """The release pages' file pattern, from ARTICLE_SAVE_AS with every ``{…}`` field a wildcard.
+
+    Only release pages carry ``data-pagefind-body``; telling Pagefind so
+    spares it parsing every list page (at 10,000 releases a third of its time).
+    """
+    return re.sub(r"\{[^}]*\}", "*", settings["ARTICLE_SAVE_AS"])
+
+
 def index_site(pelican) -> None:
     """Write the Pagefind bundle into the site at ``pelican.output_path``."""
     if not WRITTEN.has_releases():
@@ -39,7 +49,7 @@ def index_site(pelican) -> None:
         log.warning("Search: no public releases, no search index written")
         return
     site = os.path.abspath(pelican.output_path)
-    command = [str(get_executable()), "--site", site, "--output-subdir", BUNDLE_DIR]
+    command = [str(get_executable()), "--site", site, "--output-subdir", BUNDLE_DIR, "--glob", release_glob(pelican.settings)]
     # The working directory is the site so that no pagefind.yml lying around is read.
     result = subprocess.run(command, cwd=site, capture_output=True, text=True)
     if result.returncode != 0:

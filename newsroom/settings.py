@@ -16,6 +16,11 @@ DEFAULTS = {
     "releases_dir": "releases",
     "pages_dir": "pages",
     "data_dir": "data",
+    # Read sources (newsroom/preread.py), cached by content hash; relative to
+    # the working directory, like the card cache.
+    "content_cache_dir": "cache/content",
+    # Worker processes for reading sources; 0 means one per CPU core.
+    "workers": 0,
     # Contact key used when a release names none.
     "default_contact": "pressestelle",
     # Longest slug derived from a title; longer titles are cut after a whole word.

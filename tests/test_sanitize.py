@@ -15,7 +15,7 @@ from pelican.settings import read_settings
 from conftest import ROOT, SETTINGS, build, soup, tree_digest
 
 from newsroom.markup import MarkdownRenderer
-from newsroom.reader import read_source
+from newsroom.reader import read_source, report_warnings
 from newsroom.registry import load_registries
 from newsroom.settings import data_dir
 
@@ -71,7 +71,9 @@ def read_release(content: Path, body: str, strict: bool = False):
     path.write_text(FRONT_MATTER + body + "\n", encoding="utf-8")
     settings = settings_for(content, strict)
     registries = load_registries(data_dir(settings), settings["NEWSROOM"]["default_contact"])
-    return read_source(str(path), settings, registries, MarkdownRenderer())
+    source = read_source(str(path), settings, registries, MarkdownRenderer())
+    report_warnings(source)  # as the reader and `invoke check` do
+    return source
 
 
 def warnings_of(caplog) -> list[str]:
