@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import pickle
 import tempfile
+from pathlib import Path
 
 from .build import BUILD
 from .errors import ContentError, display_path
@@ -39,7 +40,10 @@ from .reader import MARKDOWN_EXTENSIONS, Source, read_source
 from .registry import Registries
 from .settings import newsroom_settings
 
-CACHE_FILE = "sources.pickle"
+CACHE_FILE = "sources-{}.pickle"
+# One file per fingerprint: the site, its draft preview and `invoke check` of
+# another folder do not evict each other. The least recently used go beyond this.
+CACHE_FILES_KEPT = 4
 # Modules whose code decides what reading a file gives.
 READING_MODULES = ("dates", "errors", "frontmatter", "markup", "model", "reader", "registry", "sanitize", "settings", "slugs", "urls")
 READING_LIBRARIES = ("Markdown", "PyYAML", "nh3", "beautifulsoup4", "Pillow")
@@ -89,27 +93,38 @@ def reading_fingerprint(settings: dict, registries: Registries) -> str:
 
 
 class ContentCache:
-    """One pickle of ``key → (Source, image digest)``, rewritten only when something was read anew.
+    """A pickle of ``key → (Source, image digest)`` per fingerprint, rewritten only when something was read anew.
 
-    It holds exactly the entries of the latest build, so it never grows with edits.
+    It holds exactly the entries of the latest build with that fingerprint, so
+    it never grows with edits.
     """
 
-    def __init__(self, folder: str) -> None:
-        self.path = os.path.join(folder, CACHE_FILE)
+    def __init__(self, folder: str, fingerprint: str) -> None:
+        self.folder = folder
+        self.path = os.path.join(folder, CACHE_FILE.format(fingerprint[:16]))
         self.entries: dict[str, tuple[Source, str | None]] = {}
         try:
             with open(self.path, "rb") as handle:
                 self.entries = pickle.load(handle)
+            os.utime(self.path)  # recently used
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
             self.entries = {}  # a missing or unreadable cache is an empty one
 
     def save(self, entries: dict[str, tuple[Source, str | None]]) -> None:
-        folder = os.path.dirname(self.path)
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        os.makedirs(self.folder, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
         with os.fdopen(handle, "wb") as stream:
             pickle.dump(entries, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.path)
+        used = []
+        for entry in os.scandir(self.folder):
+            if entry.name.startswith("sources-"):
+                try:
+                    used.append((entry.stat().st_mtime_ns, entry.path))
+                except FileNotFoundError:
+                    pass  # removed by a build running beside this one
+        for _, stale in sorted(used, reverse=True)[CACHE_FILES_KEPT:]:
+            Path(stale).unlink(missing_ok=True)
 
 
 class ImageDigests:
@@ -175,7 +190,7 @@ def read_all(settings: dict, registries: Registries, paths: list[str] | None = N
     paths = source_files(settings) if paths is None else paths
     options = newsroom_settings(settings)
     fingerprint = reading_fingerprint(settings, registries)
-    cache = ContentCache(os.path.abspath(options["content_cache_dir"]))
+    cache = ContentCache(os.path.abspath(options["content_cache_dir"]), fingerprint)
     images = ImageDigests(settings["PATH"])
     found: dict[str, Source] = {}
     keys: dict[str, str] = {}

@@ -6,6 +6,8 @@ readers expect 'ue', so the umlauts are replaced before Pelican's rules run.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pelican.utils import slugify
 
 GERMAN_TRANSLITERATION = str.maketrans(
@@ -20,8 +22,12 @@ SLUG_RULES = (
 )
 
 
+@lru_cache(maxsize=4096)
 def german_slug(text: str, max_length: int | None = None) -> str:
-    """'Straßenfest im Bürgerpark' → 'strassenfest-im-buergerpark', cut after a whole word."""
+    """'Straßenfest im Bürgerpark' → 'strassenfest-im-buergerpark', cut after a whole word.
+
+    Remembered: topics and departments are slugged again for every release that names them.
+    """
     slug = slugify(text.translate(GERMAN_TRANSLITERATION), regex_subs=SLUG_RULES)
     if max_length and len(slug) > max_length:
         cut = slug[: max_length + 1]

@@ -126,3 +126,11 @@ def test_bad_worker_count_is_reported(site, tmp_path):
         build(site, tmp_path / "output", NEWSROOM=newsroom(site, workers="zwei"))
     assert "NEWSROOM: workers: 'zwei' is not a number of processes; use 0 (one per core) or more" in str(stop.value)
     assert not (tmp_path / "output").exists()
+
+
+def test_the_draft_preview_does_not_evict_the_site(site, tmp_path):
+    options = newsroom(site)
+    build(site, tmp_path / "site", NEWSROOM=options)
+    build(site, tmp_path / "preview", NEWSROOM={**options, "preview_drafts": True})
+    build(site, tmp_path / "site", NEWSROOM=options)
+    assert read_counts()[0] == 0
