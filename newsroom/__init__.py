@@ -15,7 +15,7 @@ from __future__ import annotations
 from pelican import signals
 
 from .assets import ASSETS, asset_generator
-from .build import BUILD, add_jinja_filters, link_neighbours
+from .build import BUILD, add_jinja_filters, link_neighbours, pin_urls
 from .cards import CARDS, card_generator
 from .clock import CLOCK
 from .errors import ContentErrors
@@ -66,6 +66,7 @@ def register() -> None:
     signals.article_generator_init.connect(read_ahead)
     signals.get_generators.connect(asset_generator)
     signals.article_generator_finalized.connect(link_neighbours)
+    signals.article_generator_finalized.connect(pin_urls)
     signals.get_generators.connect(feeds_generator)
     signals.get_generators.connect(redirect_generator)
     signals.static_generator_finalized.connect(CLOCK.hold_back_media)
