@@ -27,7 +27,7 @@ from .search import index_site
 from .settings import newsroom_settings
 from .sitemap import WRITTEN, write_sitemaps
 from .social import add_jinja_globals
-from .writing import PAGES, newsroom_writer
+from .writing import PAGES, index_release_lists, newsroom_writer
 
 
 def start_build(pelican) -> None:
@@ -66,6 +66,7 @@ def register() -> None:
     signals.readers_init.connect(use_newsroom_reader)
     signals.get_generators.connect(asset_generator)
     signals.article_generator_finalized.connect(link_neighbours)
+    signals.article_generator_finalized.connect(index_release_lists)
     signals.get_generators.connect(feeds_generator)
     signals.get_generators.connect(redirect_generator)
     signals.static_generator_finalized.connect(CLOCK.hold_back_media)

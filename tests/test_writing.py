@@ -17,7 +17,7 @@ from conftest import SAMPLE_CONTENT, SETTINGS, build, rebuild_digest
 import newsroom.output
 from newsroom.output import StagedOutput
 from newsroom.progress import Progress
-from newsroom.writing import PAGES, NewsroomWriter, PendingPage, RenderError, write_in_parallel
+from newsroom.writing import PAGES, NewsroomWriter, PendingPage, ReleaseList, RenderError, write_in_parallel
 
 EDITED = "releases/2025/winterdienst-hinweise.md"  # number 80/2025
 # Files the project writes itself; cards (karten/), copied images and Pagefind's index are not among them.
@@ -213,3 +213,13 @@ def test_a_file_asked_for_twice_is_refused_as_pelican_does(tmp_path):
             writer.write_file("twice.html", template, {"localsiteurl": ""})
     finally:
         PAGES.__init__()
+
+
+def test_release_list_answers_membership_by_identity_like_a_list():
+    class Release:  # like Pelican's content classes: no __eq__
+        pass
+
+    first, second = Release(), Release()
+    releases = ReleaseList([first])
+    assert (first in releases, second in releases) == (True, False)
+    assert releases == [first] and releases[0:1] == [first]
