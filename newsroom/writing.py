@@ -114,11 +114,17 @@ def numbered_pages(settings: dict, name: str, url, template_name, paginated, var
     return pages
 
 
-def work(pages: list[PendingPage], connection) -> None:
-    """A forked worker: write its share, report progress in batches, then None (done) or the failure."""
+def work(pages: list[PendingPage], connection, parent: int) -> None:
+    """A forked worker: write its share, report progress in batches, then None (done) or the failure.
+
+    A worker whose build was killed stops at the next page: it would hold the
+    build's lock and write into a staging folder the next build removes.
+    """
     page = None
     try:
         for done, page in enumerate(pages, start=1):
+            if os.getppid() != parent:
+                return
             page.write()
             if done % PROGRESS_BATCH == 0:
                 connection.send(PROGRESS_BATCH)
@@ -144,7 +150,7 @@ class Workers:
         try:
             for share in shares:
                 receiver, sender = fork.Pipe(duplex=False)
-                process = fork.Process(target=work, args=(share, sender), daemon=True)
+                process = fork.Process(target=work, args=(share, sender, os.getpid()), daemon=True)
                 process.start()
                 sender.close()
                 self.running[receiver] = process
