@@ -6,8 +6,9 @@ cores, cached by content hash), sanitize (allow-listed HTML), clock
 (embargoes and drafts held back), build (cross-file checks, stop on errors),
 feeds (Atom and RSS with permanent ids), links (aliases, redirect pages,
 published-URL warnings), cards (social card images), social (meta tags and
-JSON-LD), assets (fingerprinted theme files), sitemap, search (Pagefind),
-output (staged, atomic output).
+JSON-LD), assets (fingerprinted theme files), writing (pages rendered in
+parallel), sitemap, search (Pagefind), output (staged, atomic output, unchanged
+files kept).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .search import index_site
 from .settings import newsroom_settings
 from .sitemap import WRITTEN, write_sitemaps
 from .social import add_jinja_globals
+from .writing import PAGES, index_release_lists, newsroom_writer
 
 
 def start_build(pelican) -> None:
@@ -62,11 +64,13 @@ def register() -> None:
     """
     signals.initialized.connect(start_build)
     signals.initialized.connect(WRITTEN.start)
+    signals.initialized.connect(PAGES.start)
     signals.readers_init.connect(use_newsroom_reader)
     signals.article_generator_init.connect(read_ahead)
     signals.get_generators.connect(asset_generator)
     signals.article_generator_finalized.connect(link_neighbours)
     signals.article_generator_finalized.connect(pin_urls)
+    signals.article_generator_finalized.connect(index_release_lists)
     signals.get_generators.connect(feeds_generator)
     signals.get_generators.connect(redirect_generator)
     signals.static_generator_finalized.connect(CLOCK.hold_back_media)
@@ -77,7 +81,10 @@ def register() -> None:
     # check, so a picture that cannot be drawn stops the build like bad content.
     signals.all_generators_finalized.connect(CARDS.prepare)
     signals.all_generators_finalized.connect(stop_on_errors)
+    signals.get_writer.connect(newsroom_writer)
     signals.content_written.connect(WRITTEN.record)
+    # Pages are rendered here, before the sitemap and Pagefind need them.
+    signals.finalized.connect(PAGES.flush)
     signals.finalized.connect(write_sitemaps)
     signals.finalized.connect(index_site)
     signals.finalized.connect(OUTPUT.publish)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import os
 
+from .output import OUTPUT
+
 STATIC_FOLDER = "static"
 HASH_LENGTH = 8
 
@@ -75,10 +77,7 @@ class AssetGenerator:
 
     def generate_output(self, writer) -> None:
         for relative, hashed in ASSETS.published.items():
-            target = os.path.join(self.output_path, ASSETS.output_dir, hashed)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "wb") as handle:
-                handle.write(ASSETS.contents[relative])
+            OUTPUT.place(os.path.join(self.output_path, ASSETS.output_dir, hashed), ASSETS.contents[relative])
 
 
 def asset_generator(pelican) -> type:

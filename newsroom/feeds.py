@@ -24,6 +24,7 @@ from pelican.generators import Generator
 
 from .dates import BERLIN
 from .errors import ContentError
+from .output import OUTPUT
 from .settings import DEFAULTS, newsroom_settings
 from .slugs import german_slug
 from .urls import absolute_url
@@ -425,10 +426,7 @@ class FeedsGenerator(Generator):
         )
 
     def write_bytes(self, relative_path: str, data: bytes) -> None:
-        path = os.path.join(self.output_path, relative_path)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as handle:
-            handle.write(data)
+        OUTPUT.place(os.path.join(self.output_path, relative_path), data)
 
 
 def feeds_generator(pelican) -> type[Generator]:

@@ -15,6 +15,13 @@ exchanged with the target:
   exist. A crash inside that gap leaves the old site as ``.retired``, and
   the next build puts it back before it starts.
 
+A file whose bytes are the same as in the previous site is not written again:
+``OUTPUT.place`` hardlinks the previous file into the staging folder, so it
+keeps its inode and modification time (rsync, web caches and backups see no
+change) and the previous site is only ever read. A staged file may therefore
+share its inode with the live one: files are never opened for writing in
+place, ``place`` replaces them.
+
 Leftovers of failed or killed builds are removed when the next build starts.
 One build per output folder runs at a time: a second one waits on a lock
 (``flock`` on the parent folder) rather than delete the first one's staging
@@ -30,6 +37,7 @@ import glob
 import logging
 import os
 import shutil
+import stat
 import tempfile
 
 STAGING_MARK = ".staging-"
@@ -77,6 +85,37 @@ def discard(path: str) -> None:
             pass
 
 
+def same_bytes(path: str, data: bytes) -> bool:
+    """Whether ``path`` is a regular file (not a link) holding exactly ``data``."""
+    try:
+        status = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
+        return False
+    with open(path, "rb") as handle:
+        return handle.read() == data
+
+
+def replace_with_link(previous: str, path: str) -> bool:
+    """Hardlink ``previous`` at ``path``; False where the file system cannot (another device, no links)."""
+    if os.path.lexists(path):
+        os.unlink(path)
+    try:
+        os.link(previous, path, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
+
+
+def replace_with_bytes(path: str, data: bytes) -> None:
+    """Write ``data`` as a new file at ``path``; an existing file (maybe a link to the live site) is replaced, never changed."""
+    if os.path.lexists(path):
+        os.unlink(path)
+    with open(path, "xb") as handle:
+        handle.write(data)
+
+
 class StagedOutput:
     """Redirects Pelican's output into a staging directory for one build."""
 
@@ -118,6 +157,23 @@ class StagedOutput:
         self.staging = tempfile.mkdtemp(prefix=name + STAGING_MARK, dir=parent)
         os.chmod(self.staging, OUTPUT_MODE)
         pelican.output_path = self.staging
+
+    def previous(self, path: str) -> str | None:
+        """The file at ``path``'s place in the live site, for a path inside the staging folder."""
+        if not self.staging or not self.target:
+            return None
+        relative = os.path.relpath(os.path.abspath(path), self.staging)
+        if relative.startswith(os.pardir + os.sep) or relative in (os.curdir, os.pardir):
+            return None
+        return os.path.join(self.target, relative)
+
+    def place(self, path: str, data: bytes) -> None:
+        """Write ``data`` at ``path`` in the staging folder, or link the live site's file when it has the same bytes."""
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        previous = self.previous(path)
+        if previous and same_bytes(previous, data) and replace_with_link(previous, path):
+            return
+        replace_with_bytes(path, data)
 
     def abandon(self) -> None:
         """Drop the staging directory of a failed build."""

@@ -82,6 +82,11 @@ DEFAULTS = {
             ("E-Mail", "mailto:?subject={title}&body={text}"),
         ],
     },
+    # Page writing (newsroom/writing.py).
+    "writing": {
+        # Processes rendering pages, this one included; 0 means one per CPU core.
+        "workers": 0,
+    },
     # Raw HTML outside the allow-list (newsroom.sanitize) is removed with a
     # warning; when true, each removal is an error and the build stops.
     "strict_html": False,

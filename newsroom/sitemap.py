@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from .dates import isodate
+from .output import OUTPUT
 from .settings import newsroom_settings
 from .urls import absolute_url
 
@@ -163,10 +164,8 @@ def write_sitemaps(pelican) -> None:
     if news:
         sitemaps[NEWS_SITEMAP] = news_sitemap_xml(settings, news)
     for name, content in sitemaps.items():
-        with open(os.path.join(pelican.output_path, name), "wb") as file:
-            file.write(content)
-    with open(os.path.join(pelican.output_path, ROBOTS), "w", encoding="utf-8", newline="\n") as file:
-        file.write(robots_txt(settings, list(sitemaps)))
+        OUTPUT.place(os.path.join(pelican.output_path, name), content)
+    OUTPUT.place(os.path.join(pelican.output_path, ROBOTS), robots_txt(settings, list(sitemaps)).encode("utf-8"))
 
 
 WRITTEN = WrittenPages()
