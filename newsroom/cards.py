@@ -11,10 +11,14 @@ Kept apart, as in mkdocs-material's social plugin: the layout (``Layout``,
 drawing (``render``) and the cache. Every card is fingerprinted from all its
 inputs (texts, colours, layout, the bytes of fonts, logo and picture, this
 module's code and the Pillow version); a manifest in the cache folder maps
-each card to the fingerprint it was drawn from, so an unchanged card is copied
-and never drawn again, and new cards are drawn in parallel. Files are named
-by a hash of their bytes: platforms cache a card by its URL, so a changed
-card must get a new one.
+each card to the fingerprint it was drawn from, so an unchanged card is linked
+into the output and never drawn again, cards with the same inputs are drawn
+once, and new cards are drawn in parallel. Files are named by a hash of their
+bytes: platforms cache a card by its URL, so a changed card must get a new one.
+
+Speed matters at archive scale (100,000 releases): text is set from glyphs
+rasterised once per process (``Face``), the parts every text card shares are
+drawn once per process, and workers write their cards straight into the cache.
 """
 
 from __future__ import annotations
@@ -327,7 +331,7 @@ def fit_title(title: str, font_path: str, layout: Layout) -> TextBlock:
             return None
         return lines
 
-    # Smaller type never needs more lines, so the sizes that fit are a tail of this list: bisect for its start.
+    # Smaller type never needs more lines or height, so the sizes that fit are a tail of this list: bisect for its start.
     sizes = range(layout.title_max_size, layout.title_min_size - 1, -layout.title_step)
     first_fitting = bisect.bisect_left(sizes, True, key=lambda size: fitted(size) is not None)
     if first_fitting < len(sizes):
