@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings as hypothesis_settings, strategies as st
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 from pelican.settings import read_settings
 
 from conftest import SETTINGS, build, soup
@@ -240,6 +240,33 @@ def test_photo_card_is_cut_around_the_focal_point(tmp_path):
     red, green, blue = focused.getpixel((WIDTH // 2, HEIGHT // 2))
     assert red > 200 and green < 60 and blue < 60
     assert min(centred.getpixel((WIDTH // 2, HEIGHT // 2))) > 200
+
+
+@pytest.mark.parametrize(
+    ("size", "turned", "expected"),
+    [
+        ((8000, 6000), False, (2400, 1800)),
+        ((8000, 6000), True, (3200, 2400)),  # shown upright, its 6000 px side becomes the card's width
+        ((12000, 2000), False, (7560, 1260)),
+        ((4000, 2500), False, (2400, 1500)),
+        ((1600, 1000), False, (1600, 1000)),  # never enlarged
+    ],
+)
+def test_pictures_are_decoded_at_twice_the_size_their_crop_needs(size, turned, expected):
+    assert cards.decode_size(size, turned) == expected
+
+
+def test_camera_sized_jpeg_decoded_at_reduced_size_keeps_its_detail(tmp_path):
+    picture = Image.new("RGB", (5000, 2625), "white")
+    painter = ImageDraw.Draw(picture)
+    for left in range(0, 5000, 15):  # fine lines: decoding too small would blur them
+        painter.line((left, 0, left + 600, 2625), fill="navy", width=4)
+    picture.save(tmp_path / "kamera.jpg", quality=90)
+    card = Image.open(io.BytesIO(render(PhotoCard("k", str(tmp_path / "kamera.jpg"), (0.5, 0.5), STYLE))))
+    whole = picture.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
+    expected = Image.open(io.BytesIO(cards.encode(whole, STYLE.quality)))
+    # Mean difference per channel, at most: decoded whole 3.9, at half size 4.8, at a quarter (too small) 15.7.
+    assert max(ImageStat.Stat(ImageChops.difference(card, expected)).mean) < 8
 
 
 def drawn_files(folder: Path, drawings, workers: int) -> dict[str, bytes]:
