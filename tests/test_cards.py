@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings as hypothesis_settings, strategies as st
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 from pelican.settings import read_settings
 
 from conftest import SETTINGS, build, soup
 from newsroom import cards
 from newsroom.cards import (
     CARDS,
+    Drawing,
     HEIGHT,
     WIDTH,
     Layout,
@@ -23,12 +26,12 @@ from newsroom.cards import (
     Style,
     TextCard,
     contrast,
+    draw_all,
     draw_text_card,
     fit_title,
     focal_crop,
     place,
     render,
-    render_all,
 )
 from newsroom.errors import ContentErrors
 from newsroom.settings import DEFAULTS
@@ -155,6 +158,48 @@ def test_no_ink_outside_the_text_areas():
     assert outside.getcolors(1) == [(WIDTH * HEIGHT, background)]
 
 
+# Letters whose ink reaches under their neighbours ("fj", "Ty", "„K"), so overlapping glyphs are drawn too.
+LINE_TEXT = st.text(st.sampled_from(sorted(set("".join(WORDS)) | set(" .,:;()/?!0123456789fjyTVWAÄÖÜ"))), min_size=1, max_size=40)
+# A font with pair kerning in its 'kern' table (the card fonts have none), where the system has one.
+KERNED_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def assert_drawn_like_pillow(font_path: str, size: int, text: str) -> None:
+    pillow = ImageFont.truetype(font_path, size, layout_engine=ImageFont.Layout.BASIC)
+    face = cards.face(font_path, size)
+    assert face.width(text) == pillow.getlength(text)
+    expected = Image.new("RGB", (1400, 160), STYLE.background)
+    drawn = expected.copy()
+    ImageDraw.Draw(expected).text((20, 30), text, font=pillow, fill=STYLE.muted, anchor="la")
+    face.draw(drawn, 20, 30, text, STYLE.muted)
+    assert drawn.tobytes() == expected.tobytes()
+
+
+@hypothesis_settings(max_examples=80, deadline=None)
+@given(LINE_TEXT, st.sampled_from([STYLE.font_bold, STYLE.font_regular]), st.sampled_from([22, 31, 40, 58, 76]))
+def test_cached_glyphs_measure_and_draw_exactly_like_pillow(text, font, size):
+    assert_drawn_like_pillow(font, size, text)
+
+
+@pytest.mark.skipif(not KERNED_FONT.is_file(), reason="no DejaVu Sans on this system")
+@pytest.mark.parametrize("text", ["AVATAR Tyrannei", "„Wärme“ – LT-Yacht, 7/8 P.", "To Yo Vo Wa"])
+def test_cached_glyphs_keep_pillows_pair_kerning(text):
+    assert_drawn_like_pillow(str(KERNED_FONT), 47, text)
+
+
+@hypothesis_settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=18))
+def test_title_gets_the_largest_size_that_fits(words):
+    title = " ".join(words)
+    fitted = fit_title(title, STYLE.font_bold, LAYOUT)
+    assume(not fitted.shortened)
+    larger = fitted.size + LAYOUT.title_step
+    if larger <= LAYOUT.title_max_size:
+        lines = cards.wrap(cards.pieces(title), lambda text: cards.text_width(STYLE.font_bold, larger, text), LAYOUT.text_width)
+        line_height = round(larger * LAYOUT.title_leading)
+        assert lines is None or cards.block_height(cards.load_font(STYLE.font_bold, larger), line_height, len(lines)) > LAYOUT.title_height
+
+
 def test_default_colours_have_high_contrast():
     assert contrast(STYLE.text, STYLE.background) >= 7
     assert contrast(STYLE.muted, STYLE.background) >= 7
@@ -197,10 +242,46 @@ def test_photo_card_is_cut_around_the_focal_point(tmp_path):
     assert min(centred.getpixel((WIDTH // 2, HEIGHT // 2))) > 200
 
 
-def test_pool_draws_the_same_bytes_as_one_process():
+@pytest.mark.parametrize(
+    ("size", "turned", "expected"),
+    [
+        ((8000, 6000), False, (2400, 1800)),
+        ((8000, 6000), True, (3200, 2400)),  # shown upright, its 6000 px side becomes the card's width
+        ((12000, 2000), False, (7560, 1260)),
+        ((4000, 2500), False, (2400, 1500)),
+        ((1600, 1000), False, (1600, 1000)),  # never enlarged
+    ],
+)
+def test_pictures_are_decoded_at_twice_the_size_their_crop_needs(size, turned, expected):
+    assert cards.decode_size(size, turned) == expected
+
+
+def test_camera_sized_jpeg_decoded_at_reduced_size_keeps_its_detail(tmp_path):
+    picture = Image.new("RGB", (5000, 2625), "white")
+    painter = ImageDraw.Draw(picture)
+    for left in range(0, 5000, 15):  # fine lines: decoding too small would blur them
+        painter.line((left, 0, left + 600, 2625), fill="navy", width=4)
+    picture.save(tmp_path / "kamera.jpg", quality=90)
+    card = Image.open(io.BytesIO(render(PhotoCard("k", str(tmp_path / "kamera.jpg"), (0.5, 0.5), STYLE))))
+    whole = picture.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
+    expected = Image.open(io.BytesIO(cards.encode(whole, STYLE.quality)))
+    # Mean difference per channel, at most: decoded whole 3.9, at half size 4.8, at a quarter (too small) 15.7.
+    assert max(ImageStat.Stat(ImageChops.difference(card, expected)).mean) < 8
+
+
+def drawn_files(folder: Path, drawings, workers: int) -> dict[str, bytes]:
+    folder.mkdir()
+    results = list(draw_all(drawings, str(folder), workers))
+    assert all(problem is None for _, problem in results)
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def test_pool_draws_the_same_files_as_one_process(tmp_path):
     titles = [" ".join(WORDS[index : index + 6]) for index in range(cards.PARALLEL_FROM + 2)]
-    batch = [text_card(title) for title in titles]
-    assert render_all(batch, workers=2) == [(render(card), None) for card in batch]
+    drawings = [Drawing(text_card(title), (f"2017-{index}",)) for index, title in enumerate(titles)]
+    alone = drawn_files(tmp_path / "alone", drawings, workers=1)
+    assert drawn_files(tmp_path / "pool", drawings, workers=2) == alone
+    assert sorted(alone.values()) == sorted(render(drawing.card) for drawing in drawings)
 
 
 # --- Real builds --------------------------------------------------------------------
@@ -287,6 +368,43 @@ def test_release_with_a_picture_gets_a_crop_and_keeps_the_original_on_the_page(s
     with Image.open(card_path) as card:
         assert card.size == (WIDTH, HEIGHT)
         assert card.getpixel((WIDTH // 2, HEIGHT // 2))[0] > 200 and card.getpixel((WIDTH // 2, HEIGHT // 2))[1] < 60
+
+
+def test_releases_with_the_same_picture_share_one_drawing(site, tmp_path, monkeypatch):
+    add_picture_release(site)
+    shared = (site / "releases" / "2024" / "bild.md").read_text(encoding="utf-8")
+    (site / "releases" / "2024" / "bild-2.md").write_text(
+        shared.replace("Mit Bild", "Noch einmal mit Bild").replace("200/2024", "201/2024"), encoding="utf-8"
+    )
+    drawn = []
+    real_render = cards.render
+    monkeypatch.setattr(cards, "render", lambda card: drawn.append(card) or real_render(card))
+    output = tmp_path / "output"
+    build(site, output, NEWSROOM=newsroom_with(tmp_path / "cache"))
+    assert len([card for card in drawn if isinstance(card, PhotoCard)]) == 1 and CARDS.drawn == 5
+    first = output / card_of(output, "pressemitteilungen/2024/200-mit-bild/index.html")
+    second = output / card_of(output, "pressemitteilungen/2024/201-noch-einmal-mit-bild/index.html")
+    assert first.name.startswith("2024-200-") and second.name.startswith("2024-201-")
+    assert first.name[-len("0123456789.jpg") :] == second.name[-len("0123456789.jpg") :]
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_cards_are_linked_from_the_cache_or_copied_where_links_fail(site, tmp_path, monkeypatch):
+    build(site, tmp_path / "linked", NEWSROOM=newsroom_with(tmp_path / "cache"))
+    cached = {path.name: path for path in (tmp_path / "cache").glob("*.jpg")}
+    linked = sorted((tmp_path / "linked" / "karten").iterdir())
+    assert len(linked) == 3 and all(os.path.samefile(path, cached[path.name]) for path in linked)
+
+    def no_links(source, target):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(cards.os, "link", no_links)
+    build(site, tmp_path / "copied", NEWSROOM=newsroom_with(tmp_path / "cache"))
+    copied = sorted((tmp_path / "copied" / "karten").iterdir())
+    assert [path.name for path in copied] == [path.name for path in linked]
+    for path in copied:
+        assert not os.path.samefile(path, cached[path.name]) and path.read_bytes() == cached[path.name].read_bytes()
+        assert path.stat().st_mode & 0o777 == 0o644
 
 
 @pytest.mark.parametrize(
