@@ -336,6 +336,8 @@ def run_benchmark(settings_file: str, sample_content: str, count: int, seed: int
     otherwise a temporary folder is removed at the end. ``say`` gets a line
     per finished run.
     """
+    if not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"):
+        raise BenchmarkError("the peak memory of a process tree is read from Linux's /proc/PID/task/TID/children, which is missing here")
     if not keep:
         with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as scratch:
             return benchmark_in(scratch, os.path.abspath(settings_file), sample_content, count, seed, compare, say)
