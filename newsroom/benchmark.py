@@ -23,6 +23,7 @@ import importlib.util
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -161,20 +162,32 @@ class TreeMemory:
         self.thread.join()
 
 
-def timed_run(command: list[str], cwd: str, env: dict, log: str) -> tuple[float, int]:
-    """Wall-clock seconds and peak tree memory of one command; its output goes to ``log``."""
+def cpu_of_children() -> float:
+    """User and system seconds of every finished descendant so far (they add up over the whole tree)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_run(command: list[str], cwd: str, env: dict, log: str) -> tuple[float, float, int]:
+    """Wall-clock seconds, CPU seconds and peak tree memory of one command; its output goes to ``log``.
+
+    CPU seconds suffer less than wall-clock seconds from other work on the
+    machine, so they help to compare runs made at different loads.
+    """
     os.makedirs(os.path.dirname(log), exist_ok=True)
     with open(log, "w", encoding="utf-8") as handle:
+        cpu_before = cpu_of_children()
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT)
         with TreeMemory(process.pid) as memory:
             status = process.wait()
         seconds = time.perf_counter() - started
+        cpu = cpu_of_children() - cpu_before
     if status != 0:
         with open(log, encoding="utf-8") as handle:
             tail = handle.read()[-3000:]
         raise BenchmarkError(f"{' '.join(command)} exited with status {status} (log: {log}):\n{tail}")
-    return seconds, memory.peak
+    return seconds, cpu, memory.peak
 
 
 def output_state(folder: str) -> dict[str, tuple[int, int, int]]:
@@ -205,6 +218,7 @@ class Site:
 @dataclass
 class Measurement:
     seconds: float
+    cpu_seconds: float  # user and system time of the whole process tree
     peak_bytes: int
     written: int  # output files created or replaced by this run
     files: int  # files in the output after it
@@ -316,14 +330,14 @@ def measure(site: Site, work: str, edited: Release, added: Release, say) -> tupl
         if scenario == ADD_ONE:
             site.release_format.write(site.content, added)
         log = os.path.join(work, "logs", f"{site.name}-{len(runs) + 1}-{scenario}.log")
-        seconds, peak = timed_run(site.check if scenario == CHECK else site.build, site.cwd, env, log)
+        seconds, cpu, peak = timed_run(site.check if scenario == CHECK else site.build, site.cwd, env, log)
         after = output_state(site.output)
         verify(site, scenario, edited, added)
         if scenario == COLD:
             cold_output = sorted(after)
         written = sum(1 for path, state in after.items() if before.get(path) != state)
-        runs[scenario] = Measurement(seconds, peak, written, len(after))
-        say(f"{site.name:<9} {label:<27} {seconds:9.2f} s {peak / MEGABYTE:7.0f} MB {written:>8} files written")
+        runs[scenario] = Measurement(seconds, cpu, peak, written, len(after))
+        say(f"{site.name:<9} {label:<27} {seconds:9.2f} s {cpu:9.2f} CPU s {peak / MEGABYTE:7.0f} MB {written:>8} files written")
         before = after
     return runs, cold_output
 
@@ -385,6 +399,9 @@ def format_result(result: BenchResult) -> list[str]:
     def megabytes(run: Measurement) -> str:
         return f"{run.peak_bytes / MEGABYTE:.0f}"
 
+    def cpu(run: Measurement) -> str:
+        return f"{run.cpu_seconds:.2f}"
+
     def written(run: Measurement) -> str:
         return str(run.written)
 
@@ -410,13 +427,17 @@ def format_result(result: BenchResult) -> list[str]:
         )
         lines.append(f"{label:<{width}}" + "".join(f"{value:>12}" for value in cells))
     lines.append("")
-    lines.append(f"{'files written':<{width}}" + "".join(f"{name:>12}" for name in (NEWSROOM, PELICAN, HUGO)))
+    sites = (NEWSROOM, PELICAN, HUGO)
+    lines.append(f"{'':<{width}}{'CPU seconds':>36}{'files written':>36}")
+    lines.append(f"{'scenario':<{width}}" + "".join(f"{name:>12}" for name in sites + sites))
     for scenario, label in SCENARIOS.items():
-        lines.append(f"{label:<{width}}" + "".join(f"{cell(name, scenario, written):>12}" for name in (NEWSROOM, PELICAN, HUGO)))
+        cells = [cell(name, scenario, cpu) for name in sites] + [cell(name, scenario, written) for name in sites]
+        lines.append(f"{label:<{width}}" + "".join(f"{value:>12}" for value in cells))
     totals = ", ".join(f"{name} {len(files)}" for name, files in result.cold_output.items())
     lines.append(f"files in the output after the cold build: {totals}")
     lines.append("s: wall-clock seconds of the whole command; vs: newsroom seconds divided by theirs (above 1×: newsroom slower); "
-                 "MB: peak of the summed resident memory of the process tree, sampled every 20 ms")
+                 "MB: peak of the summed resident memory of the process tree, sampled every 20 ms; "
+                 "CPU seconds: user and system time of the process tree; files written: output files created or replaced")
     if result.folder:
         lines.append(f"kept: {result.folder} (logs/ holds each run's output)")
     return lines

@@ -43,7 +43,7 @@ def test_every_scenario_ran_on_every_site(bench):
         wanted = list(SCENARIOS) if site == NEWSROOM else [COLD, UNCHANGED, EDIT_ONE, ADD_ONE]
         assert list(runs) == wanted, site
         for scenario, run in runs.items():
-            assert run.seconds > 0 and run.peak_bytes > 0, (site, scenario)
+            assert run.seconds > 0 and run.cpu_seconds > 0 and run.peak_bytes > 0, (site, scenario)
     newsroom = result.runs[NEWSROOM]
     assert newsroom[COLD].written == newsroom[COLD].files > COUNT
     assert newsroom[ADD_ONE].files > newsroom[EDIT_ONE].files
@@ -56,12 +56,13 @@ def test_table_has_a_positive_figure_in_every_row(bench):
     assert lines[0].startswith(f"invoke bench: {COUNT} releases (seed 1), ")
     for label in SCENARIOS.values():
         rows = [line for line in lines if line.startswith(label + " ")]
-        assert len(rows) == 2, label  # seconds table and files-written table
+        assert len(rows) == 2, label  # seconds and memory; CPU seconds and files written
         cells = rows[0][len(label):].split()
         assert float(cells[0]) > 0, rows[0]  # newsroom seconds
         assert float(cells[5]) > 0, rows[0]  # newsroom peak MB
         if label != SCENARIOS[CHECK]:
             assert float(cells[1]) > 0 and re.fullmatch(r"\d+\.\d×", cells[2]), rows[0]  # Pelican, newsroom ÷ Pelican
+        assert float(rows[1][len(label):].split()[0]) > 0, rows[1]  # newsroom CPU seconds
 
 
 def test_cold_builds_wrote_a_page_per_release(bench):
