@@ -195,6 +195,22 @@ def bench_cards(c, extra=0, workers=0, content=CONTENT, settings=SETTINGS):
     print("\n".join(run_benchmark(settings, os.path.abspath(content), int(extra), int(workers))))
 
 
+@task(help={"releases": "number of generated releases", "seed": "seed of the generated corpus (same seed, same files)",
+            "keep": "work in this new or empty folder and keep it (content, outputs, caches, logs)",
+            "compare": "also build the same releases with plain Pelican and Hugo (--no-compare: the newsroom only)",
+            "settings": "settings file"})
+def bench(c, releases=10000, seed=1, keep="", compare=True, settings=SETTINGS):
+    """Time cold build, rebuilds, `invoke check` and peak memory on generated releases, against plain Pelican and Hugo."""
+    from newsroom.benchmark import BenchmarkError, format_result, run_benchmark
+
+    try:
+        result = run_benchmark(settings, os.path.abspath(CONTENT), int(releases), int(seed), keep, compare, say=print)
+    except BenchmarkError as error:
+        sys.exit(f"bench: {error}")
+    print()
+    print("\n".join(format_result(result)))
+
+
 @task(help={"args": "extra arguments for pytest, e.g. '-k feeds'"})
 def test(c, args=""):
     """Run the test suite."""

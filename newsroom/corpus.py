@@ -4,26 +4,37 @@ The benchmark must measure the real site, so the releases use every feature
 the sample content uses: all departments and contacts, several topics each,
 sub-headings, quotations of the department's head, lists, internal and
 external links, and an image on every eighth release. The same seed and count
-always give the same files, byte for byte; the same releases can also be
-written for plain Pelican and for Hugo, so the three builds compare like with
-like.
+always give the same files, byte for byte. The same releases are also written
+as a plain Pelican site and as a Hugo site, so the three builds compare like
+with like: one ``Release`` model, three writers that differ only in format.
+Plain Pelican and Hugo get no images (the image is a front-matter field of
+this project, not part of the text), so their builds copy none.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import random
+import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import yaml
+
+from .dates import BERLIN
 
 YEARS = 20
 RELEASES_PER_YEAR_MIN = 50
 LAST_YEAR = 2025
 IMAGE_EVERY = 8
 SAMPLE_IMAGE = "images/baumpflanzung-buergerpark.jpg"
+# Written into a release by ``edited_release``; found nowhere else in the corpus.
+EDITED_SENTENCE = "Nach Redaktionsschluss korrigiert: Der Termin verschiebt sich um genau eine Woche."
+# Between two sentences of a paragraph (not inside "bis zum 5. des Monats").
+SENTENCE_END = re.compile(r"(?<=\.) (?=[A-ZÄÖÜ])")
 
 TOPICS = (
     "Bauen", "Bürgerbeteiligung", "Bürgerdienste", "Digitalisierung", "Familie", "Haushalt", "Jugend",
@@ -108,26 +119,55 @@ def load_contacts(content: str) -> set[str]:
         return set(yaml.safe_load(handle))
 
 
+def releases_per_year(count: int) -> int:
+    return max(RELEASES_PER_YEAR_MIN, -(-count // YEARS))
+
+
 def releases(count: int, departments: list[tuple[str, str, str]], contacts: set[str], seed: int = 1) -> list[Release]:
-    """``count`` releases spread over twenty years ending in 2025, oldest first."""
+    """``count`` releases spread over twenty years ending in 2025, oldest first.
+
+    Numbers and dates rise with the position in the list, so the last release
+    is the newest and the next one (``next_release``) follows it.
+    """
     rng = random.Random(seed)
-    per_year = max(RELEASES_PER_YEAR_MIN, -(-count // YEARS))
-    made = []
+    per_year = releases_per_year(count)
+    made: list[Release] = []
     for index in range(count):
-        year = LAST_YEAR - (count - 1 - index) // per_year
-        serial = index % per_year + 1
-        day = dt.datetime(year, 1, 2, 9, 0) + dt.timedelta(minutes=(serial - 1) * (360 * 24 * 60 // per_year))
-        key, name, head = departments[index % len(departments)]
-        subject, verb, place = rng.choice(SUBJECTS), rng.choice(VERBS), rng.choice(PLACES)
-        title = f"{subject} {place} {verb}"
-        slug = f"meldung-{serial}-{year}"
-        tags = tuple(sorted(rng.sample(TOPICS, rng.randint(1, 3))))
-        image = index % IMAGE_EVERY == 0
-        body = release_body(rng, subject, verb, place, head, made)
-        made.append(
-            Release(serial, year, day, title, slug, key, name, key if key in contacts else "pressestelle", tags, body, image)
-        )
+        back = count - 1 - index
+        year, serial = LAST_YEAR - back // per_year, per_year - back % per_year
+        made.append(generated_release(rng, index, year, serial, per_year, departments, contacts, made))
     return made
+
+
+def next_release(made: list[Release], departments: list[tuple[str, str, str]], contacts: set[str], seed: int = 1) -> Release:
+    """The release an editor would add next: the following number in the newest year, dated after the newest."""
+    newest = made[-1]
+    rng = random.Random(f"{seed}/{len(made)}")
+    return generated_release(rng, len(made), newest.year, newest.serial + 1, releases_per_year(len(made)), departments, contacts, made)
+
+
+def generated_release(
+    rng: random.Random, index: int, year: int, serial: int, per_year: int,
+    departments: list[tuple[str, str, str]], contacts: set[str], earlier: list[Release],
+) -> Release:
+    day = dt.datetime(year, 1, 2, 9, 0) + dt.timedelta(minutes=(serial - 1) * (360 * 24 * 60 // per_year))
+    key, name, head = departments[index % len(departments)]
+    subject, verb, place = rng.choice(SUBJECTS), rng.choice(VERBS), rng.choice(PLACES)
+    title = f"{subject} {place} {verb}"
+    slug = f"meldung-{serial}-{year}"
+    tags = tuple(sorted(rng.sample(TOPICS, rng.randint(1, 3))))
+    image = index % IMAGE_EVERY == 0
+    body = release_body(rng, subject, verb, place, head, earlier)
+    contact = key if key in contacts else "pressestelle"
+    return Release(serial, year, day, title, slug, key, name, contact, tags, body, image)
+
+
+def edited_release(release: Release) -> Release:
+    """The release with the first sentence of its second paragraph rewritten, as an editor's correction."""
+    blocks = release.body.split("\n\n")
+    rest = SENTENCE_END.split(blocks[1], maxsplit=1)[1:]
+    blocks[1] = " ".join([EDITED_SENTENCE, *rest])
+    return dataclasses.replace(release, body="\n\n".join(blocks))
 
 
 def fact(rng: random.Random) -> str:
@@ -175,6 +215,50 @@ def newsroom_file(release: Release) -> str:
     return "\n".join(lines) + "\n---\n\n" + release.body
 
 
+def pelican_file(release: Release) -> str:
+    """The release in plain Pelican's Markdown format: metadata lines, a blank line, the body."""
+    lines = [
+        f"Title: {release.title}",
+        f"Date: {release.date:%Y-%m-%d %H:%M}",
+        f"Category: {release.department_name}",
+        f"Tags: {', '.join(release.tags)}",
+        f"Slug: {release.slug}",
+    ]
+    return "\n".join(lines) + "\n\n" + release.body
+
+
+def hugo_file(release: Release) -> str:
+    """The release for Hugo: YAML front matter with the date's UTC offset, taxonomies categories and tags."""
+    lines = [
+        "---",
+        f"title: {quoted(release.title)}",
+        f"date: {release.date.replace(tzinfo=BERLIN).isoformat()}",
+        f"categories: [{quoted(release.department_name)}]",
+        f"tags: [{', '.join(quoted(tag) for tag in release.tags)}]",
+        f"slug: {release.slug}",
+    ]
+    return "\n".join(lines) + "\n---\n\n" + release.body
+
+
+@dataclass(frozen=True)
+class ReleaseFormat:
+    """Where a site keeps its release files (inside its content folder) and how it writes them."""
+
+    folder: str
+    render: Callable[[Release], str]
+
+    def path(self, content: str, release: Release) -> str:
+        return os.path.join(content, self.folder, release.file_name)
+
+    def write(self, content: str, release: Release) -> None:
+        write_text(self.path(content, release), self.render(release))
+
+
+NEWSROOM_FORMAT = ReleaseFormat("releases", newsroom_file)
+PELICAN_FORMAT = ReleaseFormat("releases", pelican_file)
+HUGO_FORMAT = ReleaseFormat("pressemitteilungen", hugo_file)
+
+
 def write_newsroom_corpus(sample_content: str, target: str, count: int, seed: int = 1) -> list[Release]:
     """A content folder with the sample's data, pages and images and ``count`` generated releases."""
     for folder in ("data", "pages", "images"):
@@ -184,8 +268,116 @@ def write_newsroom_corpus(sample_content: str, target: str, count: int, seed: in
         os.remove(manifest)  # lists the sample's releases, which the corpus does not contain
     made = releases(count, load_departments(sample_content), load_contacts(sample_content), seed)
     for release in made:
-        write_text(os.path.join(target, "releases", release.file_name), newsroom_file(release))
+        NEWSROOM_FORMAT.write(target, release)
     return made
+
+
+# Plain Pelican as its documentation sets it up, with the newsroom's page size
+# and feed length so both sites write comparable pages; theme "notmyidea" (the default).
+PLAIN_PELICAN_SETTINGS = """\
+# Plain Pelican for comparison with the newsroom build (written by `invoke bench`).
+AUTHOR = "Pressestelle"
+SITENAME = "Pressemitteilungen"
+SITEURL = ""
+FEED_DOMAIN = "https://presse.example.org"
+PATH = "content"
+TIMEZONE = "Europe/Berlin"
+DEFAULT_LANG = "de"
+DEFAULT_PAGINATION = 10
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
+FEED_MAX_ITEMS = 50
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = "cache"
+"""
+
+
+def write_pelican_site(folder: str, made: list[Release]) -> str:
+    """``folder``/pelicanconf.py and ``folder``/content with the releases; returns the settings file."""
+    for release in made:
+        PELICAN_FORMAT.write(os.path.join(folder, "content"), release)
+    settings = os.path.join(folder, "pelicanconf.py")
+    write_text(settings, PLAIN_PELICAN_SETTINGS)
+    return settings
+
+
+# A Hugo site that writes what the newsroom writes, minus its extras: release
+# pages, home, archive and year lists, department and topic pages, each list
+# paginated by 10 at .../seite/N/, an RSS feed (Hugo's built-in template, newest
+# 50) for each list, and Hugo's sitemap.
+HUGO_CONFIG = """\
+baseURL = "https://presse.example.org/"
+locale = "de"
+title = "Pressemitteilungen"
+titleCaseStyle = "none"
+timeZone = "Europe/Berlin"
+
+[pagination]
+pagerSize = 10
+path = "seite"
+
+[services.rss]
+limit = 50
+"""
+
+HUGO_LAYOUTS = {
+    "baseof.html": """\
+<!DOCTYPE html>
+<html lang="de">
+<head>
+<meta charset="utf-8">
+<title>{{ .Title }} – {{ site.Title }}</title>
+{{ with .OutputFormats.Get "rss" }}<link rel="alternate" type="application/rss+xml" href="{{ .RelPermalink }}">{{ end }}
+</head>
+<body>
+<header><a href="{{ site.Home.RelPermalink }}">{{ site.Title }}</a>
+<nav><a href="/pressemitteilungen/">Archiv</a> <a href="/categories/">Ressorts</a> <a href="/tags/">Themen</a></nav></header>
+<main>{{ block "main" . }}{{ end }}</main>
+</body>
+</html>
+""",
+    "single.html": """\
+{{ define "main" }}<article>
+<h1>{{ .Title }}</h1>
+<p><time datetime="{{ .Date.Format "2006-01-02T15:04:05Z07:00" }}">{{ .Date.Format "02.01.2006, 15:04" }} Uhr</time>
+{{ range .GetTerms "categories" }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }}</p>
+{{ .Content }}
+<ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>
+<nav>{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
+{{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>
+</article>{{ end }}
+""",
+    "list.html": """\
+{{ define "main" }}<h1>{{ .Title }}</h1>
+{{ $pager := .Paginate .RegularPagesRecursive }}
+{{ range $pager.Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+<p>{{ .Date.Format "02.01.2006" }}</p><p>{{ .Summary }}</p></article>
+{{ end }}
+<nav>{{ with $pager.Prev }}<a href="{{ .URL }}">Neuere</a>{{ end }} Seite {{ $pager.PageNumber }} von {{ $pager.TotalPages }}
+{{ with $pager.Next }}<a href="{{ .URL }}">Ältere</a>{{ end }}</nav>{{ end }}
+""",
+    "taxonomy.html": """\
+{{ define "main" }}<h1>{{ .Title }}</h1>
+<ul>{{ range .Data.Terms.Alphabetical }}<li><a href="{{ .Page.RelPermalink }}">{{ .Page.LinkTitle }}</a> ({{ .Count }})</li>{{ end }}</ul>{{ end }}
+""",
+}
+# A department or topic page lists its releases like any other list.
+HUGO_LAYOUTS["term.html"] = HUGO_LAYOUTS["list.html"]
+
+
+def write_hugo_site(folder: str, made: list[Release]) -> None:
+    """``folder``/hugo.toml, layouts/ and content/ with the releases, one section per year."""
+    write_text(os.path.join(folder, "hugo.toml"), HUGO_CONFIG)
+    for name, template in HUGO_LAYOUTS.items():
+        write_text(os.path.join(folder, "layouts", name), template)
+    releases_folder = os.path.join(folder, "content", HUGO_FORMAT.folder)
+    write_text(os.path.join(releases_folder, "_index.md"), '---\ntitle: "Pressemitteilungen"\n---\n')
+    for year in sorted({release.year for release in made}):
+        write_text(os.path.join(releases_folder, str(year), "_index.md"), f'---\ntitle: "Jahrgang {year}"\n---\n')
+    for release in made:
+        HUGO_FORMAT.write(os.path.join(folder, "content"), release)
 
 
 def write_text(path: str, text: str) -> None:
