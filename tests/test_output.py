@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,26 @@ def test_second_build_waits_for_the_first_instead_of_deleting_its_files(site, tm
     process.communicate()
     assert process.returncode == 0
     assert (output / "index.html").is_file()
+
+
+def test_a_large_previous_site_is_removed_in_the_background(site, tmp_path, monkeypatch):
+    """Above the threshold the old tree goes away after the build has returned; the lock is free at once."""
+    monkeypatch.setattr(newsroom.output, "BACKGROUND_DISCARD_FROM", 0)
+    output = tmp_path / "output"
+    build(site, output)
+    first = tree_digest(output)
+    release = sorted((site / "releases").rglob("*.md"))[0]
+    release.write_text(release.read_text(encoding="utf-8") + "\nHintergrund.\n", encoding="utf-8")
+    build(site, output)
+    lock = os.open(tmp_path, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if the removing process held the build lock
+    finally:
+        os.close(lock)
+    assert tree_digest(output) != first
+    assert any("Hintergrund." in path.read_text(encoding="utf-8") for path in output.rglob("*.html"))
+    for _ in range(600):  # the detached removal finishes within a minute even on a busy machine
+        if staging_dirs(output) == []:
+            break
+        time.sleep(0.1)
+    assert staging_dirs(output) == []
