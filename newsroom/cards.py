@@ -808,7 +808,7 @@ class CardStage:
         results = draw_all(drawings, cache.folder, options["workers"] or os.cpu_count() or 1)
         failures = []
         with Progress("Karten", len(missing), "gezeichnet") as shown:
-            for (inputs, group), (names, problem) in zip(by_inputs.items(), results):
+            for (inputs, group), (names, problem) in zip(by_inputs.items(), results, strict=True):
                 if problem is not None:
                     for article, _ in group:
                         message = f"{article.image['url']!r} cannot be drawn as a card: {problem}"

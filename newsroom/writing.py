@@ -275,10 +275,11 @@ def write_in_parallel(pages: list[PendingPage], workers: int, shown: Progress) -
     shares = [pages[index::workers] for index in range(workers)]
     helpers = Workers(shares[1:], shown)
     try:
-        for page in shares[0]:
+        for done, page in enumerate(shares[0], start=1):
             page.write()
             shown.advance()
-            helpers.listen(0)
+            if done % PROGRESS_BATCH == 0:
+                helpers.listen(0)
         helpers.wait_for_all()
     finally:
         helpers.stop()
