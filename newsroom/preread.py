@@ -206,7 +206,7 @@ def read_all(settings: dict, registries: Registries, paths: list[str] | None = N
         if cached and cached[1] == images.of(cached[0]):
             found[path] = cached[0]
     missing = [path for path in paths if path not in found]
-    workers = options["workers"] or os.cpu_count() or 1
+    workers = options["reading_workers"] or os.cpu_count() or 1
     for path, source in zip(missing, read_files(missing, settings, registries, workers)):
         found[path] = source
     kept = {
@@ -222,10 +222,10 @@ def read_all(settings: dict, registries: Registries, paths: list[str] | None = N
 
 def read_ahead(generator) -> None:
     """Receiver of ``article_generator_init``: read everything before Pelican asks for the first file."""
-    workers = newsroom_settings(generator.settings)["workers"]
+    workers = newsroom_settings(generator.settings)["reading_workers"]
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
         message = f"{workers!r} is not a number of processes; use 0 (one per core) or more"
-        BUILD.errors.append(ContentError("NEWSROOM", None, "workers", message))
+        BUILD.errors.append(ContentError("NEWSROOM", None, "reading_workers", message))
         return
     BUILD.sources, read = read_all(generator.settings, BUILD.registries)
     BUILD.reading = (read, len(BUILD.sources) - read)

@@ -20,7 +20,7 @@ DEFAULTS = {
     # the working directory, like the card cache.
     "content_cache_dir": "cache/content",
     # Worker processes for reading sources; 0 means one per CPU core.
-    "workers": 0,
+    "reading_workers": 0,
     # Contact key used when a release names none.
     "default_contact": "pressestelle",
     # Longest slug derived from a title; longer titles are cut after a whole word.

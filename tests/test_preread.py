@@ -115,16 +115,16 @@ def test_workers_give_the_same_site_as_one_process(tmp_path):
     """Enough files for the worker pool; built once with workers and once in this process, caches apart."""
     content = tmp_path / "content"
     write_newsroom_corpus(str(SAMPLE_CONTENT), str(content), 60)
-    build(content, tmp_path / "parallel", NEWSROOM=newsroom(content, workers=2, content_cache_dir=str(tmp_path / "c1")))
+    build(content, tmp_path / "parallel", NEWSROOM=newsroom(content, reading_workers=2, content_cache_dir=str(tmp_path / "c1")))
     assert read_counts()[0] == 60 + len(list((content / "pages").rglob("*.md")))
-    build(content, tmp_path / "serial", NEWSROOM=newsroom(content, workers=1, content_cache_dir=str(tmp_path / "c2")))
+    build(content, tmp_path / "serial", NEWSROOM=newsroom(content, reading_workers=1, content_cache_dir=str(tmp_path / "c2")))
     assert rebuild_digest(tmp_path / "parallel") == rebuild_digest(tmp_path / "serial")
 
 
 def test_bad_worker_count_is_reported(site, tmp_path):
     with pytest.raises(ContentErrors) as stop:
-        build(site, tmp_path / "output", NEWSROOM=newsroom(site, workers="zwei"))
-    assert "NEWSROOM: workers: 'zwei' is not a number of processes; use 0 (one per core) or more" in str(stop.value)
+        build(site, tmp_path / "output", NEWSROOM=newsroom(site, reading_workers="zwei"))
+    assert "NEWSROOM: reading_workers: 'zwei' is not a number of processes; use 0 (one per core) or more" in str(stop.value)
     assert not (tmp_path / "output").exists()
 
 
