@@ -188,10 +188,16 @@ def test_search_index_is_identical_across_builds_but_for_filter_order(tmp_path, 
         assert pagefind_search(again, **query) == pagefind_search(bundle, **query)
 
 
+def edit_first_release(content: Path, sentence: str) -> None:
+    release = sorted((content / "releases").rglob("*.md"))[0]
+    release.write_text(release.read_text(encoding="utf-8") + f"\n{sentence}\n", encoding="utf-8")
+
+
 def test_failed_indexing_publishes_nothing(site, tmp_path, monkeypatch):
     output = tmp_path / "output"
     build(site, output)
     before = tree_digest(output)
+    edit_first_release(site, "Eine Ergänzung, die neu indexiert werden muss.")
     monkeypatch.setattr(search, "get_executable", lambda: shutil.which("false"))
     with pytest.raises(search.SearchIndexError, match="exit status 1"):
         build(site, output)
@@ -206,3 +212,23 @@ def test_site_without_public_releases_has_no_index(site, tmp_path):
     build(site, output)
     assert not (output / "pagefind").exists()
     assert (output / "suche" / "index.html").is_file()
+
+
+def test_index_is_kept_when_no_release_page_changed(site, tmp_path, monkeypatch):
+    """Pagefind is not even run (it would fail here); the live index files are linked into the new site."""
+    output = tmp_path / "output"
+    build(site, output)
+    before = {path: (output / "pagefind" / path).stat().st_ino for path in tree_digest(output / "pagefind")}
+    monkeypatch.setattr(search, "get_executable", lambda: shutil.which("false"))
+    build(site, output)
+    after = {path: (output / "pagefind" / path).stat().st_ino for path in tree_digest(output / "pagefind")}
+    assert before and after == before
+
+
+def test_index_is_rebuilt_when_a_release_page_changed(site, tmp_path):
+    output = tmp_path / "output"
+    build(site, output)
+    assert urls(pagefind_search(output / "pagefind", "Wasserspielplatz")) == []
+    edit_first_release(site, "Der neue Wasserspielplatz öffnet im Juni.")
+    build(site, output)
+    assert len(urls(pagefind_search(output / "pagefind", "Wasserspielplatz"))) == 1
