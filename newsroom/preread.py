@@ -47,6 +47,9 @@ CACHE_FILES_KEPT = 4
 # Modules whose code decides what reading a file gives.
 READING_MODULES = ("dates", "errors", "frontmatter", "markup", "model", "reader", "registry", "sanitize", "settings", "slugs", "urls")
 READING_LIBRARIES = ("Markdown", "PyYAML", "nh3", "beautifulsoup4", "Pillow")
+# NEWSROOM keys that never change what reading a file gives: the build, its
+# draft preview and `invoke check` may differ in them and still share a cache.
+NOT_READING_SETTINGS = ("content_cache_dir", "reading_workers", "writing", "cards", "preview_drafts")
 # Below this many files to read, starting worker processes costs more than it saves.
 PARALLEL_FROM = 32
 CHUNK_SIZE = 32
@@ -82,8 +85,9 @@ def reading_fingerprint(settings: dict, registries: Registries) -> str:
         digest.update(file_digest(os.path.join(package, module + ".py")).encode())
     for library in READING_LIBRARIES:
         digest.update(f"{library}={importlib.metadata.version(library)}".encode())
+    options = {key: value for key, value in newsroom_settings(settings).items() if key not in NOT_READING_SETTINGS}
     relevant = {
-        "NEWSROOM": newsroom_settings(settings),
+        "NEWSROOM": options,
         "PATH": os.path.abspath(settings["PATH"]),
         "SITEURL": settings.get("SITEURL", ""),
         "registries": registries,

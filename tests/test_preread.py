@@ -134,3 +134,13 @@ def test_the_draft_preview_does_not_evict_the_site(site, tmp_path):
     build(site, tmp_path / "preview", NEWSROOM={**options, "preview_drafts": True})
     build(site, tmp_path / "site", NEWSROOM=options)
     assert read_counts()[0] == 0
+
+
+def test_settings_that_do_not_change_reading_keep_the_cache(site, tmp_path):
+    options = newsroom(site)
+    build(site, tmp_path / "output", NEWSROOM=options)
+    other = {**options, "reading_workers": 1, "cards": {**options.get("cards", {}), "cache_dir": str(tmp_path / "cards")}}
+    build(site, tmp_path / "output", NEWSROOM=other)
+    assert read_counts()[0] == 0
+    build(site, tmp_path / "output", NEWSROOM={**options, "summary_length": 80})
+    assert read_counts()[0] == len(list(site.rglob("*.md")))
