@@ -7,7 +7,9 @@ a cold build, a rebuild without changes, a rebuild after editing one release,
 a rebuild after adding one, and ``invoke check``. It reports wall-clock
 seconds, the peak memory of the whole process tree (the build starts worker
 processes and Pagefind's binary, so the peak RSS of one process would
-understate it) and how many output files each run wrote. Every rebuild is
+understate it; forked workers share most of their pages with the build, so
+the table shows the summed PSS and, as an upper bound, the summed RSS) and
+how many output files each run wrote. Every rebuild is
 checked for its effect (the edited sentence is on the page, the new release
 has one), so a cache that skips work it must do cannot look fast. A
 benchmark, never a timed test.
@@ -105,6 +107,7 @@ SCENARIOS = {
 # 2025), so the same releases are public in every run, whatever the real date.
 BENCH_NOW = "2026-01-01T12:00:00+01:00"
 SAMPLE_SECONDS = 0.02
+PSS_COST_SHARE = 20  # wait 20 times as long as a PSS reading took: at most 5% of a core
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 MEGABYTE = 1024 * 1024
 
@@ -113,37 +116,66 @@ class BenchmarkError(Exception):
     """A run failed, or did not do what its scenario asks; the message names it and its log."""
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of a process and all its descendants (Linux /proc).
-
-    Pages shared between processes (a forked worker's copy of its parent)
-    count once per process, so the sum is an upper bound, like ``ps`` shows it.
-    """
-    total, waiting = 0, [root]
+def tree_pids(root: int) -> list[int]:
+    """A process and all its descendants (Linux /proc)."""
+    found, waiting = [], [root]
     while waiting:
         pid = waiting.pop()
         try:
-            with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
-                total += int(handle.read().split()[1]) * PAGE_BYTES
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
                     waiting.extend(int(child) for child in handle.read().split())
         except (FileNotFoundError, ProcessLookupError):
             continue  # the process ended between two reads
+        found.append(pid)
+    return found
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants.
+
+    Pages shared between processes (a forked worker's copy of its parent)
+    count once per process, so the sum is an upper bound, like ``ps`` shows it.
+    """
+    total = 0
+    for pid in tree_pids(root):
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+                total += int(handle.read().split()[1]) * PAGE_BYTES
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def tree_pss(root: int) -> int:
+    """Proportional set size of a process tree: a page shared by n processes counts 1/n in each.
+
+    The memory the tree really takes from the machine. Reading it costs the
+    kernel a walk over the page tables (~35 ms per GB), so it is sampled
+    less often than ``tree_rss``.
+    """
+    total = 0
+    for pid in tree_pids(root):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+                total += next(int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:"))
+        except (FileNotFoundError, ProcessLookupError, StopIteration):
+            continue
     return total
 
 
 class TreeMemory:
-    """The peak of ``tree_rss`` while a process runs, sampled every 20 ms in a thread.
+    """Peaks of ``tree_rss`` (every 20 ms) and ``tree_pss`` (at most 5% of the time) while a process runs.
 
     ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` is not the same: it is the
-    largest single process, while the build's card workers and Pagefind's
-    binary hold their memory at the same time as the build itself.
+    largest single process, while the build's workers and Pagefind's binary
+    hold their memory at the same time as the build itself.
     """
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.peak = 0
+        self.peak_pss = 0
         self.finished = threading.Event()
         self.thread = threading.Thread(target=self.sample, daemon=True)
 
@@ -152,8 +184,14 @@ class TreeMemory:
         return self
 
     def sample(self) -> None:
+        next_pss = 0.0
         while True:
             self.peak = max(self.peak, tree_rss(self.pid))
+            if time.perf_counter() >= next_pss:
+                started = time.perf_counter()
+                self.peak_pss = max(self.peak_pss, tree_pss(self.pid))
+                cost = time.perf_counter() - started
+                next_pss = time.perf_counter() + PSS_COST_SHARE * cost
             if self.finished.wait(SAMPLE_SECONDS):
                 return
 
@@ -168,8 +206,8 @@ def cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed_run(command: list[str], cwd: str, env: dict, log: str) -> tuple[float, float, int]:
-    """Wall-clock seconds, CPU seconds and peak tree memory of one command; its output goes to ``log``.
+def timed_run(command: list[str], cwd: str, env: dict, log: str) -> tuple[float, float, int, int]:
+    """Wall-clock seconds, CPU seconds and peak tree memory (RSS sum, PSS) of one command; its output goes to ``log``.
 
     CPU seconds suffer less than wall-clock seconds from other work on the
     machine, so they help to compare runs made at different loads.
@@ -187,7 +225,7 @@ def timed_run(command: list[str], cwd: str, env: dict, log: str) -> tuple[float,
         with open(log, encoding="utf-8") as handle:
             tail = handle.read()[-3000:]
         raise BenchmarkError(f"{' '.join(command)} exited with status {status} (log: {log}):\n{tail}")
-    return seconds, cpu, memory.peak
+    return seconds, cpu, memory.peak, memory.peak_pss
 
 
 def output_state(folder: str) -> dict[str, tuple[int, int, int]]:
@@ -219,7 +257,8 @@ class Site:
 class Measurement:
     seconds: float
     cpu_seconds: float  # user and system time of the whole process tree
-    peak_bytes: int
+    peak_bytes: int  # summed RSS: an upper bound
+    peak_pss_bytes: int  # summed PSS: shared pages counted once
     written: int  # output files created or replaced by this run
     files: int  # files in the output after it
 
@@ -330,14 +369,14 @@ def measure(site: Site, work: str, edited: Release, added: Release, say) -> tupl
         if scenario == ADD_ONE:
             site.release_format.write(site.content, added)
         log = os.path.join(work, "logs", f"{site.name}-{len(runs) + 1}-{scenario}.log")
-        seconds, cpu, peak = timed_run(site.check if scenario == CHECK else site.build, site.cwd, env, log)
+        seconds, cpu, peak, peak_pss = timed_run(site.check if scenario == CHECK else site.build, site.cwd, env, log)
         after = output_state(site.output)
         verify(site, scenario, edited, added)
         if scenario == COLD:
             cold_output = sorted(after)
         written = sum(1 for path, state in after.items() if before.get(path) != state)
-        runs[scenario] = Measurement(seconds, cpu, peak, written, len(after))
-        say(f"{site.name:<9} {label:<27} {seconds:9.2f} s {cpu:9.2f} CPU s {peak / MEGABYTE:7.0f} MB {written:>8} files written")
+        runs[scenario] = Measurement(seconds, cpu, peak, peak_pss, written, len(after))
+        say(f"{site.name:<9} {label:<27} {seconds:9.2f} s {cpu:9.2f} CPU s {peak_pss / MEGABYTE:7.0f} MB PSS ({peak / MEGABYTE:.0f} MB RSS) {written:>8} files written")
         before = after
     return runs, cold_output
 
@@ -397,6 +436,9 @@ def format_result(result: BenchResult) -> list[str]:
         return f"{run.seconds:.2f}"
 
     def megabytes(run: Measurement) -> str:
+        return f"{run.peak_pss_bytes / MEGABYTE:.0f}"
+
+    def rss_megabytes(run: Measurement) -> str:
         return f"{run.peak_bytes / MEGABYTE:.0f}"
 
     def cpu(run: Measurement) -> str:
@@ -428,15 +470,16 @@ def format_result(result: BenchResult) -> list[str]:
         lines.append(f"{label:<{width}}" + "".join(f"{value:>12}" for value in cells))
     lines.append("")
     sites = (NEWSROOM, PELICAN, HUGO)
-    lines.append(f"{'':<{width}}{'CPU seconds':>36}{'files written':>36}")
-    lines.append(f"{'scenario':<{width}}" + "".join(f"{name:>12}" for name in sites + sites))
+    lines.append(f"{'':<{width}}{'CPU seconds':>36}{'files written':>36}{'MB, summed RSS':>36}")
+    lines.append(f"{'scenario':<{width}}" + "".join(f"{name:>12}" for name in sites + sites + sites))
     for scenario, label in SCENARIOS.items():
-        cells = [cell(name, scenario, cpu) for name in sites] + [cell(name, scenario, written) for name in sites]
+        cells = [cell(name, scenario, show) for show in (cpu, written, rss_megabytes) for name in sites]
         lines.append(f"{label:<{width}}" + "".join(f"{value:>12}" for value in cells))
     totals = ", ".join(f"{name} {len(files)}" for name, files in result.cold_output.items())
     lines.append(f"files in the output after the cold build: {totals}")
     lines.append("s: wall-clock seconds of the whole command; vs: newsroom seconds divided by theirs (above 1×: newsroom slower); "
-                 "MB: peak of the summed resident memory of the process tree, sampled every 20 ms; "
+                 "MB: peak of the process tree's summed proportional set size (PSS: pages shared by forked processes counted once); "
+                 "summed RSS (every 20 ms) counts them once per process, an upper bound; "
                  "CPU seconds: user and system time of the process tree; files written: output files created or replaced")
     if result.folder:
         lines.append(f"kept: {result.folder} (logs/ holds each run's output)")

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, SAMPLE_CONTENT, SETTINGS
 from newsroom.benchmark import (
     ADD_ONE, CHECK, COLD, EDIT_ONE, HUGO, NEWSROOM, PELICAN, SCENARIOS, UNCHANGED, format_result, hugo_executable,
-    run_benchmark, tree_rss,
+    run_benchmark, tree_pss, tree_rss,
 )
 from newsroom.corpus import EDITED_SENTENCE, edited_release, load_contacts, load_departments, releases
 
@@ -119,6 +119,35 @@ def test_memory_of_a_process_tree_is_summed():
         with open(f"/proc/{process.pid}/statm", encoding="ascii") as handle:
             alone = int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
         assert whole >= 3 * 80 * MEGABYTE > 2 * alone
+    finally:
+        process.stdin.close()
+        process.wait()
+
+
+SHARED_TREE = """
+import os, sys
+block = bytearray(b"x" * (120 << 20))  # written once, before the forks: shared by all three
+children = []
+for _ in range(2):
+    pid = os.fork()
+    if pid == 0:
+        children = []
+        break
+    children.append(pid)
+os.write(1, b"ready\\n")
+sys.stdin.read()
+for child in children:
+    os.waitpid(child, 0)
+"""
+
+
+def test_pages_shared_by_forked_processes_count_once_in_pss():
+    process = subprocess.Popen([sys.executable, "-c", SHARED_TREE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert [process.stdout.readline() for _ in range(3)] == ["ready\n"] * 3
+        rss, pss = tree_rss(process.pid), tree_pss(process.pid)
+        assert rss >= 3 * 120 * MEGABYTE
+        assert 120 * MEGABYTE <= pss < 0.6 * rss
     finally:
         process.stdin.close()
         process.wait()
