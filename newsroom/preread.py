@@ -7,8 +7,8 @@ Markdown file under the releases and pages folders is read here:
 
 * a file read before with the same bytes comes from the cache in
   ``NEWSROOM["content_cache_dir"]``. The key is a hash of the file's bytes
-  (not its mtime: a git checkout resets mtimes), the path shown in messages,
-  and a fingerprint of everything else reading depends on — the code of the
+  (not its mtime: a git checkout resets mtimes), its absolute path, and a
+  fingerprint of everything else reading depends on — the code of the
   reading stages, the Markdown/YAML/nh3 versions, the settings, the data
   registries. A cached release with an image is read again when the image
   file's bytes change; files with errors are never cached.
@@ -22,6 +22,7 @@ from the ``Source`` objects, exactly as before.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.metadata
 import json
@@ -166,6 +167,14 @@ def _read_in_worker(path: str) -> Source:
     return read_source(path, settings, registries, _renderer)
 
 
+def as_shown_here(source: Source, shown: str) -> Source:
+    """A cached source with its path as messages show it from this working directory."""
+    if source.path != shown:
+        source.path = shown
+        source.warnings = [dataclasses.replace(warning, path=shown) for warning in source.warnings]
+    return source
+
+
 def read_files(paths: list[str], settings: dict, registries: Registries, workers: int) -> list[Source]:
     """Read files here or in forked worker processes; results in the order of ``paths``."""
     global _job
@@ -200,7 +209,7 @@ def read_all(settings: dict, registries: Registries, paths: list[str] | None = N
     keys: dict[str, str] = {}
     for path in paths:
         digest = hashlib.sha256(fingerprint.encode())
-        digest.update(display_path(path).encode() + b"\0")
+        digest.update(os.path.abspath(path).encode() + b"\0")
         try:
             digest.update(file_digest(path).encode())
         except OSError:
@@ -208,7 +217,7 @@ def read_all(settings: dict, registries: Registries, paths: list[str] | None = N
         key = keys[path] = digest.hexdigest()
         cached = cache.entries.get(key)
         if cached and cached[1] == images.of(cached[0]):
-            found[path] = cached[0]
+            found[path] = as_shown_here(cached[0], display_path(path))
     missing = [path for path in paths if path not in found]
     workers = options["reading_workers"] or os.cpu_count() or 1
     for path, source in zip(missing, read_files(missing, settings, registries, workers)):

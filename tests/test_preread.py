@@ -145,3 +145,24 @@ def test_settings_that_do_not_change_reading_keep_the_cache(site, tmp_path):
     assert read_counts()[0] == 0
     build(site, tmp_path / "output", NEWSROOM={**options, "summary_length": 80})
     assert read_counts()[0] == len(list(site.rglob("*.md")))
+
+
+def test_another_working_directory_shares_the_cache_and_shows_its_own_paths(site, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_STRICT_HTML", "0")  # the removal must stay a (cached) warning
+    options = newsroom(site)
+    release = first_release(site)
+    release.write_text(release.read_text(encoding="utf-8") + '\n<span class="x">Hinweis</span>\n', encoding="utf-8")
+    build(site, tmp_path / "output", NEWSROOM=options)
+    monkeypatch.chdir(site)
+    from newsroom.preread import read_all
+    from newsroom.registry import load_registries
+    from pelican.settings import read_settings
+
+    from conftest import SETTINGS
+
+    settings = read_settings(str(SETTINGS), override={"PATH": str(site), "NEWSROOM": options})
+    sources, read = read_all(settings, load_registries(str(site / "data"), options["default_contact"]))
+    assert read == 0
+    shown = sources[str(release)]
+    assert shown.path == str(release.relative_to(site)) and shown.warnings
+    assert all(warning.path == shown.path for warning in shown.warnings)
