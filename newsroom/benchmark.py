@@ -251,6 +251,7 @@ class Site:
     build: list[str]
     cwd: str
     check: list[str] | None = None
+    check_cwd: str = ""  # where the check runs, when not in ``cwd``
 
 
 @dataclass
@@ -320,6 +321,7 @@ def newsroom_site(work: str, settings_file: str) -> Site:
         [executable("pelican"), content, "-s", settings_file, "-o", output, "-e", "NEWSROOM=" + json.dumps(options)],
         cwd=root,
         check=[executable("invoke"), "--search-root", root, "check", "--content", content, "--settings", settings_file],
+        check_cwd=folder,
     )
 
 
@@ -369,7 +371,10 @@ def measure(site: Site, work: str, edited: Release, added: Release, say) -> tupl
         if scenario == ADD_ONE:
             site.release_format.write(site.content, added)
         log = os.path.join(work, "logs", f"{site.name}-{len(runs) + 1}-{scenario}.log")
-        seconds, cpu, peak, peak_pss = timed_run(site.check if scenario == CHECK else site.build, site.cwd, env, log)
+        if scenario == CHECK:
+            seconds, cpu, peak, peak_pss = timed_run(site.check, site.check_cwd or site.cwd, env, log)
+        else:
+            seconds, cpu, peak, peak_pss = timed_run(site.build, site.cwd, env, log)
         after = output_state(site.output)
         verify(site, scenario, edited, added)
         if scenario == COLD:
