@@ -21,10 +21,11 @@ checked entry by entry (a malformed one is dropped with one warning), file
 names are derived from the card key and digest, never read from the manifest,
 so nothing outside the cache folder is read or deleted through it, and a card
 file is published only if its bytes match the recorded digest (else it is
-drawn again). Output cards are copies, never hard links into the cache: a
-card unchanged since the live site is linked from the live site instead
-(``OUTPUT.place``). The digests guard against corruption, not against someone
-who can write the cache and recomputes them.
+drawn again; they are checked as they are copied, so each card is read once).
+Output cards are copies, never hard links into the cache: a card unchanged
+since the live site is linked from the live site instead (``OUTPUT.place``).
+The digests guard against corruption, not against someone who can write the
+cache and recomputes them.
 
 Speed matters at archive scale (100,000 releases): text is set from glyphs
 rasterised once per process (``Face``), the parts every text card shares are
@@ -660,7 +661,7 @@ class CardCache:
         self.folder = folder
         self.changed = False
         self.entries: dict[str, dict] = {}
-        self.failed: list[str] = []  # keys whose file did not match its digest
+        self.failed: list[str] = []  # keys whose file is not a plain file with the recorded bytes
         path = os.path.join(folder, MANIFEST)
         try:
             self.entries = manifest_entries(json.loads(read_cache_file(path)))
@@ -682,30 +683,32 @@ class CardCache:
         return os.path.join(self.folder, card_file_name(key, self.entries[key]["sha256"]))
 
     def lookup(self, key: str, inputs: str) -> bool:
-        """Whether the cached card was drawn from exactly these inputs (a fingerprint) and its file still holds those bytes."""
+        """Whether the cached card was drawn from exactly these inputs (a fingerprint) and its file is there.
+
+        Its bytes are checked against the digest when they are published
+        (``CardStage.write``): each card is read once per build.
+        """
         entry = self.entries.get(key)
         if not entry or entry["fingerprint"] != inputs:
             return False
-        if self.holds(key):
+        try:
+            status = os.lstat(self.path(key))
+        except FileNotFoundError:
+            return False  # a cache that lost a file is a smaller cache
+        except OSError:
+            status = None
+        if status is not None and stat.S_ISREG(status.st_mode):
             return True
         self.failed.append(key)
         return False
 
-    def holds(self, key: str) -> bool:
-        """Whether the card's file is there with exactly the bytes recorded for it."""
-        try:
-            data = read_cache_file(self.path(key))
-        except OSError:
-            return False
-        return hashlib.sha256(data).hexdigest() == self.entries[key]["sha256"]
-
     def report(self) -> None:
-        """One warning for all cards whose cached file was missing or damaged."""
+        """One warning for all cards whose cached file was not what the manifest records."""
         if self.failed:
-            shown = ", ".join(self.failed[:5]) + (", …" if len(self.failed) > 5 else "")
+            keys = sorted(set(self.failed))
+            shown = ", ".join(keys[:5]) + (", …" if len(keys) > 5 else "")
             logger.warning(
-                "Card cache %s: %d card file(s) missing or not matching their digest (%s); drawn again",
-                display_path(self.folder), len(self.failed), shown,
+                "Card cache %s: %d card file(s) not as recorded (%s); drawn again", display_path(self.folder), len(keys), shown
             )
 
     def record(self, key: str, inputs: str, digest: str) -> None:
@@ -846,6 +849,7 @@ class CardStage:
     def __init__(self) -> None:
         self.settings: dict = {}
         self.files: dict[str, tuple[str, str, TextCard | PhotoCard]] = {}  # output file name → cache file, its sha256, the card
+        self.cache: CardCache | None = None
         self.drawn = 0
         self.reused = 0
         self.seconds = 0.0
@@ -866,7 +870,6 @@ class CardStage:
         planned = [(None, site_card(self.settings))] + [(article, release_card(self.settings, article)) for article in articles]
         fingerprints = {card.key: fingerprint(card) for _, card in planned}
         missing = [(article, card) for article, card in planned if not cache.lookup(card.key, fingerprints[card.key])]
-        cache.report()
         by_inputs: dict[str, list] = {}
         for article, card in missing:
             by_inputs.setdefault(fingerprints[card.key], []).append((article, card))
@@ -896,15 +899,19 @@ class CardStage:
                 generators[0].context["site_card"] = published
             else:
                 article.card = published
+        self.cache = cache
         self.drawn, self.reused = len(missing), len(planned) - len(missing)
         self.seconds = time.perf_counter() - started
         logger.info("Cards: %d drawn, %d reused from %s in %.2f s", self.drawn, self.reused, display_path(cache.folder), self.seconds)
 
     def write(self, output_path: str) -> None:
-        """Put every card into the output: the live site's file if it has these bytes, else a copy of the checked cache file.
+        """Put every card into the output: a copy of its cache file once its bytes match the digest, else drawn again.
 
-        The bytes are checked again here, as they are the ones published; a
-        file changed since ``prepare`` (another build beside this one) is drawn again.
+        A copy, never a hard link, so damage to the cache cannot reach the
+        site; a card the live site already has keeps the live file
+        (``OUTPUT.place``). A cache file that does not match (damaged, or
+        changed by another build beside this one) is drawn again here and
+        replaced in the cache.
         """
         for name, (cached, digest, card) in sorted(self.files.items()):
             try:
@@ -912,9 +919,12 @@ class CardStage:
             except OSError:
                 data = b""
             if hashlib.sha256(data).hexdigest() != digest:
-                logger.warning("Card cache file %s changed during the build; the card is drawn again", display_path(cached))
+                self.cache.failed.append(card.key)
                 data = render(card)
+                write_atomically(cached, data)
             OUTPUT.place(os.path.join(output_path, name), data)
+        if self.cache:
+            self.cache.report()
 
 
 CARDS = CardStage()
