@@ -11,10 +11,21 @@ Kept apart, as in mkdocs-material's social plugin: the layout (``Layout``,
 drawing (``render``) and the cache. Every card is fingerprinted from all its
 inputs (texts, colours, layout, the bytes of fonts, logo and picture, this
 module's code and the Pillow version); a manifest in the cache folder maps
-each card to the fingerprint it was drawn from, so an unchanged card is linked
-into the output and never drawn again, cards with the same inputs are drawn
+each card to the fingerprint it was drawn from and the sha256 of its file, so
+an unchanged card is never drawn again, cards with the same inputs are drawn
 once, and new cards are drawn in parallel. Files are named by a hash of their
 bytes: platforms cache a card by its URL, so a changed card must get a new one.
+
+CI restores the cache from earlier runs, so it is untrusted: the manifest is
+checked entry by entry (a malformed one is dropped with one warning), file
+names are derived from the card key and digest, never read from the manifest,
+so nothing outside the cache folder is read or deleted through it, and a card
+file is published only if its bytes match the recorded digest (else it is
+drawn again; they are checked as they are copied, so each card is read once).
+Output cards are copies, never hard links into the cache: a card unchanged
+since the live site is linked from the live site instead (``OUTPUT.place``).
+The digests guard against corruption, not against someone who can write the
+cache and recomputes them.
 
 Speed matters at archive scale (100,000 releases): text is set from glyphs
 rasterised once per process (``Face``), the parts every text card shares are
@@ -33,6 +44,7 @@ import logging
 import math
 import os
 import re
+import stat
 import tempfile
 import time
 from dataclasses import dataclass
@@ -47,7 +59,8 @@ from pelican.generators import ArticlesGenerator
 
 from .build import BUILD
 from .dates import de_date
-from .errors import ContentError, display_path
+from .errors import ContentError, display_path, short_repr
+from .output import OUTPUT
 from .progress import Progress
 from .settings import DEFAULTS, feature_settings, newsroom_settings
 from .urls import public_base
@@ -58,7 +71,12 @@ WIDTH, HEIGHT = 1200, 630
 MIME_TYPE = "image/jpeg"
 SITE_CARD_KEY = "allgemein"
 MANIFEST = "manifest.json"
+MANIFEST_VERSION = 2
 HASH_LENGTH = 10
+CARD_FILE = "{key}-{digest}.jpg"
+# A release's year and number, or the site card: the file name is made from it, so nothing but these may appear.
+CARD_KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+DIGEST_PATTERN = re.compile(r"[0-9a-f]{64}")
 SEPARATOR = " · "
 ELLIPSIS = "…"
 MIN_CONTRAST = 4.5
@@ -512,9 +530,9 @@ def render(card: TextCard | PhotoCard) -> bytes:
     return encode(image, card.style.quality)
 
 
-def card_file_name(key: str, data: bytes) -> str:
-    """The release's year and number and a hash of the bytes: one name, one content."""
-    return f"{key}-{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}.jpg"
+def card_file_name(key: str, digest: str) -> str:
+    """The release's year and number and the start of the sha256 of the bytes: one name, one content."""
+    return CARD_FILE.format(key=key, digest=digest[:HASH_LENGTH])
 
 
 def write_atomically(path: str, data: bytes) -> None:
@@ -526,20 +544,13 @@ def write_atomically(path: str, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def link_or_copy(source: str, target: str) -> None:
-    """Give a card file a second name: a hard link, else (another file system, no links) an atomic copy.
-
-    Sharing the file is safe because card files are written once under a
-    name that holds a hash of their bytes and are never changed in place;
-    for the same reason an existing target already holds these bytes.
-    """
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        pass
-    except OSError:
-        with open(source, "rb") as handle:
-            write_atomically(target, handle.read())
+def read_cache_file(path: str) -> bytes:
+    """A regular file's bytes; a symbolic link, pipe or device is refused (OSError): a cache must not lead reads elsewhere."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        return handle.read()
 
 
 @dataclass(frozen=True)
@@ -550,24 +561,24 @@ class Drawing:
     keys: tuple[str, ...]
 
 
-def draw_into(folder: str, drawing: Drawing) -> tuple[tuple[str, ...], str | None]:
-    """Run in a worker: draw a card into the cache folder under each of its keys; the file names, or why its picture could not be read.
+def draw_into(folder: str, drawing: Drawing) -> tuple[str | None, str | None]:
+    """Run in a worker: draw a card into the cache folder under each of its keys; the sha256 of its bytes, or why its picture could not be read.
 
-    The worker writes the file itself, so no JPEG travels back through a
-    pipe and the parent never holds thousands of them.
+    The worker writes the files itself, so no JPEG travels back through a
+    pipe and the parent never holds thousands of them. Each key gets a file
+    of its own, no hard link: a link would make one damaged file two.
     """
     try:
         data = render(drawing.card)
     except (OSError, UnidentifiedImageError, SyntaxError, Image.DecompressionBombError) as error:
-        return (), str(error)
-    first, *others = [card_file_name(key, data) for key in drawing.keys]
-    write_atomically(os.path.join(folder, first), data)
-    for name in others:
-        link_or_copy(os.path.join(folder, first), os.path.join(folder, name))
-    return (first, *others), None
+        return None, str(error)
+    digest = hashlib.sha256(data).hexdigest()
+    for key in drawing.keys:
+        write_atomically(os.path.join(folder, card_file_name(key, digest)), data)
+    return digest, None
 
 
-def draw_all(drawings: list[Drawing], folder: str, workers: int) -> Iterator[tuple[tuple[str, ...], str | None]]:
+def draw_all(drawings: list[Drawing], folder: str, workers: int) -> Iterator[tuple[str | None, str | None]]:
     """Draw cards in a pool of processes, or here when there are only a few; results in order, as they come.
 
     Fonts, glyphs and the text card's backdrop are kept per process (the
@@ -617,36 +628,94 @@ def fingerprint(card: TextCard | PhotoCard) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+class ManifestError(ValueError):
+    """What is wrong with a card manifest, for the one warning it gets."""
+
+
+def manifest_entries(data: object) -> dict[str, dict]:
+    """The entries of a loaded manifest, each checked; ManifestError at the first that is not exactly as written here."""
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION or not isinstance(data.get("cards"), dict):
+        raise ManifestError(f"is not a card manifest of version {MANIFEST_VERSION}")
+    for key, entry in data["cards"].items():
+        if not CARD_KEY_PATTERN.fullmatch(key):
+            raise ManifestError(f"has the card key {short_repr(key)}; keys are a year and number such as '2024-422'")
+        if not (
+            isinstance(entry, dict)
+            and entry.keys() == {"fingerprint", "sha256"}
+            and all(isinstance(value, str) and DIGEST_PATTERN.fullmatch(value) for value in entry.values())
+        ):
+            raise ManifestError(f"has a malformed entry for {key!r}; an entry is a fingerprint and a sha256")
+    return data["cards"]
+
+
 class CardCache:
-    """The cache folder: drawn cards, and a manifest of the fingerprint each was drawn from.
+    """The cache folder: drawn cards, and a manifest of the fingerprint each was drawn from and its bytes' sha256.
 
     One entry per card key (a release's year and number, or the site card),
-    so the folder holds one file per card and never grows with edits.
+    so the folder holds one file per card and never grows with edits. A card
+    file's name comes from its key and digest, so every file this class reads
+    or deletes is one of its own names inside the folder.
     """
 
     def __init__(self, folder: str):
         self.folder = folder
         self.changed = False
         self.entries: dict[str, dict] = {}
+        self.failed: list[str] = []  # keys whose file is not a plain file with the recorded bytes
+        path = os.path.join(folder, MANIFEST)
         try:
-            with open(os.path.join(folder, MANIFEST), encoding="utf-8") as handle:
-                self.entries = json.load(handle)["cards"]
-        except (OSError, ValueError, KeyError, TypeError):
-            self.entries = {}
+            self.entries = manifest_entries(json.loads(read_cache_file(path)))
+        except FileNotFoundError:
+            pass  # a cold cache
+        except ManifestError as error:
+            self.ignore(path, str(error))
+        except OSError as error:
+            self.ignore(path, f"cannot be read ({error.strerror or error})")
+        except (ValueError, RecursionError) as error:
+            self.ignore(path, f"is not JSON ({error})")
 
-    def lookup(self, key: str, inputs: str) -> str | None:
-        """The cached file name of a card drawn from exactly these inputs (a fingerprint)."""
+    @staticmethod
+    def ignore(path: str, problem: str) -> None:
+        """The one line a failing manifest gets."""
+        logger.warning("Card cache manifest %s %s; it is ignored and every card is drawn again", display_path(path), problem)
+
+    def path(self, key: str) -> str:
+        return os.path.join(self.folder, card_file_name(key, self.entries[key]["sha256"]))
+
+    def lookup(self, key: str, inputs: str) -> bool:
+        """Whether the cached card was drawn from exactly these inputs (a fingerprint) and its file is there.
+
+        Its bytes are checked against the digest when they are published
+        (``CardStage.write``): each card is read once per build.
+        """
         entry = self.entries.get(key)
-        if entry and entry.get("fingerprint") == inputs and os.path.isfile(os.path.join(self.folder, entry["file"])):
-            return entry["file"]
-        return None
+        if not entry or entry["fingerprint"] != inputs:
+            return False
+        try:
+            status = os.lstat(self.path(key))
+        except FileNotFoundError:
+            return False  # a cache that lost a file is a smaller cache
+        except OSError:
+            status = None
+        if status is not None and stat.S_ISREG(status.st_mode):
+            return True
+        self.failed.append(key)
+        return False
 
-    def record(self, key: str, inputs: str, name: str) -> None:
+    def report(self) -> None:
+        """One warning for all cards whose cached file was not what the manifest records."""
+        if self.failed:
+            keys = sorted(set(self.failed))
+            shown = ", ".join(keys[:5]) + (", …" if len(keys) > 5 else "")
+            logger.warning(
+                "Card cache %s: %d card file(s) not as recorded (%s); drawn again", display_path(self.folder), len(keys), shown
+            )
+
+    def record(self, key: str, inputs: str, digest: str) -> None:
         """Note a card just drawn into the folder; drop the card's previous file."""
-        previous = self.entries.get(key, {}).get("file")
-        if previous and previous != name:
-            Path(self.folder, previous).unlink(missing_ok=True)
-        self.entries[key] = {"fingerprint": inputs, "file": name}
+        if key in self.entries and self.entries[key]["sha256"] != digest:
+            Path(self.path(key)).unlink(missing_ok=True)
+        self.entries[key] = {"fingerprint": inputs, "sha256": digest}
         self.changed = True
 
     def save(self) -> None:
@@ -654,7 +723,7 @@ class CardCache:
         if not self.changed:
             return
         os.makedirs(self.folder, exist_ok=True)
-        manifest = {"cards": self.entries}
+        manifest = {"version": MANIFEST_VERSION, "cards": self.entries}
         write_atomically(os.path.join(self.folder, MANIFEST), json.dumps(manifest, indent=1, sort_keys=True).encode())
 
 
@@ -779,7 +848,8 @@ class CardStage:
 
     def __init__(self) -> None:
         self.settings: dict = {}
-        self.files: dict[str, str] = {}  # output file name → cache file
+        self.files: dict[str, tuple[str, str, TextCard | PhotoCard]] = {}  # output file name → cache file, its sha256, the card
+        self.cache: CardCache | None = None
         self.drawn = 0
         self.reused = 0
         self.seconds = 0.0
@@ -799,7 +869,7 @@ class CardStage:
         cache = CardCache(os.path.abspath(options["cache_dir"]))
         planned = [(None, site_card(self.settings))] + [(article, release_card(self.settings, article)) for article in articles]
         fingerprints = {card.key: fingerprint(card) for _, card in planned}
-        missing = [(article, card) for article, card in planned if cache.lookup(card.key, fingerprints[card.key]) is None]
+        missing = [(article, card) for article, card in planned if not cache.lookup(card.key, fingerprints[card.key])]
         by_inputs: dict[str, list] = {}
         for article, card in missing:
             by_inputs.setdefault(fingerprints[card.key], []).append((article, card))
@@ -808,36 +878,53 @@ class CardStage:
         results = draw_all(drawings, cache.folder, options["workers"] or os.cpu_count() or 1)
         failures = []
         with Progress("Karten", len(missing), "gezeichnet") as shown:
-            for (inputs, group), (names, problem) in zip(by_inputs.items(), results, strict=True):
+            for (inputs, group), (digest, problem) in zip(by_inputs.items(), results, strict=True):
                 if problem is not None:
                     for article, _ in group:
                         message = f"{article.image['url']!r} cannot be drawn as a card: {problem}"
                         failures.append(ContentError(display_path(article.source_path), None, "image", message))
-                for (_, card), name in zip(group, names):
-                    cache.record(card.key, inputs, name)
+                else:
+                    for _, card in group:
+                        cache.record(card.key, inputs, digest)
                 shown.advance(len(group))
         cache.save()
         if failures:
             BUILD.errors.extend(failures)
             return
         for article, card in planned:
-            name = cache.lookup(card.key, fingerprints[card.key])
-            published = Card(f"{options['output_dir']}/{name}", alt_text(card, article))
-            self.files[published.path] = os.path.join(cache.folder, name)
+            digest = cache.entries[card.key]["sha256"]
+            published = Card(f"{options['output_dir']}/{card_file_name(card.key, digest)}", alt_text(card, article))
+            self.files[published.path] = (cache.path(card.key), digest, card)
             if article is None:
                 generators[0].context["site_card"] = published
             else:
                 article.card = published
+        self.cache = cache
         self.drawn, self.reused = len(missing), len(planned) - len(missing)
         self.seconds = time.perf_counter() - started
         logger.info("Cards: %d drawn, %d reused from %s in %.2f s", self.drawn, self.reused, display_path(cache.folder), self.seconds)
 
     def write(self, output_path: str) -> None:
-        """Link (or copy) every card from the cache into the output."""
-        for folder in sorted({os.path.dirname(name) for name in self.files}):
-            os.makedirs(os.path.join(output_path, folder), exist_ok=True)
-        for name, cached in sorted(self.files.items()):
-            link_or_copy(cached, os.path.join(output_path, name))
+        """Put every card into the output: a copy of its cache file once its bytes match the digest, else drawn again.
+
+        A copy, never a hard link, so damage to the cache cannot reach the
+        site; a card the live site already has keeps the live file
+        (``OUTPUT.place``). A cache file that does not match (damaged, or
+        changed by another build beside this one) is drawn again here and
+        replaced in the cache.
+        """
+        for name, (cached, digest, card) in sorted(self.files.items()):
+            try:
+                data = read_cache_file(cached)
+            except OSError:
+                data = b""
+            if hashlib.sha256(data).hexdigest() != digest:
+                self.cache.failed.append(card.key)
+                data = render(card)
+                write_atomically(cached, data)
+            OUTPUT.place(os.path.join(output_path, name), data)
+        if self.cache:
+            self.cache.report()
 
 
 CARDS = CardStage()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import io
 import json
 import os
@@ -25,6 +24,7 @@ from newsroom.cards import (
     PhotoCard,
     Style,
     TextCard,
+    card_file_name,
     contrast,
     draw_all,
     draw_text_card,
@@ -343,7 +343,7 @@ def test_title_change_changes_the_card_url_and_draws_only_that_card(site, tmp_pa
     assert (CARDS.drawn, CARDS.reused) == (1, 2)
     assert not (output / before).exists() and (output / after).is_file()
     manifest = json.loads((tmp_path / "cache" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["cards"]["2024-422"]["file"] == Path(after).name
+    assert card_file_name("2024-422", manifest["cards"]["2024-422"]["sha256"]) == Path(after).name
     assert sorted(path.name for path in (tmp_path / "cache").glob("2024-422-*")) == [Path(after).name]
 
 
@@ -389,22 +389,19 @@ def test_releases_with_the_same_picture_share_one_drawing(site, tmp_path, monkey
     assert first.read_bytes() == second.read_bytes()
 
 
-def test_cards_are_linked_from_the_cache_or_copied_where_links_fail(site, tmp_path, monkeypatch):
-    build(site, tmp_path / "linked", NEWSROOM=newsroom_with(tmp_path / "cache"))
+def test_cards_are_copies_of_the_cache_and_unchanged_ones_keep_the_live_file(site, tmp_path):
+    """Never a hard link into the cache (damage to it would reach the live site); a card the live site has stays its file."""
+    output = tmp_path / "output"
+    build(site, output, NEWSROOM=newsroom_with(tmp_path / "cache"))
     cached = {path.name: path for path in (tmp_path / "cache").glob("*.jpg")}
-    linked = sorted((tmp_path / "linked" / "karten").iterdir())
-    assert len(linked) == 3 and all(os.path.samefile(path, cached[path.name]) for path in linked)
-
-    def no_links(source, target):
-        raise OSError(errno.EXDEV, "Invalid cross-device link")
-
-    monkeypatch.setattr(cards.os, "link", no_links)
-    build(site, tmp_path / "copied", NEWSROOM=newsroom_with(tmp_path / "cache"))
-    copied = sorted((tmp_path / "copied" / "karten").iterdir())
-    assert [path.name for path in copied] == [path.name for path in linked]
-    for path in copied:
+    published = sorted((output / "karten").iterdir())
+    assert len(published) == 3
+    for path in published:
         assert not os.path.samefile(path, cached[path.name]) and path.read_bytes() == cached[path.name].read_bytes()
         assert path.stat().st_mode & 0o777 == 0o644
+    inodes = {path.name: path.stat().st_ino for path in published}
+    build(site, output, NEWSROOM=newsroom_with(tmp_path / "cache"))
+    assert {path.name: path.stat().st_ino for path in (output / "karten").iterdir()} == inodes
 
 
 @pytest.mark.parametrize(
