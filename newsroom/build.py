@@ -100,18 +100,23 @@ class Build:
         """Receiver of ``static_generator_finalized``: nothing from outside the content folder is ever copied.
 
         ``newsroom.confine.link_errors`` already stops the build for every link
-        that leads out; this second lock drops whatever would still come from
-        outside, and stops the build if nothing else does.
+        that leads out or names a folder; this second lock drops whatever would
+        still come from outside or copy a whole folder, and stops the build if
+        nothing else does.
         """
         kept = []
         for static in generator.staticfiles:
             path = static.get_relative_source_path()
             if leaves_content(posixpath.normpath(path)):
-                generator.context["static_content"].pop(path, None)
-                if not self.errors:
-                    self.errors.append(ContentError(path, None, None, "is outside the content folder; nothing is copied from there"))
+                problem = "is outside the content folder; nothing is copied from there"
+            elif os.path.isdir(os.path.join(generator.path, path)):
+                problem = "is a folder; folders are not published whole"
+            else:
+                kept.append(static)
                 continue
-            kept.append(static)
+            generator.context["static_content"].pop(path, None)
+            if not self.errors:
+                self.errors.append(ContentError(path, None, None, problem))
         generator.staticfiles[:] = kept
 
     def finish(self) -> None:

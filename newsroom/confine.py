@@ -19,7 +19,9 @@ Three ways lead out of it, and each is closed here:
   folder. ``link_errors`` resolves every link of the sanitised HTML (what
   Pelican sees) in every way Pelican tries — as written, URL-decoded,
   HTML-unescaped, with a leading ``/`` from the content root — and each one
-  that leaves the content folder is a ``path:line`` error.
+  that leaves the content folder is a ``path:line`` error. So is a
+  ``{static}``/``{attach}`` link to a folder: Pelican copies the whole
+  folder, a releases folder with its drafts and embargoed sources too.
 * Whatever still reached Pelican's static generator from outside would be
   dropped by ``Build.keep_statics_inside`` before anything is copied.
 
@@ -129,18 +131,18 @@ def link_errors(document: Document, html_text: str, relative_dir: str, settings:
     """A ``path:line`` error for each link of the body that leads outside the content folder."""
     errors = []
     cursor = 0
-    for match, _kind, value in intrasite_links(html_text, settings):
-        if not any(leaves_content(target) for target in link_targets(value, relative_dir)):
+    for match, kind, value in intrasite_links(html_text, settings):
+        targets = link_targets(value, relative_dir)
+        if any(leaves_content(target) for target in targets):
+            problem = "leads outside the content folder; link only to files inside it"
+        elif kind != "filename" and any(os.path.isdir(os.path.join(settings["PATH"], target)) for target in targets):
+            problem = "names a folder, which Pelican would publish whole (drafts and embargoed releases too); link to one file"
+        else:
             continue
-        line, cursor = body_line(document, (value, html.unescape(value), posixpath.basename(value)), cursor)
+        written = match.group("path")
+        line, cursor = body_line(document, (written, html.unescape(written), value, posixpath.basename(value)), cursor)
         errors.append(
-            ContentError(
-                document.path,
-                line,
-                None,
-                f"the link {short_repr(match.group('path'))} leads outside the content folder; "
-                f"link only to files inside it, such as {LINK_EXAMPLE}",
-            )
+            ContentError(document.path, line, None, f"the link {short_repr(written)} {problem}, such as {LINK_EXAMPLE}")
         )
     return errors
 
@@ -158,7 +160,8 @@ def body_line(document: Document, needles, cursor: int) -> tuple[int | None, int
     return None, cursor
 
 
-PLAIN_LINK = re.compile(r'\b(?:href|src)="([^"]*)"')
+# nh3 writes every attribute as ` name="value"`; the leading space keeps the search fast.
+PLAIN_LINK = re.compile(r' (?:href|src)="([^"]*)"')
 
 
 def referenced_paths(html_text: str, relative_dir: str, settings: dict) -> set[str]:

@@ -203,7 +203,7 @@ def test_a_pelican_link_out_of_the_content_folder_is_an_error_on_its_line(site, 
         site,
         output,
         secret,
-        [f"{site / RELEASE}:{line}: the link {shown!r} leads outside the content folder; link only to files inside it"],
+        [f"{site / RELEASE}:{line}: the link {shown!r} leads outside the content folder; link only to files inside it, such as '{{static}}/images/lageplan.pdf'"],
     )
 
 
@@ -221,6 +221,20 @@ def test_a_static_link_cannot_write_beside_the_output_folder(site, tmp_path, sec
     release.write_text(release.read_text(encoding="utf-8") + "\n[Notiz]({static}../../../geheim/notiz.txt)\n", encoding="utf-8")
     assert_refused(site, output, secret, ["the link '{static}../../../geheim/notiz.txt' leads outside the content folder"])
     assert not (tmp_path / "build" / "geheim").exists()
+
+
+@pytest.mark.parametrize("link", ["{static}../2024", "{attach}.", "{static}/releases", "{static}../../"])
+def test_a_static_link_to_a_folder_is_an_error_on_its_line(site, tmp_path, secret, monkeypatch, link):
+    """Pelican would copy the whole folder: here the releases, with the embargoed one's source."""
+    (site / RELEASE.parent / "zeppelinwiese.md").write_text(EMBARGOED.replace("image: {image}\nimage_alt: Luftbild der Zeppelinwiese\n", ""), encoding="utf-8")
+    monkeypatch.setenv("NEWSROOM_NOW", BEFORE)
+    output = built(site, tmp_path)
+    release = site / RELEASE
+    text = release.read_text(encoding="utf-8")
+    release.write_text(text + f"\nAlle Mitteilungen: [hier]({link})\n", encoding="utf-8")
+    line = len(text.splitlines()) + 2
+    assert_refused(site, output, secret, [f"{release}:{line}: the link {link!r} names a folder, which Pelican would publish whole"])
+    assert not list(output.rglob("*.md"))
 
 
 def test_links_inside_the_content_folder_still_resolve(site, tmp_path):
@@ -251,6 +265,19 @@ def test_nothing_from_outside_is_copied_even_past_the_link_check(site, tmp_path,
         "../geheim/notiz.txt: is outside the content folder; nothing is copied from there"
     ]
     assert places_with_marker(tmp_path, skip=secret) == []
+
+
+def test_no_folder_is_copied_whole_even_past_the_link_check(site, tmp_path, monkeypatch):
+    import newsroom.reader
+
+    monkeypatch.setattr(newsroom.reader, "link_errors", lambda *arguments: [])
+    release = site / RELEASE
+    release.write_text(release.read_text(encoding="utf-8") + "\n[Alle]({static}../2024)\n", encoding="utf-8")
+    options = {**read_settings(str(SETTINGS))["NEWSROOM"], "content_cache_dir": str(tmp_path / "cache")}
+    with pytest.raises(ContentErrors) as stopped:
+        build(site, tmp_path / "output", NEWSROOM=options)
+    assert [error.format() for error in stopped.value.errors] == ["releases/2024: is a folder; folders are not published whole"]
+    assert not (tmp_path / "output").exists()
 
 
 # --- The embargo compares normalised paths ------------------------------------------------
