@@ -11,7 +11,7 @@ import posixpath
 import sys
 from collections import defaultdict
 
-from .confine import escaping_links, leaves_content
+from .confine import refused_links, leaves_content
 from .dates import JINJA_FILTERS
 from .errors import ContentError, ContentErrors, display_path
 from .feeds import FEEDS_DIR, duplicate_ids, permanent_id, settings_errors
@@ -44,7 +44,7 @@ class Build:
         """
         self.__init__()
         self.settings = settings
-        self.errors.extend(escaping_links(settings["PATH"]))
+        self.errors.extend(refused_links(settings["PATH"]))
         self.confined = not self.errors
         if not self.confined:
             return

@@ -4,7 +4,7 @@ Three ways lead out of it, and each is closed here:
 
 * **Symbolic links** (git stores them). Pelican follows them everywhere: its
   static generator copies a linked file, or a whole linked folder tree, into
-  the output. ``escaping_links`` looks at every entry under the content
+  the output. ``refused_links`` looks at every entry under the content
   folder once, when the build (or ``invoke check``) starts, and the build
   stops right there, before any stage has read a single file: a link to a
   file that stays inside the content folder keeps working (it publishes
@@ -58,7 +58,7 @@ def link_problem(path: str, root: str) -> str | None:
     written = os.readlink(path)
     resolved = os.path.realpath(path)
     if os.path.commonpath([root, resolved]) != root:
-        return f"is a link to {written!r}, outside the content folder; put the file itself here"
+        return f"is a link to {written!r}, outside the content folder; put a copy here instead of the link"
     if os.path.isdir(resolved):
         return f"is a link to the folder {written!r}; links to folders are not followed, put the folder itself here"
     if not os.path.exists(resolved):
@@ -66,7 +66,7 @@ def link_problem(path: str, root: str) -> str | None:
     return None
 
 
-def escaping_links(content_path: str) -> list[ContentError]:
+def refused_links(content_path: str) -> list[ContentError]:
     """Every symbolic link under the content folder that the build must not follow.
 
     Walks without following links (each entry's type comes from the folder

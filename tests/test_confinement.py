@@ -123,7 +123,7 @@ def test_a_link_out_of_the_content_folder_stops_the_build_before_anything_is_rea
         path.unlink()
     written = str(secret / target) if target != "." else str(secret)
     path.symlink_to(written)
-    stderr = assert_refused(site, output, secret, [f"{path}: is a link to {written!r}, outside the content folder; put the file itself here"])
+    stderr = assert_refused(site, output, secret, [f"{path}: is a link to {written!r}, outside the content folder; put a copy here instead of the link"])
     assert "1 error in the content" in stderr  # only the link: nothing was read through it
 
 
