@@ -40,6 +40,8 @@ def start_build(pelican) -> None:
     add_jinja_globals(pelican.settings)
     ASSETS.start(pelican.settings)
     BUILD.start(pelican.settings)
+    if not BUILD.confined:  # a link out of the content folder: stop before any stage reads through it
+        BUILD.finish()
     LINKS.start(pelican.settings)
     CARDS.start(pelican)
     OUTPUT.start(pelican)
@@ -73,6 +75,7 @@ def register() -> None:
     signals.article_generator_finalized.connect(index_release_lists)
     signals.get_generators.connect(feeds_generator)
     signals.get_generators.connect(redirect_generator)
+    signals.static_generator_finalized.connect(BUILD.keep_statics_inside)
     signals.static_generator_finalized.connect(CLOCK.hold_back_media)
     signals.all_generators_finalized.connect(CLOCK.check_links)
     signals.all_generators_finalized.connect(LINKS.check)

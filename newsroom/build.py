@@ -7,9 +7,11 @@ when Pelican initialises, so autoreload and tests never see a previous build.
 from __future__ import annotations
 
 import os
+import posixpath
 import sys
 from collections import defaultdict
 
+from .confine import refused_links, leaves_content
 from .dates import JINJA_FILTERS
 from .errors import ContentError, ContentErrors, display_path
 from .feeds import FEEDS_DIR, duplicate_ids, permanent_id, settings_errors
@@ -32,11 +34,20 @@ class Build:
         self.page_slugs: dict[str, list[tuple[str, int]]] = defaultdict(list)
         self.sources: dict = {}  # absolute path → Source, read ahead by newsroom.preread
         self.reading = (0, 0)  # of the files read ahead: (read anew, taken from the cache)
+        self.confined = True  # no symbolic link leads out of the content folder
 
     def start(self, settings: dict) -> None:
-        """Reset state, load the registries and look for files the reader would skip."""
+        """Reset state, look for links out of the content folder, load the registries, look for files the reader would skip.
+
+        When a link leads out, nothing else is read (not even the
+        registries, which may be such a link): the caller stops at once.
+        """
         self.__init__()
         self.settings = settings
+        self.errors.extend(refused_links(settings["PATH"]))
+        self.confined = not self.errors
+        if not self.confined:
+            return
         options = newsroom_settings(settings)
         self.registries = load_registries(data_dir(settings), options["default_contact"])
         self.errors.extend(self.registries.errors)
@@ -84,6 +95,29 @@ class Build:
 
     def all_errors(self) -> list[ContentError]:
         return self.errors + self.duplicate_numbers() + duplicate_ids(self.ids) + self.page_slug_clashes()
+
+    def keep_statics_inside(self, generator) -> None:
+        """Receiver of ``static_generator_finalized``: nothing from outside the content folder is ever copied.
+
+        ``newsroom.confine.link_errors`` already stops the build for every link
+        that leads out or names a folder; this second lock drops whatever would
+        still come from outside or copy a whole folder, and stops the build if
+        nothing else does.
+        """
+        kept = []
+        for static in generator.staticfiles:
+            path = static.get_relative_source_path()
+            if leaves_content(posixpath.normpath(path)):
+                problem = "is outside the content folder; nothing is copied from there"
+            elif os.path.isdir(os.path.join(generator.path, path)):
+                problem = "is a folder; folders are not published whole"
+            else:
+                kept.append(static)
+                continue
+            generator.context["static_content"].pop(path, None)
+            if not self.errors:
+                self.errors.append(ContentError(path, None, None, problem))
+        generator.staticfiles[:] = kept
 
     def finish(self) -> None:
         """Raise ContentErrors (after printing them) if any file had a problem."""

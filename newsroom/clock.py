@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import posixpath
 from itertools import chain
-from urllib.parse import unquote, urlparse
 
 from .build import BUILD
+from .confine import content_relative_dir, intrasite_links, link_targets, referenced_paths
 from .dates import BERLIN, ImpossibleDate, NotIsoDate, de_datetime, from_iso
 from .errors import ContentError, display_path
 from .settings import newsroom_settings
@@ -90,16 +89,16 @@ class BuildClock:
     def __init__(self) -> None:
         self.now: dt.datetime | None = None
         self.preview = False
-        self.content_path = ""
+        self.settings: dict = {}
         self.held_back: dict[str, str] = {}
-        self.held_back_mentions: list[str] = []
+        self.held_back_paths: set[str] = set()  # content files the held-back sources refer to
 
     def start(self, settings: dict) -> None:
         """Read the clock once per build, before anything else happens."""
         self.__init__()
         self.now = read_now()
         self.preview = bool(newsroom_settings(settings)["preview_drafts"])
-        self.content_path = settings["PATH"]
+        self.settings = settings
 
     def visibility(self, source, full_path: str) -> dict:
         """Pelican status and the theme's flags for one valid source.
@@ -123,11 +122,13 @@ class BuildClock:
                 metadata["preview_state"] = state
             else:
                 metadata["status"] = "skip"
-                relative = os.path.relpath(full_path, self.content_path).replace(os.sep, "/")
+                relative = os.path.relpath(full_path, self.settings["PATH"]).replace(os.sep, "/")
                 self.held_back[relative] = (
                     "a draft" if state == DRAFT else f"under embargo until {de_datetime(values['date'])}"
                 )
-                self.held_back_mentions.append(source.html + " " + (values.get("image") or {}).get("url", ""))
+                folder = content_relative_dir(full_path, self.settings["PATH"])
+                self.held_back_paths |= referenced_paths(source.html, folder, self.settings)
+                self.held_back_paths |= image_paths(values.get("image"))
         return metadata
 
     def hold_back_media(self, generator) -> None:
@@ -135,20 +136,21 @@ class BuildClock:
 
         Pelican copies everything under STATIC_PATHS; an embargoed release's
         photo would otherwise be online, at a telling file name, before the
-        release. Receiver of ``static_generator_finalized``.
+        release. Receiver of ``static_generator_finalized``. Held-back and
+        public sources are compared by the normalised paths they refer to, so
+        no spelling (``images//foto.jpg``, ``./images/foto.jpg``) slips past.
         """
-        if not self.held_back_mentions:
+        if not self.held_back_paths:
             return
-        held_back = "\n".join(self.held_back_mentions)
-        public = "\n".join(
-            (content._content or "") + " " + ((getattr(content, "image", None) or {}).get("url", ""))
-            for name in ("articles", "hidden_articles", "pages", "hidden_pages")
-            for content in generator.context.get(name, ())
-        )
+        public = set()
+        for name in ("articles", "hidden_articles", "pages", "hidden_pages"):
+            for content in generator.context.get(name, ()):
+                public |= referenced_paths(content._content, content.relative_dir, self.settings)
+                public |= image_paths(getattr(content, "image", None))
         kept = []
         for static in generator.staticfiles:
             path = static.get_relative_source_path()
-            if path in held_back and path not in public:
+            if path in self.held_back_paths and path not in public:
                 generator.context["static_content"].pop(path, None)
                 continue
             kept.append(static)
@@ -163,7 +165,7 @@ class BuildClock:
                 getattr(generator, name, ()) for name in ("articles", "hidden_articles", "pages", "hidden_pages")
             )
             for content in contents:
-                for target, written in linked_sources(content):
+                for target, written in linked_sources(content, self.settings):
                     if target in self.held_back:
                         BUILD.errors.append(
                             ContentError(
@@ -176,19 +178,24 @@ class BuildClock:
                         )
 
 
-def linked_sources(content) -> list[tuple[str, str]]:
-    """(content-relative source path, link as written) of every ``{filename}`` link in a page."""
-    found = []
-    for match in content._get_intrasite_link_regex().finditer(content._content or ""):
-        if match.group("what") != "filename":
-            continue
-        path = unquote(urlparse(match.group("value")).path)
-        if path.startswith("/"):
-            target = posixpath.normpath(path.lstrip("/"))
-        else:
-            target = posixpath.normpath(posixpath.join(content.relative_dir.replace(os.sep, "/"), path))
-        found.append((target, match.group("value")))
-    return found
+def linked_sources(content, settings: dict) -> list[tuple[str, str]]:
+    """(content-relative path, link as written) of every ``{filename}``, ``{static}`` and ``{attach}`` link in a page.
+
+    ``{static}`` and ``{attach}`` count too: Pelican would publish a held-back
+    release's Markdown source through them.
+    """
+    return sorted(
+        {
+            (target, value)
+            for _match, _kind, value in intrasite_links(content._content, settings)
+            for target in link_targets(value, content.relative_dir)
+        }
+    )
+
+
+def image_paths(image: dict | None) -> set[str]:
+    """The path of a release's picture (normalised by ``newsroom.model.image``), if it has one."""
+    return {image["url"]} if image else set()
 
 
 def line_containing(path: str, text: str) -> int | None:

@@ -16,6 +16,7 @@ from typing import Any, Callable
 import yaml
 from PIL import Image, UnidentifiedImageError
 
+from .confine import leaves_content
 from .dates import parse_datetime
 from .errors import ContentError, FieldError, short_repr
 from .frontmatter import STRING_TAG, Document, unpublishable_character
@@ -159,21 +160,28 @@ def topics(document: Document, name: str, context: Context) -> list[str]:
 
 
 def image(document: Document, name: str, context: Context) -> dict:
-    relative = text(document, name, context).lstrip("/")
+    """A picture under the content folder; its ``url`` is the normalised path.
+
+    ``images//foto.jpg``, ``./images/foto.jpg`` and ``images/alt/../foto.jpg``
+    all give ``images/foto.jpg``: the embargo check and the cards compare and
+    open paths, never spellings.
+    """
+    written = text(document, name, context)
+    relative = os.path.normpath(written.lstrip("/") or ".").replace(os.sep, "/")
     root = os.path.realpath(context.content_path)
     full = os.path.realpath(os.path.join(root, relative))
-    if os.path.commonpath([root, full]) != root:
-        raise FieldError(f"{short_repr(relative)} is outside the content directory")
+    if leaves_content(relative) or os.path.commonpath([root, full]) != root:
+        raise FieldError(f"{short_repr(written)} is outside the content directory")
     if not relative.lower().endswith(IMAGE_EXTENSIONS):
-        raise FieldError(f"{short_repr(relative)} is not an image; allowed: {', '.join(IMAGE_EXTENSIONS)}")
+        raise FieldError(f"{short_repr(written)} is not an image; allowed: {', '.join(IMAGE_EXTENSIONS)}")
     if not os.path.isfile(full):
-        raise FieldError(f"image file {short_repr(relative)} does not exist under the content directory")
+        raise FieldError(f"image file {short_repr(written)} does not exist under the content directory")
     try:
         with Image.open(full) as picture:
             width, height = picture.size
     except (UnidentifiedImageError, OSError) as error:
-        raise FieldError(f"{short_repr(relative)} cannot be read as an image ({error})") from None
-    return {"url": relative.replace(os.sep, "/"), "width": width, "height": height}
+        raise FieldError(f"{short_repr(written)} cannot be read as an image ({error})") from None
+    return {"url": relative, "width": width, "height": height}
 
 
 def absolute_uri(document: Document, name: str, context: Context) -> str:

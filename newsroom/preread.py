@@ -64,7 +64,7 @@ CACHE_FILE = "sources-{}.v%d" % CACHE_VERSION
 # another folder do not evict each other. The least recently used go beyond this.
 CACHE_FILES_KEPT = 4
 # Modules whose code decides what reading a file gives.
-READING_MODULES = ("dates", "errors", "frontmatter", "markup", "model", "reader", "registry", "sanitize", "settings", "slugs", "urls")
+READING_MODULES = ("confine", "dates", "errors", "frontmatter", "markup", "model", "reader", "registry", "sanitize", "settings", "slugs", "urls")
 READING_LIBRARIES = ("Markdown", "PyYAML", "nh3", "beautifulsoup4", "Pillow")
 # NEWSROOM keys that never change what reading a file gives: the build, its
 # draft preview and `invoke check` may differ in them and still share a cache.

@@ -17,6 +17,7 @@ from pelican.urlwrappers import Tag
 
 from .build import BUILD
 from .clock import CLOCK
+from .confine import content_relative_dir, link_errors
 from .dates import BERLIN
 from .errors import ContentError, display_path
 from .feeds import permanent_id
@@ -87,6 +88,7 @@ def read_source(full_path: str, settings: dict, registries: Registries, renderer
     if not source.errors:
         source.slug = source.values.get("slug") or german_slug(source.values["title"], options["slug_max_length"])
         source.html, removals = sanitize(renderer.render(document.body), urlsplit(public_base(settings)).hostname)
+        source.errors.extend(link_errors(document, source.html, content_relative_dir(full_path, settings["PATH"]), settings))
         strict = options["strict_html"]
         (source.errors if strict else source.warnings).extend(html_problems(removals, document, strict))
         source.summary = source.values.get("summary") or derive_summary(source.html, options["summary_length"])
