@@ -30,6 +30,8 @@ BODY_LIMIT = 1_000_000
 # Characters that change the direction of the text around them (Trojan Source, CVE-2021-42574).
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 ZERO_WIDTH_JOINER = "\u200d"
+# Line breaks to YAML that no editor shows as one: next line, line separator, paragraph separator.
+YAML_ONLY_BREAKS = "\x85\u2028\u2029"
 EMOJI_PRESENTATION = "\ufe0f"
 
 
@@ -225,6 +227,13 @@ def parse(path: str, raw: bytes) -> tuple[Document | None, list[ContentError]]:
         longest = max(range(len(lines)), key=lambda index: len(lines[index]))
         message = f"the front matter {too_long}; this line has {len(lines[longest]):,}"
         return None, [ContentError(path, longest + first_line, None, message)]
+    breaks = [
+        ContentError(path, index + first_line, None, f"this line {character_problem(line)}")
+        for index, line in enumerate(yaml_text.split("\n"))
+        if any(char in YAML_ONLY_BREAKS for char in line)
+    ]
+    if breaks:  # YAML would count them as lines, and every line number after them would be wrong
+        return None, breaks
     try:
         loader, root = compose(path, yaml_text, first_line)
     except ContentErrorSignal as signal:

@@ -127,10 +127,11 @@ def text(document: Document, name: str, context: Context, limit: tuple[int, str]
 
 def printable(value: str, most: int, what: str) -> str:
     """The value in NFC, if it is short enough and every character can be published and seen."""
+    value = unicodedata.normalize("NFC", value)  # the file is NFC; YAML escapes may not be
     problem = size_problem(len(value), most, what) or character_problem(value)
     if problem:
         raise FieldError(problem)
-    return unicodedata.normalize("NFC", value)  # the file is NFC; YAML escapes may not be
+    return value
 
 
 def date_time(document: Document, name: str, context: Context) -> dt.datetime:
