@@ -26,7 +26,7 @@ STRING_TAG = "tag:yaml.org,2002:str"
 # In characters. Every field has its own, smaller limit (model.py); these keep
 # a runaway paste from reaching the YAML parser or Markdown at all.
 FRONT_MATTER_LIMIT = 100_000
-BODY_LIMIT = 1_000_000
+BODY_LIMIT = 500_000  # about 70,000 words; Markdown needs a few seconds for that
 # Characters that change the direction of the text around them (Trojan Source, CVE-2021-42574).
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 ZERO_WIDTH_JOINER = "\u200d"

@@ -27,6 +27,7 @@ from conftest import FIXTURE_SITE, SETTINGS, build, run_pelican_cli
 from test_csp import csp_violations
 
 from newsroom.errors import ContentError, ContentErrors
+from newsroom.frontmatter import invisible_character
 from newsroom.markup import MarkdownRenderer
 from newsroom.reader import read_source
 from newsroom.registry import load_registries
@@ -202,7 +203,8 @@ hostile_text = st.one_of(
     scalar_text,
     st.sampled_from(HOSTILE_HTML),
     st.sampled_from(['"', "'", "</title><script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "{{ 7*7 }}",
-                     "{% raw %}", "&amp;&lt;", "]]>", "-->", "</script>", "\u2028", "{filename}/x.md", "|safe"]),
+                     "{% raw %}", "&amp;&lt;", "]]>", "-->", "</script>", "\u2028", "{filename}/x.md", "|safe",
+                     "Bu\u0308rger", "\u202eTXET", "Zero\u200bwidth", "Trenn\u00adung", "\U0001f469\u200d\U0001f692", "x" * 300]),
 )
 
 
@@ -257,6 +259,8 @@ def assert_one_clean_line(message: str) -> None:
 def assert_clean_text(value: str) -> None:
     assert value.strip() == value and value
     assert not any(unicodedata.category(char) in ("Cc", "Cs") for char in value), repr(value)
+    assert unicodedata.is_normalized("NFC", value) and invisible_character(value) is None, repr(value)
+    assert len(value) <= 1000
 
 
 class Reading:

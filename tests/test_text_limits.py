@@ -214,7 +214,7 @@ def test_over_long_field_is_an_error_with_its_length_and_limit(built_site, line,
 def test_over_long_body_is_an_error(built_site):
     content, output, before = built_site
     write_release(content, "fest.md", RELEASE.format(title="Bürgerfest", number=48, topic="Feste", body="Ein langer Absatz. " * 60_000))
-    assert_rejected(content, output, before, ["fest.md:8: the text is 1,140,001 characters long; a text has at most 1,000,000"])
+    assert_rejected(content, output, before, ["fest.md:8: the text is 1,140,001 characters long; a text has at most 500,000"])
 
 
 # --- Card fitting for titles far beyond the limit --------------------------------------
