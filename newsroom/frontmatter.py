@@ -30,9 +30,9 @@ BODY_LIMIT = 500_000  # about 70,000 words; Markdown needs a few seconds for tha
 # Characters that change the direction of the text around them (Trojan Source, CVE-2021-42574).
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 ZERO_WIDTH_JOINER = "\u200d"
+EMOJI_PRESENTATION = "\ufe0f"
 # Line breaks to YAML that no editor shows as one: next line, line separator, paragraph separator.
 YAML_ONLY_BREAKS = "\x85\u2028\u2029"
-EMOJI_PRESENTATION = "\ufe0f"
 
 
 @dataclass

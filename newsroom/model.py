@@ -33,7 +33,6 @@ ABSOLUTE_URI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 RELEASE_STATUSES = ("published", "draft", "withdrawn")
 PAGE_STATUSES = ("published", "draft")
-# An old address of a release: site-relative, ending in "/" or ".html".
 # Longest value of a text field in characters, and what the field is in the message.
 # A title is a headline (share-check shows that platforms cut after 60 to 70); the
 # summary is a teaser (feeds and search show about 200).
@@ -53,6 +52,7 @@ OTHER_TEXT_LIMIT = (200, "a value of this field")  # status: much shorter when r
 TOPIC_LIMIT = (80, "a topic")
 NOTE_LIMIT = TEXT_LIMITS["update_note"]
 ALIAS_LIMIT = (200, "an alias")
+# An old address of a release: site-relative, ending in "/" or ".html".
 ALIAS_PATTERN = re.compile(r"^/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\.html?)?$")
 
 
