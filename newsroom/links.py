@@ -120,7 +120,7 @@ class Links:
         errors = list(self.manifest_errors)
         pages, numbered = self.used_pages(registries)
         pages = {save_as.casefold(): what for save_as, what in pages.items()}
-        owned = sorted(file_sections(self.settings))
+        owned = sorted(segment.casefold() for segment in file_sections(self.settings))
         aliases = {
             alias_save_as(alias).casefold(): f"the alias {alias!r} in {release.path}:{line}"
             for release in self.releases
