@@ -147,8 +147,17 @@ def reserved_sections(settings: dict) -> set[str]:
     """First URL segments the site's own pages and files use: archives, sections, pagination, theme, images, feeds, search index, cards."""
     urls = [value for key, value in settings.items() if key.endswith("_SAVE_AS") and isinstance(value, str)]
     urls += [pattern[1].replace("{base_name}/", "") for pattern in settings.get("PAGINATION_PATTERNS", ())]
-    urls += [settings.get("THEME_STATIC_DIR", ""), *settings.get("STATIC_PATHS", ())]
+    return first_segments(urls) | file_sections(settings)
+
+
+def file_sections(settings: dict) -> set[str]:
+    """First URL segments of the folders the site fills with files of its own: theme, images, feeds, search index, cards."""
+    urls = [settings.get("THEME_STATIC_DIR", ""), *settings.get("STATIC_PATHS", ())]
     urls += [FEEDS_DIR, BUNDLE_DIR, feature_settings(settings, "cards")["output_dir"]]
+    return first_segments(urls)
+
+
+def first_segments(urls: list[str]) -> set[str]:
     segments = {url.split("/", 1)[0] for url in urls}
     return {segment for segment in segments if segment and not any(mark in segment for mark in "{.:")}
 

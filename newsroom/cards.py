@@ -39,6 +39,7 @@ import concurrent.futures
 import dataclasses
 import hashlib
 import io
+import itertools
 import json
 import logging
 import math
@@ -87,6 +88,7 @@ QUARTER_TURNS = (5, 6, 7, 8)  # EXIF orientations that swap a picture's width an
 # A picture is decoded at no less than twice the card's size before resampling, as Pillow's thumbnail() does by default.
 REDUCING_GAP = 2
 Measure = Callable[[str], float]  # the advance width of a line of text at one font and size
+MEASURED_WHOLE = 256  # characters: longer than any line of a card, so longer texts are measured in parts
 # Code and encoder version are inputs too: a change to either may change the pixels.
 RENDERER = hashlib.sha256(Path(__file__).read_bytes() + PIL.__version__.encode()).hexdigest()
 
@@ -273,35 +275,81 @@ def pieces(text: str) -> list[tuple[str, bool]]:
     return result
 
 
-def break_word(piece: str, measure: Measure, width: float) -> list[str]:
-    """Last resort for one word wider than the line: break it with hyphens."""
-    chunks = []
-    rest = piece
-    while measure(rest) > width:
-        cut = len(rest) - 1
-        while cut > 1 and measure(rest[:cut] + "-") > width:
-            cut -= 1
-        chunks.append(rest[:cut] + "-")
-        rest = rest[cut:]
-    return [*chunks, rest]
+def last_true(low: int, high: int, holds: Callable[[int], bool]) -> int:
+    """The largest n from low to high for which ``holds``, which is true up to some n and false after (low if none).
+
+    Gallops up from low (1, 2, 4 … further), then halves: it asks about
+    numbers up to about twice the answer only, however large ``high`` is.
+    """
+    step = 1
+    while low + step <= high and holds(low + step):
+        low += step
+        step *= 2
+    high = min(high, low + step - 1)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if holds(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
-def wrap(parts: list[tuple[str, bool]], measure: Measure, width: float, break_words: bool = False) -> list[str] | None:
-    """Greedy line breaking between words and after hyphens; None if a word is too wide."""
+def fitting_end(text: str, start: int, measure: Measure, width: float, suffix: str = "") -> int:
+    """Where the longest part of ``text`` from ``start`` ends that fits the width with ``suffix`` after it.
+
+    A line's width only grows as characters are added, so this measures
+    pieces about as long as a line even in a text of a million characters.
+    """
+    return last_true(start, len(text), lambda end: measure(text[start:end] + suffix) <= width)
+
+
+def fits(text: str, measure: Measure, width: float) -> bool:
+    """Whether a text fits the width: measured whole when it is as short as lines are, else by ``fitting_end``."""
+    if len(text) <= MEASURED_WHOLE:
+        return measure(text) <= width
+    return fitting_end(text, 0, measure, width) == len(text)
+
+
+def break_word(piece: str, measure: Measure, width: float, most: int | None = None) -> list[str]:
+    """Last resort for one word wider than the line: break it with hyphens.
+
+    With ``most``, into at most that many lines, the last one holding the rest of the word.
+    """
+    chunks: list[str] = []
+    start = 0
+    while (most is None or len(chunks) + 1 < most) and fitting_end(piece, start, measure, width) < len(piece):
+        cut = max(fitting_end(piece, start, measure, width, "-"), start + 1)
+        chunks.append(piece[start:cut] + "-")
+        start = cut
+    return [*chunks, piece[start:]]
+
+
+def wrap(
+    parts: list[tuple[str, bool]], measure: Measure, width: float, break_words: bool = False, most: int | None = None
+) -> list[str] | None:
+    """Greedy line breaking between words and after hyphens; None if a word is too wide.
+
+    With ``most``, it stops once there are more lines than that: enough for
+    a caller that only asks whether the text fits, and the lines it returns
+    are the first lines of the whole text.
+    """
     lines: list[str] = []
     line = ""
     for piece, new_word in parts:
+        if most is not None and len(lines) > most:
+            return lines
         candidate = (line + (" " if new_word else "") + piece) if line else piece
-        if measure(candidate) <= width:
+        if fits(candidate, measure, width):
             line = candidate
             continue
         if line:
             lines.append(line)
         line = piece
-        if measure(piece) > width:
+        if not fits(piece, measure, width):
             if not break_words:
                 return None
-            *full, line = break_word(piece, measure, width)
+            *full, line = break_word(piece, measure, width, most and most + 1)
             lines.extend(full)
     if line:
         lines.append(line)
@@ -313,7 +361,7 @@ def balance(parts: list[tuple[str, bool]], measure: Measure, width: int, count: 
     low, high = width // 2, width
     while low < high:
         middle = (low + high) // 2
-        lines = wrap(parts, measure, middle)
+        lines = wrap(parts, measure, middle, most=count)
         if lines is not None and len(lines) <= count:
             high = middle
         else:
@@ -336,20 +384,29 @@ def block_height(font: ImageFont.FreeTypeFont, line_height: int, count: int) -> 
     return (count - 1) * line_height + ascent + descent
 
 
+def line_capacity(font: ImageFont.FreeTypeFont, line_height: int, height: int) -> int:
+    """How many lines fit the height (at least one)."""
+    ascent, descent = font.getmetrics()
+    return max(1, (height - ascent - descent) // line_height + 1)
+
+
 def fit_title(title: str, font_path: str, layout: Layout) -> TextBlock:
     """The largest size at which the title fits its box, broken between words.
 
     Lines break only between words and after a hyphen the word already has.
     Only when the title does not fit even at the smallest size is a single
     over-long word broken with a hyphen, and only then are words dropped
-    from the end (marked with '…').
+    from the end (marked with '…'). The work grows with the length of the
+    title only as far as it takes to split it into words: line breaking stops
+    once the box is full, and no line is measured much longer than the box is wide.
     """
     parts = pieces(title)
     width, height = layout.text_width, layout.title_height
 
     def fitted(size: int) -> list[str] | None:
-        lines = wrap(parts, partial(text_width, font_path, size), width)
-        if lines is None or block_height(load_font(font_path, size), round(size * layout.title_leading), len(lines)) > height:
+        font, line_height = load_font(font_path, size), round(size * layout.title_leading)
+        lines = wrap(parts, partial(text_width, font_path, size), width, most=line_capacity(font, line_height, height))
+        if lines is None or block_height(font, line_height, len(lines)) > height:
             return None
         return lines
 
@@ -364,27 +421,35 @@ def fit_title(title: str, font_path: str, layout: Layout) -> TextBlock:
     font = load_font(font_path, size)
     measure = partial(text_width, font_path, size)
     line_height = round(size * layout.title_leading)
-    keep = len(parts)
-    while keep > 1:
+    capacity = line_capacity(font, line_height, height)
+    # Words beyond the box's first lines can never be shown: start dropping words from there.
+    shown_characters = sum(map(len, wrap(parts, measure, width, break_words=True, most=capacity)[:capacity]))
+    within = itertools.takewhile(shown_characters.__ge__, itertools.accumulate(len(piece) for piece, _ in parts))
+    keep = min(len(parts), 1 + sum(1 for _ in within))
+    while keep >= 1:
         shown = parts[:keep]
         if keep < len(parts):
             shown = [*parts[: keep - 1], (parts[keep - 1][0] + ELLIPSIS, parts[keep - 1][1])]
-        lines = wrap(shown, measure, width, break_words=True)
+        lines = wrap(shown, measure, width, break_words=True, most=capacity)
         if block_height(font, line_height, len(lines)) <= height:
             return TextBlock(size, tuple(lines), line_height, shortened=keep < len(parts))
         keep -= 1
-    return TextBlock(size, tuple(break_word(parts[0][0], measure, width)[:1]), line_height, shortened=True)
+    # Not even the first word fits the box: as much of it as fits, ending in '…'.
+    first = parts[0][0]
+    *full, rest = break_word(first, measure, width, most=capacity)
+    last = rest[: fitting_end(rest, 0, measure, width, ELLIPSIS)] + ELLIPSIS
+    return TextBlock(size, (*full, last), line_height, shortened=True)
 
 
 def fit_line(text: str, font_path: str, largest: int, smallest: int, width: int) -> tuple[int, str]:
     """One line of small text: shrink it to fit, else cut it after a whole word with '…'."""
     for size in range(largest, smallest - 1, -1):
-        if text_width(font_path, size, text) <= width:
+        if fits(text, partial(text_width, font_path, size), width):
             return size, text
     words = text.split()
-    while len(words) > 1 and text_width(font_path, smallest, " ".join(words) + ELLIPSIS) > width:
-        words.pop()
-    return smallest, " ".join(words) + ELLIPSIS
+    measure = partial(text_width, font_path, smallest)
+    keep = last_true(1, len(words), lambda count: fits(" ".join(words[:count]) + ELLIPSIS, measure, width))
+    return smallest, " ".join(words[:keep]) + ELLIPSIS
 
 
 # --- Placing and drawing -----------------------------------------------------------

@@ -5,7 +5,9 @@ release lists its old addresses under ``aliases:`` and this stage writes a small
 page at each of them that sends the reader on (``<meta http-equiv="refresh">``,
 a canonical link and a visible link; no script). An alias must be an address
 the site does not use: not a release or static page, nor a list page or one of
-its numbered pages, now or once an embargo lifts; the check runs on every
+its numbered pages, now or once an embargo lifts, nor anything inside the
+folders the site fills itself (feeds, search index, theme, images, cards), nor
+below another page's file; the check runs on every
 source the reader recorded, so ``invoke check`` and the build agree and a
 collision never first shows up when a cron build lifts an embargo.
 The published-URL manifest (``manifest.py``) warns when an alias is missing.
@@ -22,7 +24,7 @@ from itertools import chain
 
 from pelican.generators import Generator
 
-from .build import BUILD
+from .build import BUILD, file_sections
 from .errors import ContentError
 from .manifest import read_manifest, url_warnings
 from .registry import Registries
@@ -110,19 +112,37 @@ class Links:
         return pages, numbered
 
     def errors(self, registries: Registries) -> list[ContentError]:
-        """Aliases that are used twice or that are the address of a page of the site."""
+        """Aliases that are used twice, that are the address of a page of the site, or that would write into its files.
+
+        Addresses are compared without regard to case: on a case-insensitive
+        file system (an editor's Mac) or web server, '/Impressum/' is '/impressum/'.
+        """
         errors = list(self.manifest_errors)
         pages, numbered = self.used_pages(registries)
+        pages = {save_as.casefold(): what for save_as, what in pages.items()}
+        owned = sorted(segment.casefold() for segment in file_sections(self.settings))
+        aliases = {
+            alias_save_as(alias).casefold(): f"the alias {alias!r} in {release.path}:{line}"
+            for release in self.releases
+            for alias, line in release.aliases
+        }
         first_use: dict[str, tuple[ReleaseLink, str, int]] = {}
         for release in sorted(self.releases, key=lambda item: item.path):
             for alias, line in release.aliases:
-                save_as = alias_save_as(alias)
-                if save_as == release.save_as:
+                save_as = alias_save_as(alias).casefold()
+                folders = [save_as[:index] for index, char in enumerate(save_as) if char == "/"]
+                if save_as == release.save_as.casefold():
                     problem = "is this release's own address"
+                elif folders and folders[0] in owned:
+                    taken = ", ".join(f"/{folder}/" for folder in owned)
+                    problem = f"is inside /{folders[0]}/, which the site fills with its own files (taken: {taken})"
                 elif save_as in pages:
                     problem = f"is {pages[save_as]}"
                 else:
                     problem = next((f"is {what}" for pattern, what in numbered if pattern.fullmatch(save_as)), None)
+                    inside = next((folder for folder in folders if folder in pages or folder in aliases), None)
+                    if problem is None and inside is not None:
+                        problem = f"needs a folder {inside!r}, but that is the file of {pages.get(inside) or aliases[inside]}"
                 if problem:
                     errors.append(
                         ContentError(
@@ -172,7 +192,7 @@ def pagination_pattern(settings: dict, save_as: str) -> re.Pattern:
             base_name=base_name, number=NUMBER_TOKEN, name=os.path.splitext(save_as)[0], extension=".html", url=""
         )
         alternatives.append(re.escape(text.removeprefix("/")).replace(NUMBER_TOKEN, "[0-9]+"))
-    return re.compile("|".join(alternatives) if alternatives else "(?!)")
+    return re.compile("|".join(alternatives) if alternatives else "(?!)", re.IGNORECASE)
 
 
 def alias_save_as(alias: str) -> str:

@@ -2,6 +2,10 @@
 
 Rules are stated as data (one ``Field`` per name, then cross-field rules) and
 every rule runs, so an editor sees all problems of a file at once.
+
+Every text value is NFC, has no invisible or bidirectional characters
+(``frontmatter.character_problem``) and is no longer than ``TEXT_LIMITS``
+says: a headline is a headline, and no value can slow the build down.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import datetime as dt
 import difflib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -19,7 +24,7 @@ from PIL import Image, UnidentifiedImageError
 from .confine import leaves_content
 from .dates import parse_datetime
 from .errors import ContentError, FieldError, short_repr
-from .frontmatter import STRING_TAG, Document, unpublishable_character
+from .frontmatter import STRING_TAG, Document, character_problem, size_problem
 from .registry import Registries
 from .slugs import german_slug, is_slug
 
@@ -29,6 +34,25 @@ ABSOLUTE_URI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 RELEASE_STATUSES = ("published", "draft", "withdrawn")
 PAGE_STATUSES = ("published", "draft")
+# Longest value of a text field in characters, and what the field is in the message.
+# A title is a headline (share-check shows that platforms cut after 60 to 70); the
+# summary is a teaser (feeds and search show about 200).
+TEXT_LIMITS = {
+    "title": (200, "a headline"),
+    "summary": (500, "a summary"),
+    "image_alt": (500, "an alt text"),
+    "image_credit": (200, "a credit"),
+    "update_note": (500, "a note"),
+    "withdrawal_reason": (1000, "a reason"),
+    "id": (500, "an id"),
+    "image": (500, "an image path"),
+    "department": (100, "a key"),
+    "contact": (100, "a key"),
+}
+OTHER_TEXT_LIMIT = (200, "a value of this field")  # status: much shorter when right
+TOPIC_LIMIT = (80, "a topic")
+NOTE_LIMIT = TEXT_LIMITS["update_note"]
+ALIAS_LIMIT = (200, "an alias")
 # An old address of a release: site-relative, ending in "/" or ".html".
 ALIAS_PATTERN = re.compile(r"^/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\.html?)?$")
 
@@ -89,7 +113,8 @@ def describe(value: object) -> str:
     return short_repr(value)
 
 
-def text(document: Document, name: str, context: Context) -> str:
+def text(document: Document, name: str, context: Context, limit: tuple[int, str] | None = None) -> str:
+    """A one-line text, within ``limit`` (most characters, what it is) or the field's entry in ``TEXT_LIMITS``."""
     value = document.value(name)
     if value is None:
         raise FieldError("is empty; give a value or remove the line")
@@ -98,13 +123,15 @@ def text(document: Document, name: str, context: Context) -> str:
         raise FieldError(f"expected text, got {describe(value)}{hint}")
     if not value.strip():
         raise FieldError("must not be empty")
-    return printable(value.strip())
+    return printable(value.strip(), *(limit or TEXT_LIMITS.get(name, OTHER_TEXT_LIMIT)))
 
 
-def printable(value: str) -> str:
-    char = unpublishable_character(value)
-    if char is not None:
-        raise FieldError(f"contains the character U+{ord(char):04X}, which cannot be published; remove it")
+def printable(value: str, most: int, what: str) -> str:
+    """The value in NFC, if it is short enough and every character can be published and seen."""
+    value = unicodedata.normalize("NFC", value)  # the file is NFC; YAML escapes may not be
+    problem = size_problem(len(value), most, what) or character_problem(value)
+    if problem:
+        raise FieldError(problem)
     return value
 
 
@@ -117,6 +144,8 @@ def date_time(document: Document, name: str, context: Context) -> dt.datetime:
 
 def release_number(document: Document, name: str, context: Context) -> tuple[int, int]:
     value = document.value(name)
+    if isinstance(value, str) and (problem := character_problem(value)):
+        raise FieldError(problem)
     if not isinstance(value, str) or not NUMBER_PATTERN.match(value.strip()):
         raise FieldError(
             f"{short_repr(value)} is not a release number; write 'N/YYYY' such as '422/2017'"
@@ -148,14 +177,14 @@ def topics(document: Document, name: str, context: Context) -> list[str]:
     for item in value:
         if not isinstance(item, str) or not item.strip():
             raise FieldError(f"every topic must be text, got {describe(item)}")
-        printable(item)
+        item = printable(item.strip(), *TOPIC_LIMIT)
         slug = german_slug(item)
         if not slug:
             raise FieldError(f"topic {short_repr(item)} has no letters or digits")
         if slug in seen:
             raise FieldError(f"topic {short_repr(item)} is listed twice")
         seen.add(slug)
-        result.append(item.strip())
+        result.append(item)
     return result
 
 
@@ -211,11 +240,9 @@ def focal_point(document: Document, name: str, context: Context) -> tuple[float,
 
 
 def slug(document: Document, name: str, context: Context) -> str:
-    value = text(document, name, context)
+    value = text(document, name, context, (context.slug_max_length, "a slug"))
     if not is_slug(value):
         raise FieldError(f"{short_repr(value)} is not a slug; use lower-case letters, digits and single hyphens")
-    if len(value) > context.slug_max_length:
-        raise FieldError(f"is {len(value)} characters long; at most {context.slug_max_length} are allowed")
     return value
 
 
@@ -270,11 +297,12 @@ def corrections(document: Document, name: str, context: Context) -> list[Correct
             problems.append((line, "a correction's date must be a date such as 2017-10-05 09:00"))
             continue
         try:
+            note = printable(note_node.value.strip(), *NOTE_LIMIT)
             date = parse_datetime(date_node.value)
         except FieldError as error:
             problems.append((line, str(error)))
             continue
-        found.append(Correction(date, note_node.value.strip(), line))
+        found.append(Correction(date, note, line))
     if problems:
         raise ItemErrors(problems, found)
     return found
@@ -295,7 +323,9 @@ def aliases(document: Document, name: str, context: Context) -> list[tuple[str, 
             problems.append((line, "every alias must be an address such as /pressemitteilungen/2017/422-alter-titel/"))
             continue
         value = value.strip()
-        if value.startswith(("http://", "https://", "//")):
+        if too_long := size_problem(len(value), *ALIAS_LIMIT):
+            problems.append((line, f"{short_repr(value)} {too_long}"))
+        elif value.startswith(("http://", "https://", "//")):
             problems.append((line, f"{value!r} is not site-relative; leave out the host and start with '/'"))
         elif not ALIAS_PATTERN.match(value):
             problems.append(

@@ -1,7 +1,9 @@
 """Editor-maintained registries under ``content/data/``: departments and contacts.
 
 Each file maps a stable key (used in front matter and URLs) to an entry with
-named fields. The files are validated like releases, with line numbers.
+named fields. The files are validated like releases, with line numbers, and
+their texts follow the rules of front-matter texts: NFC, nothing invisible,
+not longer than ``VALUE_LIMIT``.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from dataclasses import dataclass, field
 import yaml
 
 from .errors import ContentError, display_path
-from .frontmatter import ContentErrorSignal, compose, unpublishable_character
+from .frontmatter import ContentErrorSignal, character_problem, compose, decode, size_problem
 
 STRING_TAG = "tag:yaml.org,2002:str"
 KEY_PATTERN_HELP = "lower-case letters, digits and hyphens"
+VALUE_LIMIT = (200, "a registry entry")
 
 
 @dataclass(frozen=True)
@@ -51,13 +54,11 @@ def load_registry(path: str, spec: RegistrySpec) -> tuple[dict[str, dict], list[
     shown = display_path(path)
     try:
         with open(path, "rb") as handle:
-            text = handle.read().decode("utf-8")
+            raw = handle.read()
     except FileNotFoundError:
         return {}, [ContentError(shown, None, None, "registry file is missing")]
-    except UnicodeDecodeError:
-        return {}, [ContentError(shown, None, None, "the file is not valid UTF-8")]
     try:
-        _, root = compose(shown, text, first_line=1)
+        _, root = compose(shown, decode(shown, raw), first_line=1)
     except ContentErrorSignal as signal:
         return {}, [signal.error]
     if not isinstance(root, yaml.MappingNode):
@@ -85,9 +86,8 @@ def load_registry(path: str, spec: RegistrySpec) -> tuple[dict[str, dict], list[
                 )
             elif not (isinstance(field_value, yaml.ScalarNode) and field_value.tag == STRING_TAG and field_value.value.strip()):
                 errors.append(ContentError(shown, field_line, f"{key}.{name}", "must be non-empty text"))
-            elif (char := unpublishable_character(field_value.value)) is not None:
-                message = f"contains the character U+{ord(char):04X}, which cannot be published; remove it"
-                errors.append(ContentError(shown, field_line, f"{key}.{name}", message))
+            elif problem := size_problem(len(field_value.value), *VALUE_LIMIT) or character_problem(field_value.value):
+                errors.append(ContentError(shown, field_line, f"{key}.{name}", problem))
             else:
                 entry[name] = field_value.value.strip()
         for name in spec.required:

@@ -2,10 +2,14 @@
 
 Pelican's slugify runs Unidecode first, which turns 'ü' into 'u'; German
 readers expect 'ue', so the umlauts are replaced before Pelican's rules run.
+The text is composed (NFC) first: a decomposed 'ü' (u + U+0308, as macOS
+writes it) would otherwise slip past the replacement and become 'u'.
+All steps are linear in the length of the text.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 from pelican.utils import slugify
@@ -28,7 +32,8 @@ def german_slug(text: str, max_length: int | None = None) -> str:
 
     Remembered: topics and departments are slugged again for every release that names them.
     """
-    slug = slugify(text.translate(GERMAN_TRANSLITERATION), regex_subs=SLUG_RULES)
+    composed = unicodedata.normalize("NFC", text)
+    slug = slugify(composed.translate(GERMAN_TRANSLITERATION), regex_subs=SLUG_RULES)
     if max_length and len(slug) > max_length:
         cut = slug[: max_length + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:max_length]
