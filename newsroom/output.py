@@ -150,14 +150,15 @@ class SwallowedWriteFaults(logging.Filter):
 
 
 def discard(path: str) -> None:
-    """Remove a leftover folder, file or symlink (never following the link)."""
+    """Remove a leftover folder, file or symlink (never following the link).
+
+    Asks first: on a read-only file system, removing what is not there fails
+    with EROFS rather than ENOENT. Only the build holding the lock removes.
+    """
     if os.path.isdir(path) and not os.path.islink(path):
         shutil.rmtree(path, ignore_errors=True)
-    else:
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
+    elif os.path.lexists(path):
+        os.unlink(path)
 
 
 def file_count_above(path: str, limit: int) -> bool:

@@ -19,6 +19,7 @@ rebuild.
 
 from __future__ import annotations
 
+import errno
 import glob
 import gzip
 import importlib.metadata
@@ -27,12 +28,13 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import zlib
 
 from pagefind_bin import get_executable
 
-from .output import OUTPUT
+from .output import OUTPUT, describe
 from .sitemap import WRITTEN
 
 BUNDLE_DIR = "pagefind"
@@ -43,6 +45,8 @@ log = logging.getLogger(__name__)
 
 # Pagefind's files that are gzip streams (its chunks and the WebAssembly of each language).
 COMPRESSED_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter", ".pagefind")
+SPACE_PROBE = ".space-probe"
+PROBE_BYTES = 4096
 CHUNK_FOLDERS = {"fragment": ".pf_fragment", "index": ".pf_index", "filter": ".pf_filter"}
 
 
@@ -116,12 +120,26 @@ def chunk_names(meta: bytes, language: str) -> set[str]:
     return {name.decode() for header, name in pattern.findall(meta) if header[0] - 0x60 == len(name)}
 
 
-def no_space_left(folder: str) -> bool:
-    """Whether the file system of ``folder`` has no block or no inode left for this user."""
-    status = os.statvfs(folder)
-    root = os.geteuid() == 0  # root may use the blocks reserved for it
-    blocks, inodes = (status.f_bfree, status.f_ffree) if root else (status.f_bavail, status.f_favail)
-    return blocks == 0 or (status.f_files > 0 and inodes == 0)
+def space_left(folder: str) -> OSError | None:
+    """Write and remove one block in ``folder``: the error when the disk or the quota has no room for it.
+
+    A write that fails for want of space first takes what little is left, so
+    after a failed write there is not a block to spare.
+    """
+    probe = os.path.join(folder, SPACE_PROBE)
+    try:
+        with open(probe, "wb") as handle:
+            handle.write(bytes(PROBE_BYTES))
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return error
+        raise
+    finally:
+        if os.path.lexists(probe):
+            os.unlink(probe)
+    return None
 
 
 def decompressed(path: str) -> bytes | None:
@@ -138,12 +156,14 @@ def bundle_problem(folder: str) -> str | None:
 
     Pagefind exits with status 0 even when its writes fail: on a full disk it
     leaves empty and cut-off files. Its JavaScript and CSS cannot be checked
-    for completeness, so a file system left without a free block (where a
+    for completeness, so a disk or quota left without a free block (where a
     failed write leaves it) counts as a failure too; every compressed file
     must decompress to its end, and every chunk an index names must exist.
+    (A file size limit, ``ulimit -f``, kills Pagefind: a failed exit status.)
     """
-    if no_space_left(folder):
-        return "the disk filled up while Pagefind wrote the index"
+    full = space_left(os.path.dirname(folder))
+    if full:
+        return f"the disk filled up while Pagefind wrote the index ({describe(full)})"
     for root, _, files in os.walk(folder):
         for name in files:
             path = os.path.join(root, name)
@@ -184,6 +204,8 @@ def index_site(pelican) -> None:
     command = [str(get_executable()), "--site", site, "--output-subdir", BUNDLE_DIR, "--glob", release_glob(pelican.settings)]
     # The working directory is the site so that no pagefind.yml lying around is read.
     result = subprocess.run(command, cwd=site, capture_output=True, text=True)
+    if result.returncode < 0:
+        raise SearchIndexError(f"Pagefind was killed by {signal.Signals(-result.returncode).name}; its output follows.\n{result.stdout}{result.stderr}")
     if result.returncode != 0:
         raise SearchIndexError(f"Pagefind failed with exit status {result.returncode}; its output follows.\n{result.stdout}{result.stderr}")
     log.debug("Pagefind: %s", result.stdout)
