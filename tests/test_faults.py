@@ -270,3 +270,94 @@ def test_a_crash_removes_the_staging_folder_and_keeps_its_traceback(site, tmp_pa
     with pytest.raises(RuntimeError, match="Fehler im Test"):
         build(site, output)
     assert_unchanged(output, before)
+
+
+# --- kill -9 while workers run -----------------------------------------------------
+
+
+def children(pid: int) -> set[int]:
+    """The live children of process ``pid`` (of any of its threads)."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found.update(int(child) for child in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` exists and is not a zombie (dead, waiting to be reaped by init)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def start_build(content: Path, output: Path, overrides: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", BUILD_SCRIPT, str(content), str(output), json.dumps(overrides)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+# Which pool runs with two workers; the others run in the build's process.
+POOLS = {
+    "reading": {"reading_workers": 2, "cards": {"workers": 1}, "writing": {"workers": 1}},
+    "cards": {"reading_workers": 1, "cards": {"workers": 2}, "writing": {"workers": 1}},
+    "writing": {"reading_workers": 1, "cards": {"workers": 1}, "writing": {"workers": 2}},
+}
+
+
+@pytest.mark.skipif(not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(), reason="needs Linux /proc children lists")
+@pytest.mark.parametrize("pool", sorted(POOLS))
+def test_next_build_proceeds_after_kill_9_while_workers_run(site, tmp_path, pool):
+    """What the OOM killer does: the workers die with the build, the lock is free, the next build completes."""
+    write_releases(site, 60)
+    caches = {"content_cache_dir": str(tmp_path / "cache" / "content"), "cards": {"cache_dir": str(tmp_path / "cache" / "cards")}}
+    overrides = settings_with(**{**POOLS[pool], **caches, "cards": {**POOLS[pool]["cards"], **caches["cards"]}})
+    output = tmp_path / "output"
+    killed = start_build(site, output, overrides)
+    workers: set[int] = set()
+    while not workers and killed.poll() is None:
+        workers = children(killed.pid)
+    killed.send_signal(signal.SIGKILL)
+    _, stderr = killed.communicate()
+    assert workers, f"the build ended before its {pool} workers started: {stderr}"
+    assert killed.returncode == -signal.SIGKILL
+    for _ in range(600):  # the kernel kills them at once; give a busy machine a minute to show it
+        if not any(map(alive, workers)):
+            break
+        time.sleep(0.1)
+    assert not any(map(alive, workers)), "a worker of the killed build is still running"
+
+    result = subprocess.run([sys.executable, "-c", BUILD_SCRIPT, str(site), str(output), json.dumps(settings_with(**caches))],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert staging_dirs(output) == []
+    assert len(list(output.glob("pressemitteilungen/2023/*/index.html"))) == 60
+    assert json.loads((output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]["de"]["page_count"] == 62
+
+
+def run_until_killed(running) -> None:
+    running.set()
+    time.sleep(600)
+
+
+def test_no_forked_process_keeps_the_output_lock(tmp_path):
+    """The lock's descriptor is closed in every forked child, so the lock ends with the build's process."""
+    fork = multiprocessing.get_context("fork")
+    OUTPUT._lock(str(tmp_path))
+    running = fork.Event()
+    child = fork.Process(target=run_until_killed, args=(running,), daemon=True)
+    child.start()
+    running.wait()
+    try:
+        OUTPUT._unlock()  # what the kernel does when the build's process dies
+        probe = os.open(tmp_path, os.O_RDONLY)
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if the child kept the lock
+        finally:
+            os.close(probe)
+    finally:
+        child.kill()
+        child.join()
