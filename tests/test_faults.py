@@ -23,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+import jinja2
 import pytest
 from pelican.settings import read_settings
 
@@ -30,7 +31,9 @@ from conftest import ROOT, SETTINGS, build, run_pelican_cli, tree_digest
 
 import newsroom.output
 from newsroom.output import OUTPUT, OutputFault
+from newsroom.progress import Progress
 from newsroom.search import bundle_problem
+from newsroom.writing import PendingPage, write_in_parallel
 
 RELEASE = "releases/2024/baeume.md"
 # A build in a subprocess, with settings overrides (JSON) as the tests' build() takes them.
@@ -138,6 +141,20 @@ def test_full_disk_while_pagefind_writes_stops_with_one_line(site, tmp_path, mou
     change_a_title(site)
     fill(disk, 600 * 1024)  # room for the changed pages, not for Pagefind's bundle
     assert_one_line_failure(run_pelican_cli(site, output), "Search index: ", "the disk filled up while Pagefind wrote the index", "free space")
+    assert_unchanged(output, before)
+
+
+def test_full_disk_while_pelican_copies_an_image_stops_with_one_line(site, tmp_path, mounts):
+    """Pelican only logs a failed copy and goes on; the build must stop instead of publishing a cut-off photo."""
+    disk = mounts(tmp_path / "disk", 4096)
+    output = disk / "output"
+    build(site, output)
+    before = tree_digest(output)
+    (site / "images").mkdir(exist_ok=True)
+    (site / "images" / "marktplatz.jpg").write_bytes(os.urandom(1024 * 1024))  # only the bytes count here
+    fill(disk, 320 * 1024)  # room for the cards (copied from the cache on another disk), not for the photo
+    line = assert_one_line_failure(run_pelican_cli(site, output), "Build failed: " + FULL_DISK, "free space")
+    assert "marktplatz.jpg'" in line
     assert_unchanged(output, before)
 
 
@@ -361,3 +378,25 @@ def test_no_forked_process_keeps_the_output_lock(tmp_path):
     finally:
         child.kill()
         child.join()
+
+
+def test_full_disk_in_a_page_writing_worker_reaches_the_build_as_the_fault(tmp_path):
+    """A worker sends the OSError itself, not a traceback text, so the build can say it in one line."""
+    parent = os.getpid()
+
+    def fill_up(number):
+        if os.getpid() != parent and number == 7:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "7.html"))
+        return number
+
+    environment = jinja2.Environment()
+    environment.globals["fill_up"] = fill_up
+    template = environment.from_string("{{ fill_up(number) }}")
+    pages = [
+        PendingPage(str(tmp_path / f"{number}.html"), template, {}, {"number": number}, {"localsiteurl": "", "output_file": f"{number}.html"})
+        for number in range(40)
+    ]
+    with pytest.raises(OSError) as raised:
+        write_in_parallel(pages, 2, Progress("Geschrieben", len(pages), "Seiten"))
+    assert (raised.value.errno, raised.value.filename) == (errno.ENOSPC, str(tmp_path / "7.html"))
+    assert OutputFault.from_error(raised.value).code.startswith(f"Build failed: {FULL_DISK}: '{tmp_path}/7.html'; the disk is full")
