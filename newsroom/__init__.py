@@ -13,16 +13,17 @@ files kept).
 
 from __future__ import annotations
 
+import logging
+
 from pelican import signals
 
 from .assets import ASSETS, asset_generator
 from .build import BUILD, add_jinja_filters, link_neighbours, pin_urls
 from .cards import CARDS, card_generator
 from .clock import CLOCK
-from .errors import ContentErrors
 from .feeds import feeds_generator
 from .links import LINKS, redirect_generator
-from .output import OUTPUT
+from .output import OUTPUT, SwallowedWriteFaults
 from .preread import read_ahead
 from .reader import use_newsroom_reader
 from .search import index_site
@@ -32,27 +33,35 @@ from .social import add_jinja_globals
 from .writing import PAGES, index_release_lists, newsroom_writer
 
 
+SWALLOWED_WRITE_FAULTS = SwallowedWriteFaults()
+
+
 def start_build(pelican) -> None:
-    # Templates read NEWSROOM from the context: give them every default too.
-    pelican.settings["NEWSROOM"] = newsroom_settings(pelican.settings)
-    CLOCK.start(pelican.settings)  # first: a bad NEWSROOM_NOW stops before anything is created
-    add_jinja_filters(pelican.settings)
-    add_jinja_globals(pelican.settings)
-    ASSETS.start(pelican.settings)
-    BUILD.start(pelican.settings)
-    if not BUILD.confined:  # a link out of the content folder: stop before any stage reads through it
-        BUILD.finish()
-    LINKS.start(pelican.settings)
-    CARDS.start(pelican)
-    OUTPUT.start(pelican)
+    """Receiver of ``initialized``: reset every stage, and guard the run that follows.
+
+    ``OUTPUT.failing_cleanly`` must enclose everything that writes, and
+    Pelican has no signal around its run: ``pelican.run`` of this one
+    instance is wrapped instead (Pelican calls it right after this signal).
+    Inside it, generators, signal receivers and Pelican's own copying all run.
+    """
+    with OUTPUT.failing_cleanly():
+        # Templates read NEWSROOM from the context: give them every default too.
+        pelican.settings["NEWSROOM"] = newsroom_settings(pelican.settings)
+        CLOCK.start(pelican.settings)  # first: a bad NEWSROOM_NOW stops before anything is created
+        add_jinja_filters(pelican.settings)
+        add_jinja_globals(pelican.settings)
+        ASSETS.start(pelican.settings)
+        BUILD.start(pelican.settings)
+        if not BUILD.confined:  # a link out of the content folder: stop before any stage reads through it
+            BUILD.finish()
+        LINKS.start(pelican.settings)
+        CARDS.start(pelican)
+        OUTPUT.start(pelican)
+    pelican.run = OUTPUT.failing_cleanly()(pelican.run)
 
 
 def stop_on_errors(generators) -> None:
-    try:
-        BUILD.finish()
-    except ContentErrors:
-        OUTPUT.abandon()
-        raise
+    BUILD.finish()
 
 
 def register() -> None:
@@ -64,6 +73,7 @@ def register() -> None:
     ``output_path``); ``OUTPUT.publish`` swaps it in and must stay the last
     receiver of ``finalized``.
     """
+    logging.getLogger("pelican.utils").addFilter(SWALLOWED_WRITE_FAULTS)
     signals.initialized.connect(start_build)
     signals.initialized.connect(WRITTEN.start)
     signals.initialized.connect(PAGES.start)

@@ -43,6 +43,7 @@ import itertools
 import json
 import logging
 import math
+import multiprocessing
 import os
 import re
 import stat
@@ -62,6 +63,7 @@ from .build import BUILD
 from .dates import de_date
 from .errors import ContentError, display_path, short_repr
 from .output import OUTPUT
+from .processes import die_with_parent
 from .progress import Progress
 from .settings import DEFAULTS, feature_settings, newsroom_settings
 from .urls import public_base
@@ -657,8 +659,10 @@ def draw_all(drawings: list[Drawing], folder: str, workers: int) -> Iterator[tup
     workers = min(workers, len(drawings))
     # Big enough to keep the pool's bookkeeping small, small enough for even shares and a moving progress line.
     chunksize = max(1, min(CHUNK_SIZE, len(drawings) // (4 * workers)))
-    # Python's default start method for the platform; a card is plain data, so any method works.
-    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+    # Forked, so that the workers are this process's children and die with it (newsroom.processes).
+    with concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         yield from pool.map(draw, drawings, chunksize=chunksize)
 
 

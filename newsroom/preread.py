@@ -52,6 +52,7 @@ from .dates import BERLIN
 from .errors import ContentError, display_path
 from .markup import MarkdownRenderer
 from .model import Correction
+from .processes import die_with_parent
 from .progress import Progress
 from .reader import MARKDOWN_EXTENSIONS, Source, read_source
 from .registry import Registries
@@ -332,8 +333,9 @@ _job: tuple[dict, Registries] | None = None
 _renderer: MarkdownRenderer | None = None
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     global _renderer
+    die_with_parent(parent)
     _renderer = MarkdownRenderer()
 
 
@@ -363,7 +365,7 @@ def read_files(paths: list[str], settings: dict, registries: Registries, workers
             return sources
         _job = (settings, registries)
         try:
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
                 sources = []
                 for source in pool.imap(_read_in_worker, paths, chunksize=CHUNK_SIZE):
                     sources.append(source)

@@ -37,7 +37,8 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from .build import BUILD
 from .errors import ContentError
-from .output import OUTPUT
+from .output import OUTPUT, is_fault
+from .processes import die_with_parent
 from .progress import Progress
 from .settings import DEFAULTS, feature_settings, newsroom_settings
 
@@ -116,11 +117,14 @@ def numbered_pages(settings: dict, name: str, url, template_name, paginated, var
 def work(pages: list[PendingPage], connection, parent: int) -> None:
     """A forked worker: write its share, report progress in batches, then None (done) or the failure.
 
-    A worker whose build was killed stops at the next page: it would hold the
-    build's lock and write into a staging folder the next build removes.
+    A worker whose build was killed is killed with it (``die_with_parent``)
+    or, where that is not available, stops at the next page: it would write
+    into a staging folder the next build removes. A fault of the machine (a
+    full disk) travels as the OSError itself, for the build's one-line message.
     """
     page = None
     try:
+        die_with_parent(parent)
         for done, page in enumerate(pages, start=1):
             if os.getppid() != parent:
                 return
@@ -129,8 +133,8 @@ def work(pages: list[PendingPage], connection, parent: int) -> None:
                 connection.send(PROGRESS_BATCH)
         connection.send(len(pages) % PROGRESS_BATCH)
         connection.send(None)
-    except BaseException:
-        connection.send(f"{page.path if page else 'a worker'}:\n{traceback.format_exc()}")
+    except BaseException as error:
+        connection.send(error if is_fault(error) else f"{page.path if page else 'a worker'}:\n{traceback.format_exc()}")
     finally:
         connection.close()
 
@@ -163,6 +167,8 @@ class Workers:
             else:
                 if receiver in self.running:
                     self.finish(receiver)
+                if isinstance(message, OSError):
+                    raise message
                 raise RenderError("page rendering failed in a worker process: " + message)
 
     def finish(self, receiver) -> int | None:
