@@ -603,12 +603,19 @@ def card_file_name(key: str, digest: str) -> str:
 
 
 def write_atomically(path: str, data: bytes) -> None:
+    """Write through a temporary file; on failure (a full disk) the temporary file goes and the error names ``path``."""
     folder = os.path.dirname(path)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        if error.filename is None:
+            error.filename = path
+        raise
 
 
 def read_cache_file(path: str) -> bytes:

@@ -179,6 +179,9 @@ def test_file_size_limit_stops_the_build(site, tmp_path, limit_kb, first_line):
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stderr.startswith(first_line)
+    if "EFBIG" in first_line:  # the card that did not fit is named, and its temporary file is gone
+        assert "/cache/cards/" in result.stderr.splitlines()[0]
+        assert not list((tmp_path / "cache" / "cards").glob(".tmp-*"))
     assert_unchanged(output, before)
 
 
