@@ -49,7 +49,7 @@ NEWEST_FIRST_ARCHIVES = True
 PAGE_ORDER_BY = by_file_name
 
 # Stable German URLs. A release's URL holds its year and number, which never
-# change, and its slug; see README "URLs".
+# change, and its slug; see docs/handbuch.md, "Die Adressen der Website".
 ARTICLE_URL = "pressemitteilungen/{release_year}/{release_no}-{slug}/"
 ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
 ARTICLE_LANG_URL = ARTICLE_URL
