@@ -7,7 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
-from conftest import ROOT, build, soup
+from helpers import ROOT, build, soup
 
 THEME = ROOT / "theme"
 HASHED_NAME = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{8})\.(?P<suffix>[^.]+)$")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build, run_pelican_cli, tree_digest
+from helpers import build, run_pelican_cli, tree_digest
 
 GOOD = """---
 title: Gute Meldung

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import build, rebuild_digest, tree_digest
 from newsroom import cards, preread
 from newsroom.build import BUILD
 from newsroom.cards import CARDS
+
+from helpers import build, rebuild_digest, tree_digest
 
 WITHDRAWN_RELEASE = """---
 title: Sprechstunde im Rathaus fällt aus
@@ -67,7 +68,7 @@ def options(tmp_path: Path) -> dict:
     """NEWSROOM settings with both caches in the test's folder."""
     from pelican.settings import read_settings
 
-    from conftest import SETTINGS
+    from helpers import SETTINGS
 
     base = read_settings(str(SETTINGS))["NEWSROOM"]
     cards_options = {**base.get("cards", {}), "cache_dir": str(tmp_path / "cache" / "cards")}

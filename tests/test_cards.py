@@ -9,17 +9,18 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given, settings as hypothesis_settings, strategies as st
-from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
+from hypothesis import assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from pelican.settings import read_settings
+from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 
-from conftest import SETTINGS, build, soup
 from newsroom import cards
 from newsroom.cards import (
     CARDS,
-    Drawing,
     HEIGHT,
     WIDTH,
+    Drawing,
     Layout,
     PhotoCard,
     Style,
@@ -35,6 +36,8 @@ from newsroom.cards import (
 )
 from newsroom.errors import ContentErrors
 from newsroom.settings import DEFAULTS
+
+from helpers import SETTINGS, build, soup
 
 ROOT = Path(__file__).resolve().parent.parent
 THEME = ROOT / "theme"

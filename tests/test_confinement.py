@@ -19,9 +19,10 @@ import pytest
 from pelican.settings import read_settings
 from PIL import Image
 
-from conftest import ROOT, SETTINGS, build, run_pelican_cli, soup, tree_digest
 from newsroom.check import check_content
 from newsroom.errors import ContentErrors
+
+from helpers import ROOT, SETTINGS, build, run_pelican_cli, soup, tree_digest
 
 MARKER = "VERTRAULICH-Personalakte-7f3a9c"
 RELEASE = Path("releases") / "2024" / "baeume.md"

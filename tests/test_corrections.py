@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from pelican import signals
 
-from conftest import build, run_pelican_cli, soup, tree_digest
 from newsroom.dates import BERLIN
 from newsroom.errors import ContentErrors
+
+from helpers import build, run_pelican_cli, soup, tree_digest
 
 HEAD = """---
 title: Neue Öffnungszeiten im Rathaus

@@ -18,9 +18,10 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import ROOT, SETTINGS, build, rebuild_digest, soup, tree_digest
 from newsroom.clock import ClockError, parse_now
 from newsroom.errors import ContentErrors
+
+from helpers import ROOT, SETTINGS, build, rebuild_digest, soup, tree_digest
 
 EMBARGOED = """---
 title: Zeppelinwiese wird Naturschutzgebiet
@@ -85,7 +86,7 @@ def test_the_search_finds_what_it_looks_for(tmp_path: Path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "x-zeppelinwiese-wird-naturschutzgebiet.png").write_bytes(b"\x89PNG")
     (tmp_path / "b.json").write_text('{"n": "600\\/2024"}', encoding="utf-8")
-    (tmp_path / "c.pf_fragment").write_bytes(gzip.compress("Die ZEPPELINWIESE".encode()))
+    (tmp_path / "c.pf_fragment").write_bytes(gzip.compress(b"Die ZEPPELINWIESE"))
     found = occurrences(tmp_path, EMBARGO_NEEDLES)
     assert any(line.startswith("a/x-zeppelinwiese") for line in found)
     assert any(line.startswith("b.json") for line in found)

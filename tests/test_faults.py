@@ -27,18 +27,18 @@ import jinja2
 import pytest
 from pelican.settings import read_settings
 
-from conftest import ROOT, SETTINGS, build, run_pelican_cli, tree_digest
-
 import newsroom.output
 from newsroom.output import OUTPUT, OutputFault
 from newsroom.progress import Progress
 from newsroom.search import bundle_problem
 from newsroom.writing import PendingPage, write_in_parallel
 
+from helpers import ROOT, SETTINGS, build, run_pelican_cli, tree_digest
+
 RELEASE = "releases/2024/baeume.md"
 # A build in a subprocess, with settings overrides (JSON) as the tests' build() takes them.
 BUILD_SCRIPT = (
-    "import json, sys; from pathlib import Path; sys.path.insert(0, 'tests'); from conftest import build; "
+    "import json, sys; from pathlib import Path; sys.path.insert(0, 'tests'); from helpers import build; "
     "build(Path(sys.argv[1]), Path(sys.argv[2]), **json.loads(sys.argv[3]))"
 )
 FULL_DISK = "No space left on device [ENOSPC]"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import ROOT, tree_digest
+from helpers import ROOT, tree_digest
 
 GOLDEN = ROOT / "tests" / "golden"
 # Pagefind's bundle is binary, mostly Pagefind's own code, and not byte-stable in 1.5.2;

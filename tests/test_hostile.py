@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import unicodedata
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -23,15 +21,10 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from pelican.settings import read_settings
 
-from conftest import FIXTURE_SITE, SETTINGS, build, run_pelican_cli
-from test_csp import csp_violations
-
 from newsroom.errors import ContentError, ContentErrors
 from newsroom.frontmatter import invisible_character
-from newsroom.markup import MarkdownRenderer
-from newsroom.reader import read_source
-from newsroom.registry import load_registries
-from newsroom.settings import data_dir
+
+from helpers import FIXTURE_SITE, SCRIPT_URL, SETTINGS, Reading, build, csp_violations, run_pelican_cli
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "500"))
 BUILD_EXAMPLES = max(EXAMPLES // 5, 10)
@@ -225,7 +218,6 @@ def release_with_hostile_values(draw) -> bytes:
 
 # ------------------------------------------------------------------ assertions
 
-SCRIPT_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
 FORBIDDEN_ELEMENTS = ("script", "style", "iframe", "object", "embed", "svg", "math", "form", "base", "meta", "link", "template")
 
 
@@ -261,24 +253,6 @@ def assert_clean_text(value: str) -> None:
     assert not any(unicodedata.category(char) in ("Cc", "Cs") for char in value), repr(value)
     assert unicodedata.is_normalized("NFC", value) and invisible_character(value) is None, repr(value)
     assert len(value) <= 1000
-
-
-class Reading:
-    """Reads one release file of the fixture site in this process, as the build's reader does."""
-
-    def __init__(self, content: Path) -> None:
-        self.path = content / "releases" / "2024" / "feindlich.md"
-        self.settings = read_settings(str(SETTINGS), override={"PATH": str(content)})
-        self.settings["NEWSROOM"] = {**self.settings["NEWSROOM"], "strict_html": False}
-        self.registries = load_registries(data_dir(self.settings), self.settings["NEWSROOM"]["default_contact"])
-        self.renderer = MarkdownRenderer()
-
-    def __call__(self, raw: bytes):
-        self.path.write_bytes(raw)
-        return read_source(str(self.path), self.settings, self.registries, self.renderer)
-
-    def __repr__(self) -> str:  # hypothesis prints the arguments of a failing example
-        return "Reading(fixture site)"
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE_CONTENT, SETTINGS, build, soup
 from newsroom.check import check_content
 from newsroom.errors import ContentErrors
+
+from helpers import ROOT, SAMPLE_CONTENT, SETTINGS, build, soup
 
 BAEUME = "pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/"
 SPRECHSTUNDE = "pressemitteilungen/2024/17-sprechstunde-im-rathaus/"

@@ -12,12 +12,12 @@ import pytest
 from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 
-from conftest import ROOT, SETTINGS, build, soup, tree_digest
-
 from newsroom.markup import MarkdownRenderer
 from newsroom.reader import read_source, report_warnings
 from newsroom.registry import load_registries
 from newsroom.settings import data_dir
+
+from helpers import ROOT, SETTINGS, build, soup, tree_digest
 
 FRONT_MATTER = """---
 title: Meldung mit HTML

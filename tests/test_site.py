@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_SITE, build, soup
+from helpers import FIXTURE_SITE, build, soup
 
 RELEASE = "pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/index.html"
 OLDER = "pressemitteilungen/2024/17-sprechstunde-im-rathaus/index.html"

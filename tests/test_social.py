@@ -11,11 +11,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from PIL import Image
 from pelican.settings import read_settings
+from PIL import Image
 
-from conftest import FIXTURE_SITE, ROOT, SETTINGS, build, soup
 from newsroom.social import script_json
+
+from helpers import FIXTURE_SITE, ROOT, SETTINGS, build, soup
 
 PUBLIC = "https://presse.testhausen.example"
 SITENAME = read_settings(str(SETTINGS))["SITENAME"]

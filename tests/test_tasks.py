@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from pelican.settings import read_settings
 
-from conftest import ROOT, SETTINGS, build, soup
 from newsroom.authoring import AuthoringError, new_release
 from newsroom.check import check_content
 from newsroom.dates import BERLIN
+
+from helpers import ROOT, SETTINGS, build, soup
 
 
 def invoke(*args: str) -> subprocess.CompletedProcess:

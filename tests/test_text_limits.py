@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from pelican.settings import read_settings
 
-from conftest import SETTINGS, build, run_pelican_cli, soup, tree_digest
-
 from newsroom import cards
 from newsroom.cards import ELLIPSIS, Layout, card_style, fit_line, fit_title
 from newsroom.check import check_content
 from newsroom.errors import short_repr
+
+from helpers import SETTINGS, build, run_pelican_cli, soup, tree_digest
 
 NFC_TITLE = "Bürgerfest im Schlosspark: Anmeldung für Stände läuft"
 NFD_TITLE = unicodedata.normalize("NFD", NFC_TITLE)

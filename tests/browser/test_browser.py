@@ -19,10 +19,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from local_site import serve
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from conftest import ROOT, SAMPLE_CONTENT, build
-from local_site import serve
+from helpers import ROOT, SAMPLE_CONTENT, build
 
 pytestmark = pytest.mark.browser
 
