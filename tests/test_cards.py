@@ -407,34 +407,6 @@ def test_cards_are_copies_of_the_cache_and_unchanged_ones_keep_the_live_file(sit
     assert {path.name: path.stat().st_ino for path in (output / "karten").iterdir()} == inodes
 
 
-@pytest.mark.parametrize(
-    ("line", "message"),
-    [
-        ("image_focus: 0.5\n", "image_focus: expected a list of two numbers, got a number (0.5); write [x, y]"),
-        ("image_focus: [0.5]\n", "image_focus: expected two numbers, got 1; write [x, y]"),
-        ("image_focus: [0.5, oben]\n", "image_focus: y must be a number, got 'oben'"),
-        ("image_focus: [1.5, 0.5]\n", "image_focus: x = 1.5 is outside 0 to 1"),
-        ("image_focus: [true, 0.5]\n", "image_focus: x must be a number, got true/false"),
-    ],
-)
-def test_bad_focal_point_is_reported(site, tmp_path, line, message):
-    add_picture_release(site, line)
-    with pytest.raises(ContentErrors) as caught:
-        build(site, tmp_path / "output", NEWSROOM=newsroom_with(tmp_path / "cache"))
-    assert f"bild.md:8: {message}" in caught.value.format_message()
-    assert not (tmp_path / "output").exists()
-
-
-def test_focal_point_needs_a_picture(site, tmp_path):
-    (site / "releases" / "2024" / "ohne.md").write_text(
-        '---\ntitle: Ohne Bild\ndate: 2024-06-01 09:00\nnumber: "201/2024"\ndepartment: bauen\nimage_focus: [0.5, 0.5]\n---\nText.\n',
-        encoding="utf-8",
-    )
-    with pytest.raises(ContentErrors) as caught:
-        build(site, tmp_path / "output", NEWSROOM=newsroom_with(tmp_path / "cache"))
-    assert "ohne.md:6: image_focus: needs image as well" in caught.value.format_message()
-
-
 def test_picture_that_cannot_be_drawn_stops_the_build(site, tmp_path):
     add_picture_release(site)
     broken = site / "images" / "streifen.png"
