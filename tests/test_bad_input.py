@@ -21,6 +21,7 @@ from PIL import Image
 
 from newsroom.check import check_content
 from newsroom.errors import ContentError
+from newsroom.model import PAGE_FIELDS, RELEASE_FIELDS
 
 from helpers import FIXTURE_SITE, SETTINGS, Reading, build, run_pelican_cli, tree_digest
 
@@ -303,6 +304,10 @@ PAGE_RULES: dict[str, tuple[str, list[str]]] = {
         PAGE_GOOD.replace("---\nDiese", "status: withdrawn\n---\nDiese"),
         ["pages/kaputt.md:3: status: 'withdrawn' is not allowed; choose one of published, draft"],
     ),
+    "summary-a-list": (
+        PAGE_GOOD.replace("---\nDiese", "summary: [barrierefrei, lesbar]\n---\nDiese"),
+        ["pages/kaputt.md:3: summary: expected text, got a list"],
+    ),
     "missing-title": ("---\nslug: barrierefreiheit\n---\nText.\n", ["pages/kaputt.md:1: title: is required but missing"]),
     "slug-not-derivable": ("---\ntitle: '!!!'\n---\nText.\n", ["pages/kaputt.md:2: slug: cannot be derived from the title; add a slug field"]),
 }
@@ -349,6 +354,16 @@ def test_each_page_rule_gives_its_exact_message(content, name):
 def test_the_files_the_rules_start_from_read_cleanly(content, name, raw):
     """Each case above breaks one rule of a file that is otherwise right."""
     assert messages(content, name, raw) == []
+
+
+def fields_with_a_case(rules: dict) -> set[str]:
+    return {message.split(": ")[1] for _, expected in rules.values() for message in expected}
+
+
+def test_every_field_has_a_case():
+    """A new field in the model needs its rules here."""
+    assert set(RELEASE_FIELDS) - fields_with_a_case(RELEASE_RULES) == set()
+    assert set(PAGE_FIELDS) - fields_with_a_case(PAGE_RULES) == set()
 
 
 # --- end to end: the `pelican` command on a site built before ---------------------
