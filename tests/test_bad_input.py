@@ -52,7 +52,7 @@ def with_fields(lines: str) -> str:
 
 
 CORRECTION_FORM = "use either updated with update_note (one correction) or corrections (several), not both"
-KNOWN_FIELDS = "title, date, number, department, contact, tags, summary, image, image_alt, image_credit, image_focus, updated, update_note, corrections, slug, aliases, status, withdrawn, withdrawal_reason, id"
+KNOWN_FIELDS = ", ".join(RELEASE_FIELDS)
 FOCUS_EXAMPLE = "write [x, y] with fractions from 0 (left/top) to 1 (right/bottom), such as [0.5, 0.3]"
 
 # name: (the file, every message it gives, paths relative to the content folder)
@@ -65,26 +65,41 @@ RELEASE_RULES: dict[str, tuple[str | bytes, list[str]]] = {
     ),
     "no-front-matter": (
         "Nur Text ohne Kopf.\n",
-        ["releases/2024/bad.md:1: no front matter: the file must start with a '---' line, then 'field: value' lines, then another '---' line"],
+        [
+            "releases/2024/bad.md:1: no front matter: the file must start with a '---' line, then 'field: value' lines, "
+            "then another '---' line"
+        ],
     ),
     "unclosed-front-matter": ("---\ntitle: Offen\n", ["releases/2024/bad.md:1: the front matter is not closed by a '---' line"]),
     "empty-front-matter": ("---\n---\nText.\n", ["releases/2024/bad.md:1: the front matter is empty"]),
-    "front-matter-not-mapping": ("---\n- eins\n- zwei\n---\nText.\n", ["releases/2024/bad.md:2: the front matter must be 'field: value' lines"]),
+    "front-matter-not-mapping": (
+        "---\n- eins\n- zwei\n---\nText.\n",
+        ["releases/2024/bad.md:2: the front matter must be 'field: value' lines"],
+    ),
     "malformed-yaml": (
         replace_field("title", "title: Neue: Öffnungszeiten"),
         ["releases/2024/bad.md:2: invalid YAML: mapping values are not allowed here"],
     ),
-    "field-name-not-a-word": (with_fields("[ort]: Rathaus"), ["releases/2024/bad.md:6: field names must be plain words such as 'title'"]),
+    "field-name-not-a-word": (
+        with_fields("[ort]: Rathaus"),
+        ["releases/2024/bad.md:6: field names must be plain words such as 'title'"],
+    ),
     "duplicate-field": (with_fields("title: Nochmal"), ["releases/2024/bad.md:6: title: appears twice (first on line 2)"]),
     "control-character-in-text": (
         GOOD.replace("schon um", "schon\x08 um"),
-        ["releases/2024/bad.md:7: the text contains the character U+0008, which pages and feeds cannot carry; delete it (it is often invisible: retype the line)"],
+        [
+            "releases/2024/bad.md:7: the text contains the character U+0008, which pages and feeds cannot carry; delete it "
+            "(it is often invisible: retype the line)"
+        ],
     ),
     # --- which fields exist (model._parse_fields)
-    "unknown-field-close-to-one": (GOOD.replace("title:", "tilte:"), [
-        "releases/2024/bad.md:1: title: is required but missing",
-        "releases/2024/bad.md:2: tilte: unknown field; did you mean 'title'?",
-    ]),
+    "unknown-field-close-to-one": (
+        GOOD.replace("title:", "tilte:"),
+        [
+            "releases/2024/bad.md:1: title: is required but missing",
+            "releases/2024/bad.md:2: tilte: unknown field; did you mean 'title'?",
+        ],
+    ),
     "unknown-field": (with_fields("farbe: blau"), [f"releases/2024/bad.md:6: farbe: unknown field; allowed: {KNOWN_FIELDS}"]),
     "missing-title": (replace_field("title", ""), ["releases/2024/bad.md:1: title: is required but missing"]),
     "missing-date": (replace_field("date", ""), ["releases/2024/bad.md:1: date: is required but missing"]),
@@ -93,14 +108,26 @@ RELEASE_RULES: dict[str, tuple[str | bytes, list[str]]] = {
     # --- text fields
     "null-text": (replace_field("title", "title:"), ["releases/2024/bad.md:2: title: is empty; give a value or remove the line"]),
     "blank-text": (replace_field("title", 'title: "  "'), ["releases/2024/bad.md:2: title: must not be empty"]),
-    "list-for-text": (replace_field("title", "title: [Eins, Zwei]"), ["releases/2024/bad.md:2: title: expected text, got a list"]),
-    "mapping-for-text": (with_fields("summary: {kurz: Rathaus}"), ["releases/2024/bad.md:6: summary: expected text, got a mapping"]),
+    "list-for-text": (
+        replace_field("title", "title: [Eins, Zwei]"),
+        ["releases/2024/bad.md:2: title: expected text, got a list"],
+    ),
+    "mapping-for-text": (
+        with_fields("summary: {kurz: Rathaus}"),
+        ["releases/2024/bad.md:6: summary: expected text, got a mapping"],
+    ),
     "number-for-text": (
         replace_field("title", "title: 2024"),
         ["releases/2024/bad.md:2: title: expected text, got a number (2024); put the value in quotes"],
     ),
-    "yes-for-text": (with_fields("image_credit: yes\n" + PICTURE), ["releases/2024/bad.md:6: image_credit: expected text, got true/false; put the value in quotes"]),
-    "date-for-text": (with_fields("summary: 2024-10-04"), ["releases/2024/bad.md:6: summary: expected text, got a date; put the value in quotes"]),
+    "yes-for-text": (
+        with_fields("image_credit: yes\n" + PICTURE),
+        ["releases/2024/bad.md:6: image_credit: expected text, got true/false; put the value in quotes"],
+    ),
+    "date-for-text": (
+        with_fields("summary: 2024-10-04"),
+        ["releases/2024/bad.md:6: summary: expected text, got a date; put the value in quotes"],
+    ),
     # --- dates
     "impossible-date": (
         replace_field("date", "date: 2016-02-30"),
@@ -108,16 +135,28 @@ RELEASE_RULES: dict[str, tuple[str | bytes, list[str]]] = {
     ),
     "not-a-date": (
         replace_field("date", "date: morgen"),
-        ["releases/2024/bad.md:3: date: 'morgen' is not an ISO 8601 date; write for example 2017-10-04, 2017-10-04 10:30 or 2017-10-04T10:30:00+02:00"],
+        [
+            "releases/2024/bad.md:3: date: 'morgen' is not an ISO 8601 date; write for example 2017-10-04, 2017-10-04 10:30 "
+            "or 2017-10-04T10:30:00+02:00"
+        ],
     ),
     "null-date": (replace_field("date", "date:"), ["releases/2024/bad.md:3: date: expected a date, got nothing"]),
     "list-for-date": (replace_field("date", "date: [2024-10-04]"), ["releases/2024/bad.md:3: date: expected a date, got a list"]),
     "updated-not-a-date": (
         with_fields("updated: bald\nupdate_note: Korrigiert."),
-        ["releases/2024/bad.md:6: updated: 'bald' is not an ISO 8601 date; write for example 2017-10-04, 2017-10-04 10:30 or 2017-10-04T10:30:00+02:00"],
+        [
+            "releases/2024/bad.md:6: updated: 'bald' is not an ISO 8601 date; write for example 2017-10-04, 2017-10-04 "
+            "10:30 or 2017-10-04T10:30:00+02:00"
+        ],
     ),
-    "updated-before-date": (with_fields("updated: 2024-10-01 10:00\nupdate_note: Korrigiert."), ["releases/2024/bad.md:6: updated: must be later than date"]),
-    "updated-at-date": (with_fields("updated: 2024-10-04 10:30\nupdate_note: Korrigiert."), ["releases/2024/bad.md:6: updated: must be later than date"]),
+    "updated-before-date": (
+        with_fields("updated: 2024-10-01 10:00\nupdate_note: Korrigiert."),
+        ["releases/2024/bad.md:6: updated: must be later than date"],
+    ),
+    "updated-at-date": (
+        with_fields("updated: 2024-10-04 10:30\nupdate_note: Korrigiert."),
+        ["releases/2024/bad.md:6: updated: must be later than date"],
+    ),
     # --- release numbers
     "number-not-text": (
         replace_field("number", "number: 430"),
@@ -153,9 +192,15 @@ RELEASE_RULES: dict[str, tuple[str | bytes, list[str]]] = {
         with_fields("tags: Verkehr"),
         ["releases/2024/bad.md:6: tags: expected a list of topics such as [Verkehr, Schule], got 'Verkehr'"],
     ),
-    "topic-not-text": (with_fields("tags: [Verkehr, 5]"), ["releases/2024/bad.md:6: tags: every topic must be text, got a number (5)"]),
+    "topic-not-text": (
+        with_fields("tags: [Verkehr, 5]"),
+        ["releases/2024/bad.md:6: tags: every topic must be text, got a number (5)"],
+    ),
     "empty-topic": (with_fields('tags: [Verkehr, ""]'), ["releases/2024/bad.md:6: tags: every topic must be text, got ''"]),
-    "topic-without-letters": (with_fields('tags: ["!!!"]'), ["releases/2024/bad.md:6: tags: topic '!!!' has no letters or digits"]),
+    "topic-without-letters": (
+        with_fields('tags: ["!!!"]'),
+        ["releases/2024/bad.md:6: tags: topic '!!!' has no letters or digits"],
+    ),
     "topic-twice": (with_fields("tags: [Straße, strasse]"), ["releases/2024/bad.md:6: tags: topic 'strasse' is listed twice"]),
     # --- images
     "image-outside-content": (
@@ -172,36 +217,75 @@ RELEASE_RULES: dict[str, tuple[str | bytes, list[str]]] = {
     ),
     "unreadable-image": (
         with_fields("image: images/kaputt.jpg\nimage_alt: Ein Bild"),
-        ["releases/2024/bad.md:6: image: 'images/kaputt.jpg' cannot be read as an image (cannot identify image file 'images/kaputt.jpg')"],
+        [
+            "releases/2024/bad.md:6: image: 'images/kaputt.jpg' cannot be read as an image (cannot identify image file "
+            "'images/kaputt.jpg')"
+        ],
     ),
     "focus-not-a-list": (
         with_fields(PICTURE + "image_focus: 0.5"),
         [f"releases/2024/bad.md:8: image_focus: expected a list of two numbers, got a number (0.5); {FOCUS_EXAMPLE}"],
     ),
-    "focus-one-number": (with_fields(PICTURE + "image_focus: [0.5]"), [f"releases/2024/bad.md:8: image_focus: expected two numbers, got 1; {FOCUS_EXAMPLE}"]),
-    "focus-word": (with_fields(PICTURE + "image_focus: [0.5, oben]"), [f"releases/2024/bad.md:8: image_focus: y must be a number, got 'oben'; {FOCUS_EXAMPLE}"]),
-    "focus-outside": (with_fields(PICTURE + "image_focus: [1.5, 0.5]"), [f"releases/2024/bad.md:8: image_focus: x = 1.5 is outside 0 to 1; {FOCUS_EXAMPLE}"]),
-    "focus-boolean": (with_fields(PICTURE + "image_focus: [true, 0.5]"), [f"releases/2024/bad.md:8: image_focus: x must be a number, got true/false; {FOCUS_EXAMPLE}"]),
+    "focus-one-number": (
+        with_fields(PICTURE + "image_focus: [0.5]"),
+        [f"releases/2024/bad.md:8: image_focus: expected two numbers, got 1; {FOCUS_EXAMPLE}"],
+    ),
+    "focus-word": (
+        with_fields(PICTURE + "image_focus: [0.5, oben]"),
+        [f"releases/2024/bad.md:8: image_focus: y must be a number, got 'oben'; {FOCUS_EXAMPLE}"],
+    ),
+    "focus-outside": (
+        with_fields(PICTURE + "image_focus: [1.5, 0.5]"),
+        [f"releases/2024/bad.md:8: image_focus: x = 1.5 is outside 0 to 1; {FOCUS_EXAMPLE}"],
+    ),
+    "focus-boolean": (
+        with_fields(PICTURE + "image_focus: [true, 0.5]"),
+        [f"releases/2024/bad.md:8: image_focus: x must be a number, got true/false; {FOCUS_EXAMPLE}"],
+    ),
     # --- fields that belong to another (model.COMPANION_FIELDS)
-    "image-without-alt": (with_fields("image: images/foto.jpg"), ["releases/2024/bad.md:6: image_alt: is required when image is given"]),
+    "image-without-alt": (
+        with_fields("image: images/foto.jpg"),
+        ["releases/2024/bad.md:6: image_alt: is required when image is given"],
+    ),
     "alt-without-image": (with_fields("image_alt: Das Rathaus"), ["releases/2024/bad.md:6: image_alt: needs image as well"]),
-    "credit-without-image": (with_fields("image_credit: Bezirksamt"), ["releases/2024/bad.md:6: image_credit: needs image as well"]),
+    "credit-without-image": (
+        with_fields("image_credit: Bezirksamt"),
+        ["releases/2024/bad.md:6: image_credit: needs image as well"],
+    ),
     "focus-without-image": (with_fields("image_focus: [0.5, 0.5]"), ["releases/2024/bad.md:6: image_focus: needs image as well"]),
-    "updated-without-note": (with_fields("updated: 2024-10-05 10:00"), ["releases/2024/bad.md:6: update_note: is required when updated is given"]),
-    "note-without-updated": (with_fields("update_note: Korrigiert."), ["releases/2024/bad.md:6: update_note: needs updated as well"]),
+    "updated-without-note": (
+        with_fields("updated: 2024-10-05 10:00"),
+        ["releases/2024/bad.md:6: update_note: is required when updated is given"],
+    ),
+    "note-without-updated": (
+        with_fields("update_note: Korrigiert."),
+        ["releases/2024/bad.md:6: update_note: needs updated as well"],
+    ),
     # --- corrections
     "corrections-and-updated": (
-        with_fields("updated: 2024-10-05 09:00\nupdate_note: Korrigiert.\ncorrections:\n  - {date: 2024-10-06 09:00, note: Uhrzeit korrigiert.}"),
+        with_fields(
+            "updated: 2024-10-05 09:00\nupdate_note: Korrigiert.\ncorrections:\n  - {date: 2024-10-06 09:00, note: Uhrzeit "
+            "korrigiert.}"
+        ),
         [f"releases/2024/bad.md:8: corrections: {CORRECTION_FORM}"],
     ),
     "corrections-not-a-list": (
         with_fields("corrections: Uhrzeit korrigiert"),
-        ["releases/2024/bad.md:6: corrections: expected a list of corrections such as '- {date: 2017-10-05 09:00, note: Uhrzeit korrigiert.}', got 'Uhrzeit korrigiert'"],
+        [
+            "releases/2024/bad.md:6: corrections: expected a list of corrections such as '- {date: 2017-10-05 09:00, note: "
+            "Uhrzeit korrigiert.}', got 'Uhrzeit korrigiert'"
+        ],
     ),
-    "corrections-empty": (with_fields("corrections: []"), ["releases/2024/bad.md:6: corrections: is an empty list; add a correction or remove the line"]),
+    "corrections-empty": (
+        with_fields("corrections: []"),
+        ["releases/2024/bad.md:6: corrections: is an empty list; add a correction or remove the line"],
+    ),
     "correction-not-a-mapping": (
         with_fields("corrections:\n  - 2024-10-05 09:00"),
-        ["releases/2024/bad.md:7: corrections: every correction needs 'date' and 'note', e.g. {date: 2017-10-05 09:00, note: Uhrzeit korrigiert.}"],
+        [
+            "releases/2024/bad.md:7: corrections: every correction needs 'date' and 'note', e.g. {date: 2017-10-05 09:00, "
+            "note: Uhrzeit korrigiert.}"
+        ],
     ),
     "correction-without-note": (
         with_fields("corrections:\n  - {date: 2024-10-05 09:00, note: Gut.}\n  - {date: 2024-10-06 09:00}"),
@@ -240,7 +324,10 @@ RELEASE_RULES: dict[str, tuple[str | bytes, list[str]]] = {
         with_fields("status: withdrawn"),
         ["releases/2024/bad.md:6: withdrawal_reason: is required when status is withdrawn; say why"],
     ),
-    "reason-without-status": (with_fields("withdrawal_reason: Falsch."), ["releases/2024/bad.md:6: withdrawal_reason: needs status: withdrawn as well"]),
+    "reason-without-status": (
+        with_fields("withdrawal_reason: Falsch."),
+        ["releases/2024/bad.md:6: withdrawal_reason: needs status: withdrawn as well"],
+    ),
     "withdrawn-date-when-published": (
         with_fields("status: published\nwithdrawn: 2024-10-06"),
         ["releases/2024/bad.md:7: withdrawn: needs status: withdrawn as well"],
@@ -267,16 +354,25 @@ RELEASE_RULES: dict[str, tuple[str | bytes, list[str]]] = {
     ),
     "aliases-not-a-list": (
         with_fields("aliases: /alt/rathaus/"),
-        ["releases/2024/bad.md:6: aliases: expected a list of old addresses such as [/pressemitteilungen/2017/422-alter-titel/], got '/alt/rathaus/'"],
+        [
+            "releases/2024/bad.md:6: aliases: expected a list of old addresses such as "
+            "[/pressemitteilungen/2017/422-alter-titel/], got '/alt/rathaus/'"
+        ],
     ),
-    "aliases-empty": (with_fields("aliases: []"), ["releases/2024/bad.md:6: aliases: is an empty list; add an old address or remove the line"]),
+    "aliases-empty": (
+        with_fields("aliases: []"),
+        ["releases/2024/bad.md:6: aliases: is an empty list; add an old address or remove the line"],
+    ),
     "alias-a-number": (
         with_fields("aliases: [430]"),
         ["releases/2024/bad.md:6: aliases: every alias must be an address such as /pressemitteilungen/2017/422-alter-titel/"],
     ),
     "alias-with-host": (
         with_fields("aliases: [https://presse.lindenhain.example/alt/]"),
-        ["releases/2024/bad.md:6: aliases: 'https://presse.lindenhain.example/alt/' is not site-relative; leave out the host and start with '/'"],
+        [
+            "releases/2024/bad.md:6: aliases: 'https://presse.lindenhain.example/alt/' is not site-relative; leave out the "
+            "host and start with '/'"
+        ],
     ),
     **{
         f"alias-{name}": (
@@ -286,7 +382,12 @@ RELEASE_RULES: dict[str, tuple[str | bytes, list[str]]] = {
                 "end with '/' or '.html', use letters, digits, '-', '_', '.' and '~'"
             ],
         )
-        for name, alias in {"without-slash": "alt/rathaus/", "without-ending": "/alt/rathaus", "dot-dot": "/alt/../impressum/", "query": "/alt/?id=4"}.items()
+        for name, alias in {
+            "without-slash": "alt/rathaus/",
+            "without-ending": "/alt/rathaus",
+            "dot-dot": "/alt/../impressum/",
+            "query": "/alt/?id=4",
+        }.items()
     },
     "alias-twice": (
         with_fields("aliases:\n  - /alt/rathaus/\n  - /alt/rathaus/"),
@@ -309,7 +410,10 @@ PAGE_RULES: dict[str, tuple[str, list[str]]] = {
         ["pages/kaputt.md:3: summary: expected text, got a list"],
     ),
     "missing-title": ("---\nslug: barrierefreiheit\n---\nText.\n", ["pages/kaputt.md:1: title: is required but missing"]),
-    "slug-not-derivable": ("---\ntitle: '!!!'\n---\nText.\n", ["pages/kaputt.md:2: slug: cannot be derived from the title; add a slug field"]),
+    "slug-not-derivable": (
+        "---\ntitle: '!!!'\n---\nText.\n",
+        ["pages/kaputt.md:2: slug: cannot be derived from the title; add a slug field"],
+    ),
 }
 
 
@@ -346,8 +450,19 @@ def test_each_page_rule_gives_its_exact_message(content, name):
     ("name", "raw"),
     [
         (RELEASE, GOOD),
-        (RELEASE, with_fields(PICTURE + "image_credit: Bezirksamt\nimage_focus: [0.5, 0.3]\nupdated: 2024-10-05 09:00\nupdate_note: Uhrzeit.")),
-        (RELEASE, with_fields("corrections:\n  - {date: 2024-10-05 09:00, note: Eins.}\naliases: [/alt/rathaus/]\nstatus: withdrawn\nwithdrawn: 2024-10-06\nwithdrawal_reason: Abgesagt.")),
+        (
+            RELEASE,
+            with_fields(
+                PICTURE + "image_credit: Bezirksamt\nimage_focus: [0.5, 0.3]\nupdated: 2024-10-05 09:00\nupdate_note: Uhrzeit."
+            ),
+        ),
+        (
+            RELEASE,
+            with_fields(
+                "corrections:\n  - {date: 2024-10-05 09:00, note: Eins.}\naliases: [/alt/rathaus/]\nstatus: "
+                "withdrawn\nwithdrawn: 2024-10-06\nwithdrawal_reason: Abgesagt."
+            ),
+        ),
         (PAGE, PAGE_GOOD),
     ],
 )
@@ -385,7 +500,9 @@ def assert_rejected(content: Path, output: Path, before: dict, expected: list[st
     assert "Traceback" not in result.stderr + result.stdout
     lines = result.stderr.replace(f"{content}/", "").strip().split("\n")
     noun = "error" if len(expected) == 1 else "errors"
-    assert lines[-len(expected) - 1 :] == [*expected, f"{len(expected)} {noun} in the content; nothing was written."], result.stderr
+    assert lines[-len(expected) - 1 :] == [*expected, f"{len(expected)} {noun} in the content; nothing was written."], (
+        result.stderr
+    )
     assert tree_digest(output) == before
     assert not list(output.parent.glob("output.staging-*"))
     checked = [error.format().replace(f"{content}/", "") for error in check_content(str(SETTINGS), str(content)).errors]
@@ -393,7 +510,9 @@ def assert_rejected(content: Path, output: Path, before: dict, expected: list[st
     return lines
 
 
-@pytest.mark.parametrize("name", ["malformed-yaml", "unknown-field-close-to-one", "impossible-date", "missing-image", "correction-before-date"])
+@pytest.mark.parametrize(
+    "name", ["malformed-yaml", "unknown-field-close-to-one", "impossible-date", "missing-image", "correction-before-date"]
+)
 def test_bad_release_stops_the_build_and_keeps_output(built_site, name):
     content, output, before = built_site
     raw, expected = RELEASE_RULES[name]
@@ -436,7 +555,12 @@ def test_bad_registry_entry_is_reported_with_its_line(built_site):
 def test_stray_file_in_releases_is_an_error(built_site):
     content, output, before = built_site
     (content / "releases" / "2024" / "notiz.txt").write_text("vergessen", encoding="utf-8")
-    assert_rejected(content, output, before, ["releases/2024/notiz.txt: is not a Markdown file (.md); rename it or move it out of the releases folder"])
+    assert_rejected(
+        content,
+        output,
+        before,
+        ["releases/2024/notiz.txt: is not a Markdown file (.md); rename it or move it out of the releases folder"],
+    )
 
 
 def test_bad_static_page_is_reported(built_site):

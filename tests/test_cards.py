@@ -100,7 +100,8 @@ FITS_WITHOUT_SHORTENING = 180  # characters
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=18))
 def test_titles_fit_and_break_only_between_words(words):
     title = " ".join(words)
-    # Longer titles may be shortened with "…" (test_title_too_long_for_the_card_is_cut_after_a_whole_word covers that); real ones stay far below.
+    # Longer titles may be shortened with "…" (test_title_too_long_for_the_card_is_cut_after_a_whole_word
+    # covers that); real ones stay far below.
     assume(len(title) <= FITS_WITHOUT_SHORTENING)
     fitted = assert_fits(text_card(title))
     assert not fitted.shortened
@@ -139,7 +140,9 @@ def test_title_too_long_for_the_card_is_cut_after_a_whole_word():
 
 
 def test_long_department_and_office_names_shrink_or_end_with_ellipsis():
-    card = TextCard("x", "Titel", (KICKER, "Abteilung " + "Stadtentwicklung und " * 8 + "Verkehr"), "Bezirksamt " * 6, "Pressestelle", STYLE)
+    card = TextCard(
+        "x", "Titel", (KICKER, "Abteilung " + "Stadtentwicklung und " * 8 + "Verkehr"), "Bezirksamt " * 6, "Pressestelle", STYLE
+    )
     placed, _ = place(card)
     assert_fits(card)
     department = next(line for line in placed if line.role == "meta" and line.text.startswith("Abteilung"))
@@ -200,7 +203,10 @@ def test_title_gets_the_largest_size_that_fits(words):
     if larger <= LAYOUT.title_max_size:
         lines = cards.wrap(cards.pieces(title), lambda text: cards.text_width(STYLE.font_bold, larger, text), LAYOUT.text_width)
         line_height = round(larger * LAYOUT.title_leading)
-        assert lines is None or cards.block_height(cards.load_font(STYLE.font_bold, larger), line_height, len(lines)) > LAYOUT.title_height
+        assert (
+            lines is None
+            or cards.block_height(cards.load_font(STYLE.font_bold, larger), line_height, len(lines)) > LAYOUT.title_height
+        )
 
 
 def test_default_colours_have_high_contrast():

@@ -99,7 +99,10 @@ def test_every_bad_correction_is_reported_with_the_cli_and_output_kept(site: Pat
     output = tmp_path / "output"
     build(site, output)
     before = tree_digest(output)
-    write(site, "corrections:\n  - {date: 2024-10-01 09:00, note: Früh.}\n  - {date: 2024-10-05}\n  - {date: 2024-02-30, note: X.}\n")
+    write(
+        site,
+        "corrections:\n  - {date: 2024-10-01 09:00, note: Früh.}\n  - {date: 2024-10-05}\n  - {date: 2024-02-30, note: X.}\n",
+    )
     result = run_pelican_cli(site, output)
     assert result.returncode == 1
     assert "oeffnung.md:7: corrections: a correction's date must be later than date" in result.stderr
@@ -109,7 +112,9 @@ def test_every_bad_correction_is_reported_with_the_cli_and_output_kept(site: Pat
     assert tree_digest(output) == before
 
 
-WITHDRAWN = "status: withdrawn\nwithdrawn: 2024-10-06 12:00\nwithdrawal_reason: Der Termin wurde abgesagt.\ntags: [Rathauszeiten]\n"
+WITHDRAWN = (
+    "status: withdrawn\nwithdrawn: 2024-10-06 12:00\nwithdrawal_reason: Der Termin wurde abgesagt.\ntags: [Rathauszeiten]\n"
+)
 
 
 def test_withdrawn_release_keeps_its_url_with_a_notice(site: Path, tmp_path: Path, articles):

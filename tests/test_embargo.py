@@ -33,7 +33,13 @@ summary: Die Zeppelinwiese steht ab Dezember unter Schutz.
 ---
 Das Bezirksamt stellt die Zeppelinwiese unter Naturschutz.
 """
-EMBARGO_NEEDLES = ("Zeppelinwiese", "zeppelinwiese-wird-naturschutzgebiet", "600/2024", "Naturschutzgebiete", "naturschutzgebiete")
+EMBARGO_NEEDLES = (
+    "Zeppelinwiese",
+    "zeppelinwiese-wird-naturschutzgebiet",
+    "600/2024",
+    "Naturschutzgebiete",
+    "naturschutzgebiete",
+)
 RELEASE_URL = "pressemitteilungen/2024/600-zeppelinwiese-wird-naturschutzgebiet/"
 
 DRAFT = """---
@@ -187,7 +193,9 @@ def test_a_public_page_must_not_link_to_an_embargoed_release(site: Path, tmp_pat
     clock(BEFORE)
     add(site, "zeppelinwiese.md", EMBARGOED)
     release = site / "releases" / "2024" / "baeume.md"
-    release.write_text(release.read_text(encoding="utf-8") + "\nMehr dazu [bald]({filename}zeppelinwiese.md).\n", encoding="utf-8")
+    release.write_text(
+        release.read_text(encoding="utf-8") + "\nMehr dazu [bald]({filename}zeppelinwiese.md).\n", encoding="utf-8"
+    )
     with pytest.raises(ContentErrors) as failure:
         build(site, tmp_path / "output")
     assert (
@@ -196,9 +204,9 @@ def test_a_public_page_must_not_link_to_an_embargoed_release(site: Path, tmp_pat
     ) in failure.value.format_message()
     clock(AT)
     build(site, tmp_path / "output")
-    assert soup(tmp_path / "output" / "pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/index.html").find(
-        "a", href="/" + RELEASE_URL
-    )
+    assert soup(
+        tmp_path / "output" / "pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/index.html"
+    ).find("a", href="/" + RELEASE_URL)
 
 
 @pytest.mark.parametrize(

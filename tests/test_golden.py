@@ -33,7 +33,9 @@ def change_report(path: str, expected: bytes, actual: bytes) -> str:
         before, after = expected.decode("utf-8"), actual.decode("utf-8")
     except UnicodeDecodeError:
         return f"{path} (binary): golden {binary_summary(expected)}; output {binary_summary(actual)}"
-    diff = list(difflib.unified_diff(before.splitlines(), after.splitlines(), f"golden/{path}", f"output/{path}", n=2, lineterm=""))
+    diff = list(
+        difflib.unified_diff(before.splitlines(), after.splitlines(), f"golden/{path}", f"output/{path}", n=2, lineterm="")
+    )
     shown = [line if len(line) <= DIFF_LINE_LENGTH else line[:DIFF_LINE_LENGTH] + " …" for line in diff[:DIFF_LINES]]
     if len(diff) > DIFF_LINES:
         shown.append(f"… {len(diff) - DIFF_LINES} more diff lines")
@@ -42,7 +44,9 @@ def change_report(path: str, expected: bytes, actual: bytes) -> str:
 
 def mismatch_report(golden: Path, output: Path, missing: list[str], unexpected: list[str], changed: list[str]) -> str:
     """What an editor needs to judge a golden mismatch: the paths, then what changed in the first files."""
-    lines = ["the sample site's output differs from tests/golden/; if the change is intended, run `invoke golden` and review the diff"]
+    lines = [
+        "the sample site's output differs from tests/golden/; if the change is intended, run `invoke golden` and review the diff"
+    ]
     lines += [f"missing from the output: {path}" for path in missing]
     lines += [f"not in tests/golden/: {path}" for path in unexpected]
     lines += [f"changed: {path}" for path in changed]
@@ -65,9 +69,14 @@ def test_sample_site_matches_golden_output(sample_output):
 
 def test_a_mismatch_shows_a_diff_of_text_and_the_size_of_binary_files(tmp_path):
     golden, output = tmp_path / "golden", tmp_path / "output"
-    for folder, title, picture in ((golden, "Neue Bänke im Park", b"\x89PNG\x00alt"), (output, "Neue Bänke im Stadtpark", b"\x89PNG\x00neu!")):
+    for folder, title, picture in (
+        (golden, "Neue Bänke im Park", b"\x89PNG\x00alt"),
+        (output, "Neue Bänke im Stadtpark", b"\x89PNG\x00neu!"),
+    ):
         (folder / "pressemitteilungen").mkdir(parents=True)
-        (folder / "pressemitteilungen" / "index.html").write_text(f"<html>\n<h1>{title}</h1>\n<p>Text</p>\n</html>\n", encoding="utf-8")
+        (folder / "pressemitteilungen" / "index.html").write_text(
+            f"<html>\n<h1>{title}</h1>\n<p>Text</p>\n</html>\n", encoding="utf-8"
+        )
         (folder / "karte.png").write_bytes(picture)
     (output / "style.css").write_text("p{margin:0}" * 100, encoding="utf-8")
     (golden / "style.css").write_text("p{margin:1}" * 100, encoding="utf-8")

@@ -66,12 +66,24 @@ def test_withdrawn_release_keeps_its_aliases(site: Path, tmp_path: Path):
 # Aliases onto an address the site writes (the forms the field itself refuses: tests/test_bad_input.py).
 ALIAS_ERRORS = {
     "own-address": (f"aliases: [/{BAEUME}]", f"baeume.md:8: aliases: '/{BAEUME}' is this release's own address"),
-    "other-release": (f"aliases: [/{SPRECHSTUNDE}]", "baeume.md:8: aliases: '/pressemitteilungen/2024/17-sprechstunde-im-rathaus/' is the address of"),
+    "other-release": (
+        f"aliases: [/{SPRECHSTUNDE}]",
+        "baeume.md:8: aliases: '/pressemitteilungen/2024/17-sprechstunde-im-rathaus/' is the address of",
+    ),
     "static-page": ("aliases: [/impressum/]", "baeume.md:8: aliases: '/impressum/' is the address of"),
     "home": ("aliases: [/]", "baeume.md:8: aliases: '/' is the address of the index page"),
-    "department": ("aliases: [/ressorts/bauen/]", "baeume.md:8: aliases: '/ressorts/bauen/' is the address of the department page 'bauen'"),
-    "topic": ("aliases: [/themen/strassenbaeume/]", "baeume.md:8: aliases: '/themen/strassenbaeume/' is the address of the topic page 'strassenbaeume'"),
-    "year": ("aliases: [/pressemitteilungen/2024/]", "baeume.md:8: aliases: '/pressemitteilungen/2024/' is the address of the year archive 2024"),
+    "department": (
+        "aliases: [/ressorts/bauen/]",
+        "baeume.md:8: aliases: '/ressorts/bauen/' is the address of the department page 'bauen'",
+    ),
+    "topic": (
+        "aliases: [/themen/strassenbaeume/]",
+        "baeume.md:8: aliases: '/themen/strassenbaeume/' is the address of the topic page 'strassenbaeume'",
+    ),
+    "year": (
+        "aliases: [/pressemitteilungen/2024/]",
+        "baeume.md:8: aliases: '/pressemitteilungen/2024/' is the address of the year archive 2024",
+    ),
     "numbered-home": ("aliases: [/seite/7/]", "baeume.md:8: aliases: '/seite/7/' is a further page of the index page"),
     "numbered-year": (
         "aliases: [/pressemitteilungen/2024/seite/2/index.html]",
@@ -97,8 +109,15 @@ def test_an_alias_in_two_releases_names_both(site: Path, tmp_path: Path):
     with pytest.raises(ContentErrors) as failure:
         build(site, tmp_path / "output")
     message = failure.value.format_message()
-    assert f"baeume.md:8: aliases: '/alt/' is also an alias in {site.as_posix()}/releases/2024/sprechstunde.md:8; keep it in one release" in message
-    assert f"sprechstunde.md:8: aliases: '/alt/index.html' is also an alias in {site.as_posix()}/releases/2024/baeume.md:8;" in message
+    assert (
+        f"baeume.md:8: aliases: '/alt/' is also an alias in {site.as_posix()}/releases/2024/sprechstunde.md:8; keep it in "
+        "one release"
+        in message
+    )
+    assert (
+        f"sprechstunde.md:8: aliases: '/alt/index.html' is also an alias in {site.as_posix()}/releases/2024/baeume.md:8;"
+        in message
+    )
 
 
 def test_aliases_of_embargoed_releases_are_checked_before_the_embargo_lifts(site: Path, tmp_path: Path, monkeypatch):
@@ -110,7 +129,10 @@ def test_aliases_of_embargoed_releases_are_checked_before_the_embargo_lifts(site
     monkeypatch.setenv("NEWSROOM_NOW", "2024-11-01T00:00+01:00")
     with pytest.raises(ContentErrors) as failure:
         build(site, tmp_path / "output")
-    assert "zukunft.md:6: aliases: '/ressorts/umwelt/' is the address of the department page 'umwelt'" in failure.value.format_message()
+    assert (
+        "zukunft.md:6: aliases: '/ressorts/umwelt/' is the address of the department page 'umwelt'"
+        in failure.value.format_message()
+    )
 
 
 def write_manifest(site: Path, text: str) -> Path:

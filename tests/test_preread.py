@@ -52,7 +52,11 @@ def test_only_the_edited_file_is_read_again_and_its_change_shows(site, tmp_path)
     build(site, tmp_path / "output", NEWSROOM=options)
     files = len(list(site.rglob("*.md")))
     assert read_counts() == (1, files - 1)
-    pages = [path for path in (tmp_path / "output" / "pressemitteilungen").rglob("index.html") if "Ein neuer Schlusssatz" in path.read_text(encoding="utf-8")]
+    pages = [
+        path
+        for path in (tmp_path / "output" / "pressemitteilungen").rglob("index.html")
+        if "Ein neuer Schlusssatz" in path.read_text(encoding="utf-8")
+    ]
     assert len(pages) == 1
 
 
@@ -98,7 +102,11 @@ def test_a_changed_image_is_measured_again(site, tmp_path):
     Image.new("RGB", (1000, 500), "navy").save(site / "images" / "bild.jpg")
     build(site, tmp_path / "output", NEWSROOM=options)
     assert read_counts()[0] == 1
-    pictures = [img for path in (tmp_path / "output" / "pressemitteilungen").rglob("index.html") for img in soup(path).select('img[src$="bild.jpg"]')]
+    pictures = [
+        img
+        for path in (tmp_path / "output" / "pressemitteilungen").rglob("index.html")
+        for img in soup(path).select('img[src$="bild.jpg"]')
+    ]
     assert [(img["width"], img["height"]) for img in pictures] == [("1000", "500")]
 
 

@@ -74,5 +74,18 @@ def test_new_release_refuses_unknown_department_and_existing_file(site: Path):
 
 def test_task_list_documents_every_task():
     result = invoke("--list")
-    for name in ("build", "rebuild", "clean", "serve", "livereload", "preview", "check", "schedule", "record-urls", "new", "test", "golden"):
+    for name in (
+        "build",
+        "rebuild",
+        "clean",
+        "serve",
+        "livereload",
+        "preview",
+        "check",
+        "schedule",
+        "record-urls",
+        "new",
+        "test",
+        "golden",
+    ):
         assert f"  {name} " in result.stdout, name

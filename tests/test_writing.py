@@ -167,7 +167,13 @@ def pending(tmp_path: Path, source: str, count: int, **functions) -> list[Pendin
     environment.globals.update(functions)
     template = environment.from_string(source)
     return [
-        PendingPage(str(tmp_path / f"{number}.html"), template, {}, {"number": number}, {"localsiteurl": "", "output_file": f"{number}.html"})
+        PendingPage(
+            str(tmp_path / f"{number}.html"),
+            template,
+            {},
+            {"number": number},
+            {"localsiteurl": "", "output_file": f"{number}.html"},
+        )
         for number in range(count)
     ]
 
