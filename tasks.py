@@ -122,7 +122,9 @@ def check(c, content=CONTENT, settings=SETTINGS):
     print(f"{result.files} files checked, no errors{warnings}.")
 
 
-@task(help={"content": "content folder", "settings": "settings file", "now": "list as if it were this time (ISO 8601 with offset)"})
+@task(
+    help={"content": "content folder", "settings": "settings file", "now": "list as if it were this time (ISO 8601 with offset)"}
+)
 def schedule(c, content=CONTENT, settings=SETTINGS, now=""):
     """List the releases under embargo with the time they go public (Berlin)."""
     from newsroom.check import check_content
@@ -141,7 +143,13 @@ def schedule(c, content=CONTENT, settings=SETTINGS, now=""):
         print(f"{drafts} {'draft' if drafts == 1 else 'drafts'}, published only once their status changes.")
 
 
-@task(help={"content": "content folder", "settings": "settings file", "force": "record even addresses that changed without an alias"})
+@task(
+    help={
+        "content": "content folder",
+        "settings": "settings file",
+        "force": "record even addresses that changed without an alias",
+    }
+)
 def record_urls(c, content=CONTENT, settings=SETTINGS, force=False):
     """Record the address of every public release in the URL manifest (run after publishing)."""
     from newsroom.check import check_content
@@ -174,7 +182,8 @@ def new(c, title, department):
 @task(help={"path": "the release's Markdown file", "content": "content folder", "settings": "settings file"})
 def share_check(c, path, content=CONTENT, settings=SETTINGS):
     """Show how a release looks when shared: lengths per platform and an HTML preview."""
-    from newsroom.sharecheck import ShareCheckError, share_check as check_sharing
+    from newsroom.sharecheck import ShareCheckError
+    from newsroom.sharecheck import share_check as check_sharing
 
     try:
         preview, page = check_sharing(path, settings, content, SHARE_PREVIEW)

@@ -7,19 +7,23 @@ import re
 import shutil
 from pathlib import Path
 
-from conftest import ROOT, build, soup
+from helpers import ROOT, build, soup
 
 THEME = ROOT / "theme"
 HASHED_NAME = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{8})\.(?P<suffix>[^.]+)$")
 
 
 def theme_files(output: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(output / "theme")): path.read_bytes() for path in (output / "theme").rglob("*") if path.is_file()}
+    return {
+        str(path.relative_to(output / "theme")): path.read_bytes() for path in (output / "theme").rglob("*") if path.is_file()
+    }
 
 
 def test_every_theme_file_is_published_under_its_content_hash_only(sample_output):
     published = theme_files(sample_output)
-    sources = {str(path.relative_to(THEME / "static")): path.read_bytes() for path in (THEME / "static").rglob("*") if path.is_file()}
+    sources = {
+        str(path.relative_to(THEME / "static")): path.read_bytes() for path in (THEME / "static").rglob("*") if path.is_file()
+    }
     assert len(published) == len(sources) > 0
     for name, content in published.items():
         match = HASHED_NAME.match(name)

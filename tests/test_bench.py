@@ -10,12 +10,25 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE_CONTENT, SETTINGS
 from newsroom.benchmark import (
-    ADD_ONE, CHECK, COLD, EDIT_ONE, HUGO, NEWSROOM, PELICAN, SCENARIOS, UNCHANGED, format_result, hugo_executable,
-    run_benchmark, tree_pss, tree_rss,
+    ADD_ONE,
+    CHECK,
+    COLD,
+    EDIT_ONE,
+    HUGO,
+    NEWSROOM,
+    PELICAN,
+    SCENARIOS,
+    UNCHANGED,
+    format_result,
+    hugo_executable,
+    run_benchmark,
+    tree_pss,
+    tree_rss,
 )
 from newsroom.corpus import EDITED_SENTENCE, edited_release, load_contacts, load_departments, releases
+
+from helpers import ROOT, SAMPLE_CONTENT, SETTINGS
 
 COUNT = 40
 MEGABYTE = 1024 * 1024

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import build, rebuild_digest, tree_digest
 from newsroom import cards, preread
 from newsroom.build import BUILD
 from newsroom.cards import CARDS
+
+from helpers import build, rebuild_digest, tree_digest
 
 WITHDRAWN_RELEASE = """---
 title: Sprechstunde im Rathaus fällt aus
@@ -67,7 +68,7 @@ def options(tmp_path: Path) -> dict:
     """NEWSROOM settings with both caches in the test's folder."""
     from pelican.settings import read_settings
 
-    from conftest import SETTINGS
+    from helpers import SETTINGS
 
     base = read_settings(str(SETTINGS))["NEWSROOM"]
     cards_options = {**base.get("cards", {}), "cache_dir": str(tmp_path / "cache" / "cards")}
@@ -75,7 +76,11 @@ def options(tmp_path: Path) -> dict:
 
 
 def cache_warnings(caplog) -> list[str]:
-    return [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING and "cache" in record.getMessage().lower()]
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno >= logging.WARNING and "cache" in record.getMessage().lower()
+    ]
 
 
 def content_cache(tmp_path: Path) -> Path:
@@ -158,12 +163,33 @@ def first_key(cache: Path) -> bytes:
         (lambda cache: b"", "is not a newsroom content cache"),
         (lambda cache: json.dumps({"sources": []}).encode(), "is not a newsroom content cache"),
         (lambda cache: preread.CACHE_FORMAT + b"\nkaputt\n", "1 of 1 entries failed their check"),
-        (lambda cache: preread.CACHE_FORMAT + b"\n" + signed(first_key(cache), b'{"image":null,"source":{"path":1}}'), "1 of 1 entries failed"),
-        (lambda cache: preread.CACHE_FORMAT + b"\n" + signed(first_key(cache), b'{"$eval":"os.system"}'), "1 of 1 entries failed"),
-        (lambda cache: preread.CACHE_FORMAT + b"\n" + signed(first_key(cache), b"[" * 100_000 + b"]" * 100_000), "1 of 1 entries failed"),
-        (lambda cache: preread.CACHE_FORMAT + b"\n" + signed(first_key(cache), b'{"image":NaN,"source":{}}'), "1 of 1 entries failed"),
+        (
+            lambda cache: preread.CACHE_FORMAT + b"\n" + signed(first_key(cache), b'{"image":null,"source":{"path":1}}'),
+            "1 of 1 entries failed",
+        ),
+        (
+            lambda cache: preread.CACHE_FORMAT + b"\n" + signed(first_key(cache), b'{"$eval":"os.system"}'),
+            "1 of 1 entries failed",
+        ),
+        (
+            lambda cache: preread.CACHE_FORMAT + b"\n" + signed(first_key(cache), b"[" * 100_000 + b"]" * 100_000),
+            "1 of 1 entries failed",
+        ),
+        (
+            lambda cache: preread.CACHE_FORMAT + b"\n" + signed(first_key(cache), b'{"image":NaN,"source":{}}'),
+            "1 of 1 entries failed",
+        ),
     ],
-    ids=["random bytes", "empty", "JSON without header", "line without digest", "wrong shape", "unknown tag", "deep nesting", "NaN"],
+    ids=[
+        "random bytes",
+        "empty",
+        "JSON without header",
+        "line without digest",
+        "wrong shape",
+        "unknown tag",
+        "deep nesting",
+        "NaN",
+    ],
 )
 def test_a_broken_content_cache_is_read_again_with_one_warning(site, tmp_path, caplog, content, problem):
     clean = clean_build(site, tmp_path, caplog)
@@ -246,7 +272,13 @@ def test_a_manifest_naming_files_outside_the_cache_deletes_nothing(site, tmp_pat
 
 @pytest.mark.parametrize(
     "content",
-    [b'{"version": 2, "cards": {', b"[]", b'{"version": 2, "cards": {"2024-422": "karte.jpg"}}', b"\xff\xfe\x00kaputt", b"[" * 100_000],
+    [
+        b'{"version": 2, "cards": {',
+        b"[]",
+        b'{"version": 2, "cards": {"2024-422": "karte.jpg"}}',
+        b"\xff\xfe\x00kaputt",
+        b"[" * 100_000,
+    ],
     ids=["cut off", "a list", "entry not a mapping", "not UTF-8", "deep nesting"],
 )
 def test_a_malformed_manifest_gives_one_warning_and_fresh_cards(site, tmp_path, caplog, content):

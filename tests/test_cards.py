@@ -9,17 +9,18 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given, settings as hypothesis_settings, strategies as st
-from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
+from hypothesis import assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from pelican.settings import read_settings
+from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 
-from conftest import SETTINGS, build, soup
 from newsroom import cards
 from newsroom.cards import (
     CARDS,
-    Drawing,
     HEIGHT,
     WIDTH,
+    Drawing,
     Layout,
     PhotoCard,
     Style,
@@ -35,6 +36,8 @@ from newsroom.cards import (
 )
 from newsroom.errors import ContentErrors
 from newsroom.settings import DEFAULTS
+
+from helpers import SETTINGS, build, soup
 
 ROOT = Path(__file__).resolve().parent.parent
 THEME = ROOT / "theme"
@@ -97,7 +100,8 @@ FITS_WITHOUT_SHORTENING = 180  # characters
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=18))
 def test_titles_fit_and_break_only_between_words(words):
     title = " ".join(words)
-    # Longer titles may be shortened with "…" (test_title_too_long_for_the_card_is_cut_after_a_whole_word covers that); real ones stay far below.
+    # Longer titles may be shortened with "…" (test_title_too_long_for_the_card_is_cut_after_a_whole_word
+    # covers that); real ones stay far below.
     assume(len(title) <= FITS_WITHOUT_SHORTENING)
     fitted = assert_fits(text_card(title))
     assert not fitted.shortened
@@ -136,7 +140,9 @@ def test_title_too_long_for_the_card_is_cut_after_a_whole_word():
 
 
 def test_long_department_and_office_names_shrink_or_end_with_ellipsis():
-    card = TextCard("x", "Titel", (KICKER, "Abteilung " + "Stadtentwicklung und " * 8 + "Verkehr"), "Bezirksamt " * 6, "Pressestelle", STYLE)
+    card = TextCard(
+        "x", "Titel", (KICKER, "Abteilung " + "Stadtentwicklung und " * 8 + "Verkehr"), "Bezirksamt " * 6, "Pressestelle", STYLE
+    )
     placed, _ = place(card)
     assert_fits(card)
     department = next(line for line in placed if line.role == "meta" and line.text.startswith("Abteilung"))
@@ -197,7 +203,10 @@ def test_title_gets_the_largest_size_that_fits(words):
     if larger <= LAYOUT.title_max_size:
         lines = cards.wrap(cards.pieces(title), lambda text: cards.text_width(STYLE.font_bold, larger, text), LAYOUT.text_width)
         line_height = round(larger * LAYOUT.title_leading)
-        assert lines is None or cards.block_height(cards.load_font(STYLE.font_bold, larger), line_height, len(lines)) > LAYOUT.title_height
+        assert (
+            lines is None
+            or cards.block_height(cards.load_font(STYLE.font_bold, larger), line_height, len(lines)) > LAYOUT.title_height
+        )
 
 
 def test_default_colours_have_high_contrast():
@@ -402,34 +411,6 @@ def test_cards_are_copies_of_the_cache_and_unchanged_ones_keep_the_live_file(sit
     inodes = {path.name: path.stat().st_ino for path in published}
     build(site, output, NEWSROOM=newsroom_with(tmp_path / "cache"))
     assert {path.name: path.stat().st_ino for path in (output / "karten").iterdir()} == inodes
-
-
-@pytest.mark.parametrize(
-    ("line", "message"),
-    [
-        ("image_focus: 0.5\n", "image_focus: expected a list of two numbers, got a number (0.5); write [x, y]"),
-        ("image_focus: [0.5]\n", "image_focus: expected two numbers, got 1; write [x, y]"),
-        ("image_focus: [0.5, oben]\n", "image_focus: y must be a number, got 'oben'"),
-        ("image_focus: [1.5, 0.5]\n", "image_focus: x = 1.5 is outside 0 to 1"),
-        ("image_focus: [true, 0.5]\n", "image_focus: x must be a number, got true/false"),
-    ],
-)
-def test_bad_focal_point_is_reported(site, tmp_path, line, message):
-    add_picture_release(site, line)
-    with pytest.raises(ContentErrors) as caught:
-        build(site, tmp_path / "output", NEWSROOM=newsroom_with(tmp_path / "cache"))
-    assert f"bild.md:8: {message}" in caught.value.format_message()
-    assert not (tmp_path / "output").exists()
-
-
-def test_focal_point_needs_a_picture(site, tmp_path):
-    (site / "releases" / "2024" / "ohne.md").write_text(
-        '---\ntitle: Ohne Bild\ndate: 2024-06-01 09:00\nnumber: "201/2024"\ndepartment: bauen\nimage_focus: [0.5, 0.5]\n---\nText.\n',
-        encoding="utf-8",
-    )
-    with pytest.raises(ContentErrors) as caught:
-        build(site, tmp_path / "output", NEWSROOM=newsroom_with(tmp_path / "cache"))
-    assert "ohne.md:6: image_focus: needs image as well" in caught.value.format_message()
 
 
 def test_picture_that_cannot_be_drawn_stops_the_build(site, tmp_path):

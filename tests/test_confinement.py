@@ -19,9 +19,10 @@ import pytest
 from pelican.settings import read_settings
 from PIL import Image
 
-from conftest import ROOT, SETTINGS, build, run_pelican_cli, soup, tree_digest
 from newsroom.check import check_content
 from newsroom.errors import ContentErrors
+
+from helpers import ROOT, SETTINGS, build, run_pelican_cli, soup, tree_digest
 
 MARKER = "VERTRAULICH-Personalakte-7f3a9c"
 RELEASE = Path("releases") / "2024" / "baeume.md"
@@ -49,7 +50,9 @@ def secret(tmp_path: Path) -> Path:
         f"---\ntitle: {MARKER}\ndate: 2024-05-01 10:00\nnumber: \"900/2024\"\ndepartment: {MARKER}\n---\n{MARKER}\n",
         encoding="utf-8",
     )
-    (folder / "kontakte.yml").write_text(f"pressestelle:\n  name: {MARKER}\n  organisation: {MARKER}\n  x: {MARKER}\n", encoding="utf-8")
+    (folder / "kontakte.yml").write_text(
+        f"pressestelle:\n  name: {MARKER}\n  organisation: {MARKER}\n  x: {MARKER}\n", encoding="utf-8"
+    )
     Image.new("RGB", (1200, 630), "red").save(folder / "foto.png")
     with open(folder / "foto.png", "ab") as picture:
         picture.write(MARKER.encode())
@@ -123,7 +126,12 @@ def test_a_link_out_of_the_content_folder_stops_the_build_before_anything_is_rea
         path.unlink()
     written = str(secret / target) if target != "." else str(secret)
     path.symlink_to(written)
-    stderr = assert_refused(site, output, secret, [f"{path}: is a link to {written!r}, outside the content folder; put a copy here instead of the link"])
+    stderr = assert_refused(
+        site,
+        output,
+        secret,
+        [f"{path}: is a link to {written!r}, outside the content folder; put a copy here instead of the link"],
+    )
     assert "1 error in the content" in stderr  # only the link: nothing was read through it
 
 
@@ -132,7 +140,12 @@ def test_a_relative_link_out_is_refused_too(site, tmp_path, secret):
     output = built(site, tmp_path)
     (site / "images").mkdir()
     (site / "images" / "lageplan.png").symlink_to(Path("..") / ".." / "geheim" / "foto.png")
-    assert_refused(site, output, secret, [f"{site / 'images' / 'lageplan.png'}: is a link to '../../geheim/foto.png', outside the content folder"])
+    assert_refused(
+        site,
+        output,
+        secret,
+        [f"{site / 'images' / 'lageplan.png'}: is a link to '../../geheim/foto.png', outside the content folder"],
+    )
 
 
 def test_a_release_whose_picture_is_a_link_out_stops_before_the_cards_read_it(site, tmp_path, secret):
@@ -144,7 +157,12 @@ def test_a_release_whose_picture_is_a_link_out_stops_before_the_cards_read_it(si
         release.read_text(encoding="utf-8").replace("tags:", "image: images/foto.png\nimage_alt: Straßenbäume\ntags:"),
         encoding="utf-8",
     )
-    assert_refused(site, output, secret, [f"{site / 'images' / 'foto.png'}: is a link to {str(secret / 'foto.png')!r}, outside the content folder"])
+    assert_refused(
+        site,
+        output,
+        secret,
+        [f"{site / 'images' / 'foto.png'}: is a link to {str(secret / 'foto.png')!r}, outside the content folder"],
+    )
 
 
 def test_links_to_folders_and_to_nothing_are_refused_inside_the_content_folder(site, tmp_path, secret):
@@ -157,7 +175,8 @@ def test_links_to_folders_and_to_nothing_are_refused_inside_the_content_folder(s
         output,
         secret,
         [
-            f"{site / 'images' / 'alle'}: is a link to the folder '.'; links to folders are not followed, put the folder itself here",
+            f"{site / 'images' / 'alle'}: is a link to the folder '.'; links to folders are not followed, put the folder "
+            "itself here",
             f"{site / 'images' / 'weg.png'}: is a link to 'fehlt.png', which does not exist; remove the link",
         ],
     )
@@ -190,7 +209,7 @@ def test_a_link_to_a_file_inside_the_content_folder_keeps_working(site, tmp_path
         ("![Plan]({static}../../../geheim/foto.png)", "{static}../../../geheim/foto.png"),
         ("[Protokoll]({attach}http://x/../../geheim/notiz.txt)", "{attach}http://x/../../geheim/notiz.txt"),
         # Pelican's link pattern also matches inside another attribute's value.
-        ("<img alt=\"Plan src='{static}../../../geheim/foto.png'\" src=\"/images/plan.png\">", "{static}../../../geheim/foto.png"),
+        ('<img alt="Plan src=\'{static}../../../geheim/foto.png\'" src="/images/plan.png">', "{static}../../../geheim/foto.png"),
     ],
 )
 def test_a_pelican_link_out_of_the_content_folder_is_an_error_on_its_line(site, tmp_path, secret, markdown, shown):
@@ -203,15 +222,22 @@ def test_a_pelican_link_out_of_the_content_folder_is_an_error_on_its_line(site, 
         site,
         output,
         secret,
-        [f"{site / RELEASE}:{line}: the link {shown!r} leads outside the content folder; link only to files inside it, such as '{{static}}/images/lageplan.pdf'"],
+        [
+            f"{site / RELEASE}:{line}: the link {shown!r} leads outside the content folder; link only to files inside it, "
+            f"such as '{{static}}/images/lageplan.pdf'"
+        ],
     )
 
 
 def test_a_page_link_out_is_an_error_on_its_line(site, tmp_path, secret):
     output = built(site, tmp_path)
     page = site / "pages" / "impressum.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\nDatenschutz: [Hinweise]({attach}../../geheim/notiz.txt)\n", encoding="utf-8")
-    assert_refused(site, output, secret, [f"{page}:6: the link '{{attach}}../../geheim/notiz.txt' leads outside the content folder"])
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\nDatenschutz: [Hinweise]({attach}../../geheim/notiz.txt)\n", encoding="utf-8"
+    )
+    assert_refused(
+        site, output, secret, [f"{page}:6: the link '{{attach}}../../geheim/notiz.txt' leads outside the content folder"]
+    )
 
 
 def test_a_static_link_cannot_write_beside_the_output_folder(site, tmp_path, secret):
@@ -226,14 +252,18 @@ def test_a_static_link_cannot_write_beside_the_output_folder(site, tmp_path, sec
 @pytest.mark.parametrize("link", ["{static}../2024", "{attach}.", "{static}/releases", "{static}../../"])
 def test_a_static_link_to_a_folder_is_an_error_on_its_line(site, tmp_path, secret, monkeypatch, link):
     """Pelican would copy the whole folder: here the releases, with the embargoed one's source."""
-    (site / RELEASE.parent / "zeppelinwiese.md").write_text(EMBARGOED.replace("image: {image}\nimage_alt: Luftbild der Zeppelinwiese\n", ""), encoding="utf-8")
+    (site / RELEASE.parent / "zeppelinwiese.md").write_text(
+        EMBARGOED.replace("image: {image}\nimage_alt: Luftbild der Zeppelinwiese\n", ""), encoding="utf-8"
+    )
     monkeypatch.setenv("NEWSROOM_NOW", BEFORE)
     output = built(site, tmp_path)
     release = site / RELEASE
     text = release.read_text(encoding="utf-8")
     release.write_text(text + f"\nAlle Mitteilungen: [hier]({link})\n", encoding="utf-8")
     line = len(text.splitlines()) + 2
-    assert_refused(site, output, secret, [f"{release}:{line}: the link {link!r} names a folder, which Pelican would publish whole"])
+    assert_refused(
+        site, output, secret, [f"{release}:{line}: the link {link!r} names a folder, which Pelican would publish whole"]
+    )
     assert not list(output.rglob("*.md"))
 
 
@@ -285,7 +315,14 @@ def test_no_folder_is_copied_whole_even_past_the_link_check(site, tmp_path, monk
 
 @pytest.mark.parametrize(
     "spelling",
-    ["images/foto.png", "images//foto.png", "images/./foto.png", "./images/foto.png", "images/alt/../foto.png", "/images/foto.png"],
+    [
+        "images/foto.png",
+        "images//foto.png",
+        "images/./foto.png",
+        "./images/foto.png",
+        "images/alt/../foto.png",
+        "/images/foto.png",
+    ],
 )
 def test_an_embargoed_photo_stays_out_however_its_path_is_spelled(site, tmp_path, monkeypatch, spelling):
     (site / "images").mkdir()
@@ -315,7 +352,9 @@ def test_an_embargoed_photo_linked_in_the_body_stays_out_however_it_is_spelled(s
 
 
 def test_a_public_page_may_not_publish_an_embargoed_source_through_a_static_link(site, tmp_path, monkeypatch):
-    (site / RELEASE.parent / "zeppelinwiese.md").write_text(EMBARGOED.replace("image: {image}\nimage_alt: Luftbild der Zeppelinwiese\n", ""), encoding="utf-8")
+    (site / RELEASE.parent / "zeppelinwiese.md").write_text(
+        EMBARGOED.replace("image: {image}\nimage_alt: Luftbild der Zeppelinwiese\n", ""), encoding="utf-8"
+    )
     page = site / "pages" / "impressum.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n[Vorab]({static}../releases/2024/zeppelinwiese.md)\n", encoding="utf-8")
     monkeypatch.setenv("NEWSROOM_NOW", BEFORE)

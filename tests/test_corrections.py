@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pelican import signals
 
-from conftest import build, run_pelican_cli, soup, tree_digest
 from newsroom.dates import BERLIN
-from newsroom.errors import ContentErrors
+
+from helpers import build, run_pelican_cli, soup, tree_digest
 
 HEAD = """---
 title: Neue Öffnungszeiten im Rathaus
@@ -92,70 +92,17 @@ def test_a_release_without_corrections_has_none(site: Path, tmp_path: Path, arti
     assert soup(tmp_path / "output" / URL / "index.html").find(class_="hinweis") is None
 
 
-BAD = {
-    "both-forms": (
-        "updated: 2024-10-05 09:00\nupdate_note: Korrigiert.\n" + SEVERAL,
-        "oeffnung.md:8: corrections: use either updated with update_note (one correction) or corrections (several), not both",
-    ),
-    "before-date": (
-        "corrections:\n  - {date: 2024-10-05 09:00, note: Gut.}\n  - {date: 2024-10-04 10:00, note: Zu früh.}\n",
-        "oeffnung.md:8: corrections: a correction's date must be later than date",
-    ),
-    "same-date": (
-        "corrections:\n  - {date: 2024-10-05 09:00, note: Eins.}\n  - date: 2024-10-05 09:00\n    note: Zwei.\n",
-        "oeffnung.md:8: corrections: another correction has the same date (line 7); merge the notes",
-    ),
-    "missing-note": (
-        "corrections:\n  - {date: 2024-10-05 09:00, note: Gut.}\n  - {date: 2024-10-06 09:00}\n",
-        "oeffnung.md:8: corrections: a correction has exactly the fields 'date' and 'note', got 'date'",
-    ),
-    "unknown-key": (
-        "corrections:\n  - {date: 2024-10-05 09:00, notiz: Gut.}\n",
-        "oeffnung.md:7: corrections: a correction has exactly the fields 'date' and 'note', got 'date', 'notiz'",
-    ),
-    "bad-item-date": (
-        "corrections:\n  - {date: 2024-10-05 09:00, note: Gut.}\n  - {date: 2024-02-30, note: Nie.}\n",
-        "oeffnung.md:8: corrections: '2024-02-30' is not a valid date",
-    ),
-    "number-as-note": (
-        "corrections:\n  - {date: 2024-10-05 09:00, note: 42}\n",
-        "oeffnung.md:7: corrections: a correction's note must be text",
-    ),
-    "not-a-mapping": (
-        "corrections:\n  - 2024-10-05 09:00\n",
-        "oeffnung.md:7: corrections: every correction needs 'date' and 'note'",
-    ),
-    "not-a-list": ("corrections: Uhrzeit korrigiert\n", "oeffnung.md:6: corrections: expected a list of corrections"),
-    "empty-list": ("corrections: []\n", "oeffnung.md:6: corrections: is an empty list"),
-    "withdrawn-without-reason": ("status: withdrawn\n", "oeffnung.md:6: withdrawal_reason: is required when status is withdrawn"),
-    "reason-without-status": ("withdrawal_reason: Falsch.\n", "oeffnung.md:6: withdrawal_reason: needs status: withdrawn as well"),
-    "withdrawn-date-without-status": (
-        "status: published\nwithdrawn: 2024-10-06\n",
-        "oeffnung.md:7: withdrawn: needs status: withdrawn as well",
-    ),
-    "withdrawn-before-date": (
-        "status: withdrawn\nwithdrawn: 2024-10-01\nwithdrawal_reason: Falsch.\n",
-        "oeffnung.md:7: withdrawn: must be later than date",
-    ),
-    "unknown-status": ("status: geloescht\n", "oeffnung.md:6: status: 'geloescht' is not allowed; choose one of published, draft, withdrawn"),
-}
-
-
-@pytest.mark.parametrize("name", sorted(BAD))
-def test_bad_corrections_and_withdrawals_are_reported_with_their_line(site: Path, tmp_path: Path, name: str):
-    front_matter, expected = BAD[name]
-    write(site, front_matter)
-    with pytest.raises(ContentErrors) as failure:
-        build(site, tmp_path / "output")
-    assert expected in failure.value.format_message()
-    assert not (tmp_path / "output").exists()
+# Each rule of corrections and withdrawals on its own: tests/test_bad_input.py.
 
 
 def test_every_bad_correction_is_reported_with_the_cli_and_output_kept(site: Path, tmp_path: Path):
     output = tmp_path / "output"
     build(site, output)
     before = tree_digest(output)
-    write(site, "corrections:\n  - {date: 2024-10-01 09:00, note: Früh.}\n  - {date: 2024-10-05}\n  - {date: 2024-02-30, note: X.}\n")
+    write(
+        site,
+        "corrections:\n  - {date: 2024-10-01 09:00, note: Früh.}\n  - {date: 2024-10-05}\n  - {date: 2024-02-30, note: X.}\n",
+    )
     result = run_pelican_cli(site, output)
     assert result.returncode == 1
     assert "oeffnung.md:7: corrections: a correction's date must be later than date" in result.stderr
@@ -165,7 +112,9 @@ def test_every_bad_correction_is_reported_with_the_cli_and_output_kept(site: Pat
     assert tree_digest(output) == before
 
 
-WITHDRAWN = "status: withdrawn\nwithdrawn: 2024-10-06 12:00\nwithdrawal_reason: Der Termin wurde abgesagt.\ntags: [Rathauszeiten]\n"
+WITHDRAWN = (
+    "status: withdrawn\nwithdrawn: 2024-10-06 12:00\nwithdrawal_reason: Der Termin wurde abgesagt.\ntags: [Rathauszeiten]\n"
+)
 
 
 def test_withdrawn_release_keeps_its_url_with_a_notice(site: Path, tmp_path: Path, articles):

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 from pelican.settings import read_settings
 
-from conftest import FIXTURE_SITE, SETTINGS, build, soup
-
-ALLOWED_INLINE_SCRIPT = "application/ld+json"
-# Elements whose URL attributes the browser fetches (and CSP therefore checks).
-FETCHED = {"img": "src", "script": "src", "iframe": "src", "source": "src", "audio": "src", "video": "src",
-           "embed": "src", "object": "data", "frame": "src"}
-FETCHED_LINK_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch"}
-OTHER_HOST = re.compile(r"^\s*([a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
-SCRIPT_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
+from helpers import FIXTURE_SITE, SETTINGS, build, csp_violations
 
 HOSTILE = """---
 title: Feindliche Eingaben
@@ -43,34 +34,6 @@ Absatz
 |--:|:-:|
 | 1 | 2 |
 """
-
-
-def csp_violations(path: Path) -> list[str]:
-    """What a strict Content-Security-Policy would block on one page."""
-    page = soup(path)
-    problems = []
-    for script in page.find_all("script"):
-        if not script.get("src") and script.get("type") != ALLOWED_INLINE_SCRIPT:
-            problems.append(f"inline <script type={script.get('type')!r}>")
-    problems += ["<style> element" for _ in page.find_all("style")]
-    for element in page.find_all(True):
-        for name, value in element.attrs.items():
-            value = " ".join(value) if isinstance(value, list) else value
-            if name == "style":
-                problems.append(f"style attribute on <{element.name}>")
-            if name.startswith("on"):
-                problems.append(f"{name} handler on <{element.name}>")
-            if SCRIPT_URL.match(value or ""):
-                problems.append(f"{name}={value!r} on <{element.name}>")
-        fetched = FETCHED.get(element.name)
-        if element.name == "link" and FETCHED_LINK_RELS & set(element.get("rel", [])):
-            fetched = "href"
-        if fetched and OTHER_HOST.match(element.get(fetched, "")):
-            problems.append(f"<{element.name} {fetched}={element[fetched]!r}> loads from another host")
-        srcset = element.get("srcset")
-        if srcset and any(OTHER_HOST.match(part) for part in srcset.split(",")):
-            problems.append(f"<{element.name} srcset> loads from another host")
-    return problems
 
 
 def assert_every_page_is_csp_clean(output: Path) -> int:

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PAGEFIND_FILTER_ORDER_FILES, ROOT, SAMPLE_CONTENT, SETTINGS, rebuild_digest, tree_digest
+from helpers import PAGEFIND_FILTER_ORDER_FILES, ROOT, SAMPLE_CONTENT, SETTINGS, rebuild_digest, tree_digest
 
 PLUGINS_DIR = ROOT / "tests" / "plugins"
 
@@ -33,7 +33,7 @@ def test_two_builds_of_the_sample_content_are_byte_identical(tmp_path):
     build_in_process_of_its_own(first / "content", first / "output", hash_seed="1", listing_order="forward")
     build_in_process_of_its_own(second / "content", second / "output", hash_seed="2", listing_order="reverse")
 
-    # Every file but the three Pagefind 1.5.2 writes in hash-map order (see conftest).
+    # Every file but the three Pagefind 1.5.2 writes in hash-map order (see helpers.py).
     one, two = rebuild_digest(first / "output"), rebuild_digest(second / "output")
     assert len(one) > 30
     assert sorted(one) == sorted(two)

@@ -18,9 +18,10 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import ROOT, SETTINGS, build, rebuild_digest, soup, tree_digest
 from newsroom.clock import ClockError, parse_now
 from newsroom.errors import ContentErrors
+
+from helpers import ROOT, SETTINGS, build, rebuild_digest, soup, tree_digest
 
 EMBARGOED = """---
 title: Zeppelinwiese wird Naturschutzgebiet
@@ -32,7 +33,13 @@ summary: Die Zeppelinwiese steht ab Dezember unter Schutz.
 ---
 Das Bezirksamt stellt die Zeppelinwiese unter Naturschutz.
 """
-EMBARGO_NEEDLES = ("Zeppelinwiese", "zeppelinwiese-wird-naturschutzgebiet", "600/2024", "Naturschutzgebiete", "naturschutzgebiete")
+EMBARGO_NEEDLES = (
+    "Zeppelinwiese",
+    "zeppelinwiese-wird-naturschutzgebiet",
+    "600/2024",
+    "Naturschutzgebiete",
+    "naturschutzgebiete",
+)
 RELEASE_URL = "pressemitteilungen/2024/600-zeppelinwiese-wird-naturschutzgebiet/"
 
 DRAFT = """---
@@ -85,7 +92,7 @@ def test_the_search_finds_what_it_looks_for(tmp_path: Path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "x-zeppelinwiese-wird-naturschutzgebiet.png").write_bytes(b"\x89PNG")
     (tmp_path / "b.json").write_text('{"n": "600\\/2024"}', encoding="utf-8")
-    (tmp_path / "c.pf_fragment").write_bytes(gzip.compress("Die ZEPPELINWIESE".encode()))
+    (tmp_path / "c.pf_fragment").write_bytes(gzip.compress(b"Die ZEPPELINWIESE"))
     found = occurrences(tmp_path, EMBARGO_NEEDLES)
     assert any(line.startswith("a/x-zeppelinwiese") for line in found)
     assert any(line.startswith("b.json") for line in found)
@@ -186,7 +193,9 @@ def test_a_public_page_must_not_link_to_an_embargoed_release(site: Path, tmp_pat
     clock(BEFORE)
     add(site, "zeppelinwiese.md", EMBARGOED)
     release = site / "releases" / "2024" / "baeume.md"
-    release.write_text(release.read_text(encoding="utf-8") + "\nMehr dazu [bald]({filename}zeppelinwiese.md).\n", encoding="utf-8")
+    release.write_text(
+        release.read_text(encoding="utf-8") + "\nMehr dazu [bald]({filename}zeppelinwiese.md).\n", encoding="utf-8"
+    )
     with pytest.raises(ContentErrors) as failure:
         build(site, tmp_path / "output")
     assert (
@@ -195,9 +204,9 @@ def test_a_public_page_must_not_link_to_an_embargoed_release(site: Path, tmp_pat
     ) in failure.value.format_message()
     clock(AT)
     build(site, tmp_path / "output")
-    assert soup(tmp_path / "output" / "pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/index.html").find(
-        "a", href="/" + RELEASE_URL
-    )
+    assert soup(
+        tmp_path / "output" / "pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/index.html"
+    ).find("a", href="/" + RELEASE_URL)
 
 
 @pytest.mark.parametrize(

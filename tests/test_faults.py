@@ -27,18 +27,18 @@ import jinja2
 import pytest
 from pelican.settings import read_settings
 
-from conftest import ROOT, SETTINGS, build, run_pelican_cli, tree_digest
-
 import newsroom.output
 from newsroom.output import OUTPUT, OutputFault
 from newsroom.progress import Progress
 from newsroom.search import bundle_problem
 from newsroom.writing import PendingPage, write_in_parallel
 
+from helpers import ROOT, SETTINGS, build, run_pelican_cli, tree_digest
+
 RELEASE = "releases/2024/baeume.md"
 # A build in a subprocess, with settings overrides (JSON) as the tests' build() takes them.
 BUILD_SCRIPT = (
-    "import json, sys; from pathlib import Path; sys.path.insert(0, 'tests'); from conftest import build; "
+    "import json, sys; from pathlib import Path; sys.path.insert(0, 'tests'); from helpers import build; "
     "build(Path(sys.argv[1]), Path(sys.argv[2]), **json.loads(sys.argv[3]))"
 )
 FULL_DISK = "No space left on device [ENOSPC]"
@@ -78,7 +78,9 @@ def mounts():
 
     def mount(path: Path, size_kb: int) -> Path:
         path.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(path)], capture_output=True, text=True)
+        result = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(path)], capture_output=True, text=True
+        )
         if result.returncode != 0:
             pytest.skip(f"cannot mount a tmpfs here: {result.stderr.strip()}")
         mounted.append(path)
@@ -140,7 +142,9 @@ def test_full_disk_while_pagefind_writes_stops_with_one_line(site, tmp_path, mou
     before = tree_digest(output)
     change_a_title(site)
     fill(disk, 600 * 1024)  # room for the changed pages, not for Pagefind's bundle
-    assert_one_line_failure(run_pelican_cli(site, output), "Search index: ", "the disk filled up while Pagefind wrote the index", "free space")
+    assert_one_line_failure(
+        run_pelican_cli(site, output), "Search index: ", "the disk filled up while Pagefind wrote the index", "free space"
+    )
     assert_unchanged(output, before)
 
 
@@ -189,7 +193,10 @@ def test_file_size_limit_stops_the_build(site, tmp_path, limit_kb, first_line):
     "damage, problem",
     [
         (lambda bundle: (bundle / "pagefind-entry.json").write_bytes(b""), "pagefind-entry.json' is empty"),
-        (lambda bundle: (bundle / "wasm.de.pagefind").write_bytes((bundle / "wasm.de.pagefind").read_bytes()[:4096]), "wasm.de.pagefind' is cut off"),
+        (
+            lambda bundle: (bundle / "wasm.de.pagefind").write_bytes((bundle / "wasm.de.pagefind").read_bytes()[:4096]),
+            "wasm.de.pagefind' is cut off",
+        ),
         (lambda bundle: next((bundle / "fragment").iterdir()).unlink(), "is missing"),
     ],
     ids=["empty", "cut-off", "missing-fragment"],
@@ -334,7 +341,9 @@ POOLS = {
 }
 
 
-@pytest.mark.skipif(not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(), reason="needs Linux /proc children lists")
+@pytest.mark.skipif(
+    not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(), reason="needs Linux /proc children lists"
+)
 @pytest.mark.parametrize("pool", sorted(POOLS))
 def test_next_build_proceeds_after_kill_9_while_workers_run(site, tmp_path, pool):
     """What the OOM killer does: the workers die with the build, the lock is free, the next build completes."""
@@ -361,7 +370,10 @@ def test_next_build_proceeds_after_kill_9_while_workers_run(site, tmp_path, pool
     assert result.returncode == 0, result.stderr
     assert staging_dirs(output) == []
     assert len(list(output.glob("pressemitteilungen/2023/*/index.html"))) == 60
-    assert json.loads((output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]["de"]["page_count"] == 62
+    assert (
+        json.loads((output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]["de"]["page_count"]
+        == 62
+    )
 
 
 def run_until_killed(running) -> None:
@@ -402,10 +414,18 @@ def test_full_disk_in_a_page_writing_worker_reaches_the_build_as_the_fault(tmp_p
     environment.globals["fill_up"] = fill_up
     template = environment.from_string("{{ fill_up(number) }}")
     pages = [
-        PendingPage(str(tmp_path / f"{number}.html"), template, {}, {"number": number}, {"localsiteurl": "", "output_file": f"{number}.html"})
+        PendingPage(
+            str(tmp_path / f"{number}.html"),
+            template,
+            {},
+            {"number": number},
+            {"localsiteurl": "", "output_file": f"{number}.html"},
+        )
         for number in range(40)
     ]
     with pytest.raises(OSError) as raised:
         write_in_parallel(pages, 2, Progress("Geschrieben", len(pages), "Seiten"))
     assert (raised.value.errno, raised.value.filename) == (errno.ENOSPC, str(tmp_path / "7.html"))
-    assert OutputFault.from_error(raised.value).code.startswith(f"Build failed: {FULL_DISK}: '{tmp_path}/7.html'; the disk is full")
+    assert OutputFault.from_error(raised.value).code.startswith(
+        f"Build failed: {FULL_DISK}: '{tmp_path}/7.html'; the disk is full"
+    )

@@ -14,11 +14,12 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
-from PIL import Image
 from pelican.settings import read_settings
+from PIL import Image
 
-from conftest import FIXTURE_SITE, SETTINGS, build, run_pelican_cli, soup, tree_digest
 from newsroom.check import check_content
+
+from helpers import FIXTURE_SITE, SETTINGS, build, run_pelican_cli, soup, tree_digest
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MEDIA = "{http://search.yahoo.com/mrss/}"

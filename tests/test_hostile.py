@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import unicodedata
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -23,15 +21,10 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from pelican.settings import read_settings
 
-from conftest import FIXTURE_SITE, SETTINGS, build, run_pelican_cli
-from test_csp import csp_violations
-
 from newsroom.errors import ContentError, ContentErrors
 from newsroom.frontmatter import invisible_character
-from newsroom.markup import MarkdownRenderer
-from newsroom.reader import read_source
-from newsroom.registry import load_registries
-from newsroom.settings import data_dir
+
+from helpers import FIXTURE_SITE, SCRIPT_URL, SETTINGS, Reading, build, csp_violations, run_pelican_cli
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "500"))
 BUILD_EXAMPLES = max(EXAMPLES // 5, 10)
@@ -88,9 +81,14 @@ def billion_laughs(levels: int, width: int) -> str:
 
 
 scalar_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
-quoted_with_escapes = st.lists(st.one_of(st.sampled_from(ESCAPES), scalar_text.map(lambda t: t.replace('"', "").replace("\\", ""))), max_size=8).map(lambda parts: '"' + "".join(parts) + '"')
+quoted_with_escapes = st.lists(
+    st.one_of(st.sampled_from(ESCAPES), scalar_text.map(lambda t: t.replace('"', "").replace("\\", ""))), max_size=8
+).map(lambda parts: '"' + "".join(parts) + '"')
 flow_values = st.recursive(
-    st.one_of(st.sampled_from(["a", "1", "~", "2024-01-01", '"x"', "*l2"]), scalar_text.map(lambda t: '"' + t.replace("\\", "").replace('"', "") + '"')),
+    st.one_of(
+        st.sampled_from(["a", "1", "~", "2024-01-01", '"x"', "*l2"]),
+        scalar_text.map(lambda t: '"' + t.replace("\\", "").replace('"', "") + '"'),
+    ),
     lambda inner: st.one_of(
         st.lists(inner, max_size=4).map(lambda items: "[" + ", ".join(items) + "]"),
         st.lists(st.tuples(st.sampled_from(["a", "b", "title"]), inner), max_size=3).map(
@@ -133,27 +131,82 @@ def front_matter(draw) -> str:
 # ------------------------------------------------------------------------ body
 
 HOSTILE_HTML = [
-    "<script>alert(1)</script>", "<SCRIPT SRC=//evil.example/x.js></SCRIPT>", "<scr<script>ipt>alert(1)</script>",
-    '<img src=x onerror="alert(1)">', "<img src=x onerror=alert(1)//", '<svg onload="alert(1)">', "<svg><script>alert(1)</script></svg>",
-    '<a href="javascript:alert(1)">x</a>', '<a href="JaVaScRiPt:alert(1)">x</a>', '<a href="&#106;avascript:alert(1)">x</a>',
-    '<a href="java&#x09;script:alert(1)">x</a>', '<a href=" javascript:alert(1)">x</a>', '<a href="vbscript:x">x</a>',
-    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', '<iframe src="https://evil.example"></iframe>', "<iframe srcdoc='<script>alert(1)</script>'>",
-    '<p style="background:url(javascript:alert(1))">x</p>', "<style>*{display:none}</style>", '<div onmouseover="alert(1)">x</div>',
-    '<body onload="alert(1)">', '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', '<base href="javascript:/">',
-    '<link rel="stylesheet" href="https://evil.example/x.css">', '<object data="javascript:alert(1)">', '<embed src="x.swf">',
-    '<form action="javascript:alert(1)"><button>x</button></form>', '<input onfocus="alert(1)" autofocus>', "<math><mi xlink:href='javascript:alert(1)'>x</mi></math>",
-    "<!--<script>alert(1)</script>-->", "<![CDATA[<script>alert(1)</script>]]>", "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
-    "<template><script>alert(1)</script></template>", '<div markdown="1">*x* <script>alert(1)</script></div>', "<textarea><script>alert(1)</script></textarea>",
-    '<a href="#" onclick="alert(1)">x</a>', "<details open ontoggle=alert(1)>", '<video><source onerror="alert(1)"></video>',
-    '<table background="javascript:alert(1)"><tr><td>x</td></tr></table>', '<div class="tabelle" onclick="alert(1)">x</div>',
-    "<a href='http://[::1'>x</a>", "<img src='//evil.example/x.png' alt=x>", "<p title='x\" onmouseover=\"alert(1)'>y</p>",
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<scr<script>ipt>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "<img src=x onerror=alert(1)//",
+    '<svg onload="alert(1)">',
+    "<svg><script>alert(1)</script></svg>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="&#106;avascript:alert(1)">x</a>',
+    '<a href="java&#x09;script:alert(1)">x</a>',
+    '<a href=" javascript:alert(1)">x</a>',
+    '<a href="vbscript:x">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+    '<iframe src="https://evil.example"></iframe>',
+    "<iframe srcdoc='<script>alert(1)</script>'>",
+    '<p style="background:url(javascript:alert(1))">x</p>',
+    "<style>*{display:none}</style>",
+    '<div onmouseover="alert(1)">x</div>',
+    '<body onload="alert(1)">',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<base href="javascript:/">',
+    '<link rel="stylesheet" href="https://evil.example/x.css">',
+    '<object data="javascript:alert(1)">',
+    '<embed src="x.swf">',
+    '<form action="javascript:alert(1)"><button>x</button></form>',
+    '<input onfocus="alert(1)" autofocus>',
+    "<math><mi xlink:href='javascript:alert(1)'>x</mi></math>",
+    "<!--<script>alert(1)</script>-->",
+    "<![CDATA[<script>alert(1)</script>]]>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "<template><script>alert(1)</script></template>",
+    '<div markdown="1">*x* <script>alert(1)</script></div>',
+    "<textarea><script>alert(1)</script></textarea>",
+    '<a href="#" onclick="alert(1)">x</a>',
+    "<details open ontoggle=alert(1)>",
+    '<video><source onerror="alert(1)"></video>',
+    '<table background="javascript:alert(1)"><tr><td>x</td></tr></table>',
+    '<div class="tabelle" onclick="alert(1)">x</div>',
+    "<a href='http://[::1'>x</a>",
+    "<img src='//evil.example/x.png' alt=x>",
+    "<p title='x\" onmouseover=\"alert(1)'>y</p>",
 ]
 HOSTILE_URLS = ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "java\tscript:alert(1)", "data:text/html,<script>alert(1)</script>",
                 "vbscript:x", "//evil.example", "https://evil.example/\"onmouseover=\"alert(1)", "&#106;avascript:alert(1)",
                 "http://[::1", "<javascript:alert(1)>", "mailto:x@y", "/impressum/", "#fn:1", "https://presse.lindenhain.example/x"]
-ATTRIBUTE_LISTS = ['{: onclick="alert(1)" }', '{: style="color:red" }', "{: #inhalt }", "{: .tabelle }", '{: href="javascript:alert(1)" }',
-                   '{: title="x" onmouseover=alert(1) }', "{: }", "{:", '{: src="javascript:alert(1)" }']
-CONTROL = ["\x00", "\x01", "\x02", "\x03", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\u2028", "\u2029", "\ufeff", "\u202e", "\r", "\t", "\ufffe"]
+ATTRIBUTE_LISTS = [
+    '{: onclick="alert(1)" }',
+    '{: style="color:red" }',
+    "{: #inhalt }",
+    "{: .tabelle }",
+    '{: href="javascript:alert(1)" }',
+    '{: title="x" onmouseover=alert(1) }',
+    "{: }",
+    "{:",
+    '{: src="javascript:alert(1)" }',
+]
+CONTROL = [
+    "\x00",
+    "\x01",
+    "\x02",
+    "\x03",
+    "\x07",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\u202e",
+    "\r",
+    "\t",
+    "\ufffe",
+]
 
 
 def markdown_link(label: str, url: str, image: bool) -> str:
@@ -180,7 +233,9 @@ block = st.one_of(
     st.just("a" * 50_000),
     st.just("\u202e" * 1000 + "\U0001F600" * 1000),
 )
-body = st.lists(block, max_size=8).flatmap(lambda blocks: st.sampled_from(["\n", "\n\n", "\r\n", "\t"]).map(lambda separator: separator.join(blocks)))
+body = st.lists(block, max_size=8).flatmap(
+    lambda blocks: st.sampled_from(["\n", "\n\n", "\r\n", "\t"]).map(lambda separator: separator.join(blocks))
+)
 
 
 @st.composite
@@ -225,7 +280,6 @@ def release_with_hostile_values(draw) -> bytes:
 
 # ------------------------------------------------------------------ assertions
 
-SCRIPT_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
 FORBIDDEN_ELEMENTS = ("script", "style", "iframe", "object", "embed", "svg", "math", "form", "base", "meta", "link", "template")
 
 
@@ -261,24 +315,6 @@ def assert_clean_text(value: str) -> None:
     assert not any(unicodedata.category(char) in ("Cc", "Cs") for char in value), repr(value)
     assert unicodedata.is_normalized("NFC", value) and invisible_character(value) is None, repr(value)
     assert len(value) <= 1000
-
-
-class Reading:
-    """Reads one release file of the fixture site in this process, as the build's reader does."""
-
-    def __init__(self, content: Path) -> None:
-        self.path = content / "releases" / "2024" / "feindlich.md"
-        self.settings = read_settings(str(SETTINGS), override={"PATH": str(content)})
-        self.settings["NEWSROOM"] = {**self.settings["NEWSROOM"], "strict_html": False}
-        self.registries = load_registries(data_dir(self.settings), self.settings["NEWSROOM"]["default_contact"])
-        self.renderer = MarkdownRenderer()
-
-    def __call__(self, raw: bytes):
-        self.path.write_bytes(raw)
-        return read_source(str(self.path), self.settings, self.registries, self.renderer)
-
-    def __repr__(self) -> str:  # hypothesis prints the arguments of a failing example
-        return "Reading(fixture site)"
 
 
 @pytest.fixture(scope="module")
@@ -361,13 +397,25 @@ def test_real_builds_stop_with_clean_errors_or_give_csp_clean_pages(tmp_path_fac
 
 FOUND = {
     "deep-nesting": ("title: " + nested(5000), "feindlich.md:2: invalid YAML: lists or mappings are nested too deeply"),
-    "deep-nesting-in-a-value": ("tags: [" + "[" * 400 + "]" * 400 + "]", "feindlich.md:6: tags: cannot be read: lists or mappings are nested too deeply"),
+    "deep-nesting-in-a-value": (
+        "tags: [" + "[" * 400 + "]" * 400 + "]",
+        "feindlich.md:6: tags: cannot be read: lists or mappings are nested too deeply",
+    ),
     "raw-control-character": ("title: a\x1fb", "feindlich.md:5: invalid YAML: the character U+001F is not allowed"),
-    "escaped-nul": ('title: "a\\0b"', "feindlich.md:5: title: contains the character U+0000, which cannot be published; remove it"),
+    "escaped-nul": (
+        'title: "a\\0b"',
+        "feindlich.md:5: title: contains the character U+0000, which cannot be published; remove it",
+    ),
     "escaped-surrogate": ('title: "Bäume \\ud800"', "feindlich.md:5: title: contains the character U+D800"),
     "surrogate-in-topic": ('tags: ["\\udfff x"]', "feindlich.md:6: tags: contains the character U+DFFF"),
-    "date-beyond-year-one": ("updated: 0001-01-01T00:00:00+14:00\nupdate_note: x", "feindlich.md:6: updated: '0001-01-01T00:00:00+14:00' is not a valid date: out of range"),
-    "date-beyond-9999": ("updated: 9999-12-31T23:59:59-12:00\nupdate_note: x", "feindlich.md:6: updated: '9999-12-31T23:59:59-12:00' is not a valid date: out of range"),
+    "date-beyond-year-one": (
+        "updated: 0001-01-01T00:00:00+14:00\nupdate_note: x",
+        "feindlich.md:6: updated: '0001-01-01T00:00:00+14:00' is not a valid date: out of range",
+    ),
+    "date-beyond-9999": (
+        "updated: 9999-12-31T23:59:59-12:00\nupdate_note: x",
+        "feindlich.md:6: updated: '9999-12-31T23:59:59-12:00' is not a valid date: out of range",
+    ),
     "long-slug": ("slug: " + "a" * 300, "feindlich.md:6: slug: is 300 characters long; a slug has at most 60"),
 }
 
@@ -400,7 +448,9 @@ def test_long_topics_and_titles_give_short_urls(tmp_path):
     )
     build(content, tmp_path / "output")
     topic_dirs = [path.name for path in (tmp_path / "output" / "themen").iterdir() if path.is_dir()]
-    release_dirs = [path.name for path in (tmp_path / "output" / "pressemitteilungen" / "2024").iterdir() if path.name.startswith("30-")]
+    release_dirs = [
+        path.name for path in (tmp_path / "output" / "pressemitteilungen" / "2024").iterdir() if path.name.startswith("30-")
+    ]
     assert "themathemathema"[:15] in "".join(topic_dirs)
     assert max(len(name) for name in topic_dirs) <= SLUG_MAX_LENGTH
     assert [len(name) for name in release_dirs] == [len("30-") + SLUG_MAX_LENGTH]
@@ -409,8 +459,19 @@ def test_long_topics_and_titles_give_short_urls(tmp_path):
 @pytest.mark.parametrize(
     "file_name, title, expected",
     [
-        ("impressum2.md", "Impressum", ["impressum.md:2: slug: 'impressum' is also used by", "impressum2.md:2: slug: 'impressum' is also used by"]),
-        ("themen.md", "Themen", ["themen.md:2: slug: 'themen' is used by the site itself (taken: feeds, images, karten, pagefind, pressemitteilungen, ressorts, seite, suche, theme, themen); set another slug"]),
+        (
+            "impressum2.md",
+            "Impressum",
+            ["impressum.md:2: slug: 'impressum' is also used by", "impressum2.md:2: slug: 'impressum' is also used by"],
+        ),
+        (
+            "themen.md",
+            "Themen",
+            [
+                "themen.md:2: slug: 'themen' is used by the site itself (taken: feeds, images, karten, pagefind, "
+                "pressemitteilungen, ressorts, seite, suche, theme, themen); set another slug"
+            ],
+        ),
     ],
 )
 def test_page_whose_url_is_taken_stops_the_build_without_traceback(site, tmp_path, file_name, title, expected):
@@ -427,7 +488,10 @@ def test_page_whose_url_is_taken_stops_the_build_without_traceback(site, tmp_pat
     "registry, expected",
     [
         ("umwelt:\n  name: Umwelt\x1f\n", "departments.yml:2: invalid YAML: the character U+001F is not allowed"),
-        ('umwelt:\n  name: "Umwelt \\ud800"\n', "departments.yml:2: umwelt.name: contains the character U+D800, which cannot be published; remove it"),
+        (
+            'umwelt:\n  name: "Umwelt \\ud800"\n',
+            "departments.yml:2: umwelt.name: contains the character U+D800, which cannot be published; remove it",
+        ),
         ("umwelt: " + nested(3000) + "\n", "departments.yml:1: invalid YAML: lists or mappings are nested too deeply"),
         ("umwelt:\n  ? [name]\n  : Umwelt\n", "departments.yml:2: umwelt.?: unknown field; allowed: name, head"),
     ],

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-
-from conftest import ROOT, SETTINGS, build, run_pelican_cli, tree_digest
+from plugins.stall_build import MARKER
 
 import newsroom.output
-from plugins.stall_build import MARKER
+
+from helpers import ROOT, SETTINGS, build, run_pelican_cli, tree_digest
 
 PLUGINS_DIR = ROOT / "tests" / "plugins"
 RELEASE = "releases/2024/baeume.md"

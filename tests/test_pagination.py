@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SAMPLE_CONTENT, build, soup
 from newsroom.corpus import write_newsroom_corpus
+
+from helpers import SAMPLE_CONTENT, build, soup
 
 
 @pytest.fixture(scope="module")

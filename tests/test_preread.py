@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_CONTENT, build, rebuild_digest, run_pelican_cli, soup
-from newsroom.corpus import write_newsroom_corpus
 from newsroom.build import BUILD
+from newsroom.corpus import write_newsroom_corpus
 from newsroom.errors import ContentErrors
+
+from helpers import SAMPLE_CONTENT, build, rebuild_digest, run_pelican_cli, soup
+
 
 def newsroom(site: Path, **options) -> dict:
     """NEWSROOM settings with the content cache inside the test's folder."""
     from pelican.settings import read_settings
 
-    from conftest import SETTINGS
+    from helpers import SETTINGS
 
     base = read_settings(str(SETTINGS))["NEWSROOM"]
     return {**base, "content_cache_dir": str(site.parent / "cache"), **options}
@@ -50,7 +52,11 @@ def test_only_the_edited_file_is_read_again_and_its_change_shows(site, tmp_path)
     build(site, tmp_path / "output", NEWSROOM=options)
     files = len(list(site.rglob("*.md")))
     assert read_counts() == (1, files - 1)
-    pages = [path for path in (tmp_path / "output" / "pressemitteilungen").rglob("index.html") if "Ein neuer Schlusssatz" in path.read_text(encoding="utf-8")]
+    pages = [
+        path
+        for path in (tmp_path / "output" / "pressemitteilungen").rglob("index.html")
+        if "Ein neuer Schlusssatz" in path.read_text(encoding="utf-8")
+    ]
     assert len(pages) == 1
 
 
@@ -96,7 +102,11 @@ def test_a_changed_image_is_measured_again(site, tmp_path):
     Image.new("RGB", (1000, 500), "navy").save(site / "images" / "bild.jpg")
     build(site, tmp_path / "output", NEWSROOM=options)
     assert read_counts()[0] == 1
-    pictures = [img for path in (tmp_path / "output" / "pressemitteilungen").rglob("index.html") for img in soup(path).select('img[src$="bild.jpg"]')]
+    pictures = [
+        img
+        for path in (tmp_path / "output" / "pressemitteilungen").rglob("index.html")
+        for img in soup(path).select('img[src$="bild.jpg"]')
+    ]
     assert [(img["width"], img["height"]) for img in pictures] == [("1000", "500")]
 
 
@@ -154,11 +164,12 @@ def test_another_working_directory_shares_the_cache_and_shows_its_own_paths(site
     release.write_text(release.read_text(encoding="utf-8") + '\n<span class="x">Hinweis</span>\n', encoding="utf-8")
     build(site, tmp_path / "output", NEWSROOM=options)
     monkeypatch.chdir(site)
-    from newsroom.preread import read_all
-    from newsroom.registry import load_registries
     from pelican.settings import read_settings
 
-    from conftest import SETTINGS
+    from newsroom.preread import read_all
+    from newsroom.registry import load_registries
+
+    from helpers import SETTINGS
 
     settings = read_settings(str(SETTINGS), override={"PATH": str(site), "NEWSROOM": options})
     sources, read = read_all(settings, load_registries(str(site / "data"), options["default_contact"]))

@@ -12,12 +12,12 @@ import pytest
 from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 
-from conftest import ROOT, SETTINGS, build, soup, tree_digest
-
 from newsroom.markup import MarkdownRenderer
 from newsroom.reader import read_source, report_warnings
 from newsroom.registry import load_registries
 from newsroom.settings import data_dir
+
+from helpers import ROOT, SETTINGS, build, soup, tree_digest
 
 FRONT_MATTER = """---
 title: Meldung mit HTML
@@ -37,10 +37,26 @@ REMOVALS = {
     "script": ("<script>alert('x')</script>", "removed <script> and its content", "alert"),
     "script-upper-case": ("<SCRIPT SRC=https://evil.example/x.js></SCRIPT>", "removed <script> and its content", "evil.example"),
     "event-handler": ('<p onclick="alert(1)">Hallo</p>', "removed onclick='alert(1)' from <p>", "onclick"),
-    "handler-on-image": ('<img src="/images/a.jpg" alt="A" onerror="alert(1)">', "removed onerror='alert(1)' from <img>", "onerror"),
-    "javascript-link": ("[Klick](javascript:alert(1))", "removed href='javascript:alert(1)' from <a>: links must use", "javascript:"),
-    "javascript-entities": ('<a href="&#106;ava&#x09;script:alert(1)">x</a>', "removed href='java\\tscript:alert(1)' from <a>", "script:"),
-    "data-url-image": ('<img src="data:image/png;base64,AAAA" alt="x">', "removed src='data:image/png;base64,AAAA' from <img>", "data:"),
+    "handler-on-image": (
+        '<img src="/images/a.jpg" alt="A" onerror="alert(1)">',
+        "removed onerror='alert(1)' from <img>",
+        "onerror",
+    ),
+    "javascript-link": (
+        "[Klick](javascript:alert(1))",
+        "removed href='javascript:alert(1)' from <a>: links must use",
+        "javascript:",
+    ),
+    "javascript-entities": (
+        '<a href="&#106;ava&#x09;script:alert(1)">x</a>',
+        "removed href='java\\tscript:alert(1)' from <a>",
+        "script:",
+    ),
+    "data-url-image": (
+        '<img src="data:image/png;base64,AAAA" alt="x">',
+        "removed src='data:image/png;base64,AAAA' from <img>",
+        "data:",
+    ),
     "iframe": ('<iframe src="https://video.example/v"></iframe>', "removed <iframe> and its content", "video.example"),
     "style-attribute": ('<p style="color: red">rot</p>', "removed style='color: red' from <p>", "style="),
     "style-element": ("<style>body { display: none }</style>", "removed <style> and its content", "display"),
@@ -48,14 +64,30 @@ REMOVALS = {
     "svg-script": ("<svg><script>alert(1)</script></svg>", "removed <svg> and its content", "alert"),
     "object": ('<object data="x.swf"></object>', "removed <object> and its content", "x.swf"),
     "form": ('<form action="https://evil.example/"><input name="pin"></form>', "removed <form>, kept its text", "evil.example"),
-    "meta-refresh": ('<meta http-equiv="refresh" content="0;url=https://evil.example">', "removed <meta>, kept its text", "refresh"),
+    "meta-refresh": (
+        '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+        "removed <meta>, kept its text",
+        "refresh",
+    ),
     "base": ('<base href="https://evil.example/">', "removed <base>, kept its text", "evil.example"),
-    "image-from-other-host": ("![Bild](https://bilder.example/x.png)", "removed src='https://bilder.example/x.png' from <img>: images must be given as a path on this site", "bilder.example"),
-    "image-by-own-address": ("![Bild](https://presse.lindenhain.example/images/x.png)", "removed src='https://presse.lindenhain.example/images/x.png' from <img>", "presse.lindenhain"),
+    "image-from-other-host": (
+        "![Bild](https://bilder.example/x.png)",
+        "removed src='https://bilder.example/x.png' from <img>: images must be given as a path on this site",
+        "bilder.example",
+    ),
+    "image-by-own-address": (
+        "![Bild](https://presse.lindenhain.example/images/x.png)",
+        "removed src='https://presse.lindenhain.example/images/x.png' from <img>",
+        "presse.lindenhain",
+    ),
     "span": ('<span class="x">Text</span>', "removed <span>, kept its text", "<span"),
     "foreign-class": ('<div class="banner">Text</div>', "removed class='banner' from <div>", "banner"),
     "theme-id": ('<h2 id="inhalt">Zwischentitel</h2>', "removed id='inhalt' from <h2>", "inhalt"),
-    "markdown-h1": ("# Überschrift", "removed <h1>, kept its text: the title is the page's only h1; start headings with ##", "<h1"),
+    "markdown-h1": (
+        "# Überschrift",
+        "removed <h1>, kept its text: the title is the page's only h1; start headings with ##",
+        "<h1",
+    ),
 }
 
 
@@ -98,7 +130,9 @@ def test_removal_is_an_error_when_strict(site, caplog, name):
     source = read_release(site, snippet, strict=True)
     line = SNIPPET_LINE + snippet.count("\n")
     messages = [error.format() for error in source.errors]
-    assert any(message.startswith(f"{source.path}:{line}: html: ") and "is not allowed" in message for message in messages), messages
+    assert any(message.startswith(f"{source.path}:{line}: html: ") and "is not allowed" in message for message in messages), (
+        messages
+    )
     assert warnings_of(caplog) == []
 
 
@@ -153,7 +187,7 @@ Fußnote[^1]
 [^1]: Quelle.
 
 ---
-"""
+"""  # noqa: E501 (one Markdown line, kept as an editor writes it)
 
 
 def test_allowed_html_is_kept_and_nothing_is_reported(site, caplog):

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_SITE, PAGEFIND_FILTER_ORDER_FILES, ROOT, build, soup, tree_digest
 from newsroom import search
+
+from helpers import FIXTURE_SITE, PAGEFIND_FILTER_ORDER_FILES, ROOT, build, soup, tree_digest
 
 SEARCH_SCRIPT = ROOT / "tests" / "pagefind_search.mjs"
 TREES = "/pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_SITE, build, soup
+from helpers import FIXTURE_SITE, build, soup
 
 RELEASE = "pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/index.html"
 OLDER = "pressemitteilungen/2024/17-sprechstunde-im-rathaus/index.html"
@@ -126,7 +126,9 @@ def test_lists_archives_departments_topics_and_pages_exist(fixture_output):
 
 
 def test_home_lists_newest_first(fixture_output):
-    links = [a["href"] for a in soup(fixture_output / "index.html").main.find_all("a") if "/pressemitteilungen/2024/" in a["href"]]
+    links = [
+        a["href"] for a in soup(fixture_output / "index.html").main.find_all("a") if "/pressemitteilungen/2024/" in a["href"]
+    ]
     ordered = list(dict.fromkeys(links))
     assert ordered[0].startswith("/pressemitteilungen/2024/422-")
     assert ordered[-1].startswith("/pressemitteilungen/2024/1-")
@@ -163,7 +165,9 @@ def test_sample_site_has_pagination_image_and_correction(sample_output):
     assert (sample_output / figure.img["src"].lstrip("/")).is_file()
     assert figure.figcaption.get_text(strip=True) == "Foto: Bezirksamt Lindenhain"
     corrected = [
-        path for path in sample_output.glob("pressemitteilungen/*/*/index.html") if "Aktualisiert am" in path.read_text(encoding="utf-8")
+        path
+        for path in sample_output.glob("pressemitteilungen/*/*/index.html")
+        if "Aktualisiert am" in path.read_text(encoding="utf-8")
     ]
     assert len(corrected) == 1
 

@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
-from conftest import FIXTURE_SITE, SETTINGS, build
 from pelican.settings import read_settings
+
+from helpers import FIXTURE_SITE, SETTINGS, build
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "news": "http://www.google.com/schemas/sitemap-news/0.9"}
 PUBLIC_URL = read_settings(str(SETTINGS))["NEWSROOM"]["public_url"]

@@ -11,11 +11,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from PIL import Image
 from pelican.settings import read_settings
+from PIL import Image
 
-from conftest import FIXTURE_SITE, ROOT, SETTINGS, build, soup
 from newsroom.social import script_json
+
+from helpers import FIXTURE_SITE, ROOT, SETTINGS, build, soup
 
 PUBLIC = "https://presse.testhausen.example"
 SITENAME = read_settings(str(SETTINGS))["SITENAME"]
@@ -57,16 +58,25 @@ def output(tmp_path_factory) -> Path:
     shutil.copytree(FIXTURE_SITE, content)
     releases = content / "releases" / "2024"
     (releases / "zeichen.md").write_text(
-        release(2, "'Zeichen: \"Anführung\" <b>fett</b> & mehr'", "Text.", "summary: 'Kurz \"zitiert\" </script> <i>x</i> & y'\n"),
+        release(
+            2, "'Zeichen: \"Anführung\" <b>fett</b> & mehr'", "Text.", "summary: 'Kurz \"zitiert\" </script> <i>x</i> & y'\n"
+        ),
         encoding="utf-8",
     )
-    (releases / "lang.md").write_text(release(3, "Ein langer erster Absatz", LONG_PARAGRAPH + "\n\nZweiter Absatz."), encoding="utf-8")
+    (releases / "lang.md").write_text(
+        release(3, "Ein langer erster Absatz", LONG_PARAGRAPH + "\n\nZweiter Absatz."), encoding="utf-8"
+    )
     (releases / "auszeichnung.md").write_text(
-        release(4, "Viel Auszeichnung", "Die **Sprech**stunde im [Rathaus](https://example.org).[^1] Neu: *H*<sub>2</sub>O  \nab Montag.\n\n[^1]: Fußnote."),
+        release(
+            4,
+            "Viel Auszeichnung",
+            "Die **Sprech**stunde im [Rathaus](https://example.org).[^1] Neu: *H*<sub>2</sub>O  \nab Montag.\n\n[^1]: Fußnote.",
+        ),
         encoding="utf-8",
     )
     (releases / "korrektur.md").write_text(
-        release(5, "Korrigierte Meldung", "Kurz.", "updated: 2024-02-03 14:15\nupdate_note: Uhrzeit korrigiert.\n"), encoding="utf-8"
+        release(5, "Korrigierte Meldung", "Kurz.", "updated: 2024-02-03 14:15\nupdate_note: Uhrzeit korrigiert.\n"),
+        encoding="utf-8",
     )
     target = root / "output"
     build(content, target, NEWSROOM={**NEWSROOM, "cards": {"cache_dir": str(root / "cache")}})
@@ -127,7 +137,9 @@ def test_release_page_has_every_tag_with_its_value(output):
     assert re.fullmatch(re.escape(PUBLIC) + r"/karten/2024-422-[0-9a-f]{10}\.jpg", tags["og:image"][0])
     alt = tags["og:image:alt"][0]
     assert tags["twitter:image:alt"] == [alt]
-    assert alt.startswith("Neue Bäume für die Schillerstraße & den Marktplatz – Pressemitteilung Nr. 422/2024 vom 4. Oktober 2024")
+    assert alt.startswith(
+        "Neue Bäume für die Schillerstraße & den Marktplatz – Pressemitteilung Nr. 422/2024 vom 4. Oktober 2024"
+    )
 
 
 @pytest.mark.parametrize("path", [*LISTS, "impressum/index.html"])
@@ -189,7 +201,12 @@ def test_release_json_ld_is_a_news_article_with_breadcrumbs(output):
     crumbs = of_type(data, "BreadcrumbList")["itemListElement"]
     assert [item["position"] for item in crumbs] == [1, 2, 3, 4]
     assert [item["name"] for item in crumbs] == ["Startseite", "Archiv", "2024", article["headline"]]
-    assert [item["item"] for item in crumbs] == [PUBLIC + "/", PUBLIC + "/pressemitteilungen/", PUBLIC + "/pressemitteilungen/2024/", url]
+    assert [item["item"] for item in crumbs] == [
+        PUBLIC + "/",
+        PUBLIC + "/pressemitteilungen/",
+        PUBLIC + "/pressemitteilungen/2024/",
+        url,
+    ]
 
 
 @pytest.mark.parametrize(("path", "trail"), [*LISTS.items(), ("impressum/index.html", ["Impressum"])])
@@ -261,7 +278,9 @@ def test_release_has_plain_share_links_for_every_platform(output):
     for name, link in links.items():
         assert encoded in link["href"], name
         assert link["rel"] == ["noreferrer"], name
-    assert links["E-Mail"]["href"].startswith("mailto:?subject=Neue%20B%C3%A4ume%20f%C3%BCr%20die%20Schillerstra%C3%9Fe%20%26%20den")
+    assert links["E-Mail"]["href"].startswith(
+        "mailto:?subject=Neue%20B%C3%A4ume%20f%C3%BCr%20die%20Schillerstra%C3%9Fe%20%26%20den"
+    )
     assert links["Facebook"]["href"] == "https://www.facebook.com/sharer/sharer.php?u=" + encoded
     assert not page.find("script", src=True) and not page.find("iframe")
     assert soup(output / "impressum/index.html").find("section", class_="teilen") is None

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from pelican.settings import read_settings
 
-from conftest import ROOT, SETTINGS, build, soup
 from newsroom.authoring import AuthoringError, new_release
 from newsroom.check import check_content
 from newsroom.dates import BERLIN
+
+from helpers import ROOT, SETTINGS, build, soup
 
 
 def invoke(*args: str) -> subprocess.CompletedProcess:
@@ -73,5 +74,18 @@ def test_new_release_refuses_unknown_department_and_existing_file(site: Path):
 
 def test_task_list_documents_every_task():
     result = invoke("--list")
-    for name in ("build", "rebuild", "clean", "serve", "livereload", "preview", "check", "schedule", "record-urls", "new", "test", "golden"):
+    for name in (
+        "build",
+        "rebuild",
+        "clean",
+        "serve",
+        "livereload",
+        "preview",
+        "check",
+        "schedule",
+        "record-urls",
+        "new",
+        "test",
+        "golden",
+    ):
         assert f"  {name} " in result.stdout, name

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from pelican.settings import read_settings
 
-from conftest import SETTINGS, build, run_pelican_cli, soup, tree_digest
-
 from newsroom import cards
 from newsroom.cards import ELLIPSIS, Layout, card_style, fit_line, fit_title
 from newsroom.check import check_content
 from newsroom.errors import short_repr
+
+from helpers import SETTINGS, build, run_pelican_cli, soup, tree_digest
 
 NFC_TITLE = "Bürgerfest im Schlosspark: Anmeldung für Stände läuft"
 NFD_TITLE = unicodedata.normalize("NFD", NFC_TITLE)
@@ -67,10 +67,21 @@ def assert_rejected(content: Path, output: Path, before: dict, expected: list[st
 
 def test_nfd_and_nfc_spellings_give_one_slug_and_one_topic_page(site: Path, tmp_path: Path):
     """A Mac writes 'ü' as 'u' + U+0308; the same title and topic from two machines must be one page, one label."""
-    write_release(site, "mac.md", RELEASE.format(title=NFD_TITLE, number=40, topic=unicodedata.normalize("NFD", "Bürgerfest"), body=NFD_TITLE + "."))
-    write_release(site, "windows.md", RELEASE.format(title=NFC_TITLE, number=41, topic="Bürgerfest", body="Stände bis Freitag anmelden."))
+    write_release(
+        site,
+        "mac.md",
+        RELEASE.format(title=NFD_TITLE, number=40, topic=unicodedata.normalize("NFD", "Bürgerfest"), body=NFD_TITLE + "."),
+    )
+    write_release(
+        site, "windows.md", RELEASE.format(title=NFC_TITLE, number=41, topic="Bürgerfest", body="Stände bis Freitag anmelden.")
+    )
     registry = site / "data" / "departments.yml"
-    registry.write_text(registry.read_text(encoding="utf-8").replace("Abteilung Bauen", unicodedata.normalize("NFD", "Abteilung Bauen und Grünflächen")), encoding="utf-8")
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace(
+            "Abteilung Bauen", unicodedata.normalize("NFD", "Abteilung Bauen und Grünflächen")
+        ),
+        encoding="utf-8",
+    )
     output = tmp_path / "output"
     build(site, output)
 
@@ -79,7 +90,10 @@ def test_nfd_and_nfc_spellings_give_one_slug_and_one_topic_page(site: Path, tmp_
     page = soup(output / "themen" / "buergerfest" / "index.html")
     assert page.h1.get_text(strip=True).endswith("Bürgerfest")
     releases = sorted(path.name for path in (output / "pressemitteilungen" / "2024").iterdir() if path.name[:3] in ("40-", "41-"))
-    assert releases == ["40-buergerfest-im-schlosspark-anmeldung-fuer-staende-laeuft", "41-buergerfest-im-schlosspark-anmeldung-fuer-staende-laeuft"]
+    assert releases == [
+        "40-buergerfest-im-schlosspark-anmeldung-fuer-staende-laeuft",
+        "41-buergerfest-im-schlosspark-anmeldung-fuer-staende-laeuft",
+    ]
     listed = {link["href"] for link in page.find_all("a", href=True)}
     assert {f"/pressemitteilungen/2024/{name}/" for name in releases} <= listed
     decomposed = "\u0308".encode("utf-8")
@@ -143,11 +157,22 @@ def test_invisible_character_in_any_text_field_is_an_error_naming_it(built_site,
     char, shown, kind = INVISIBLE[name]
     write_release(content, "fest.md", release_text(FIELDS_A, char))
     write_release(content, "verschoben.md", release_text(FIELDS_B, char))
-    (content / "pages" / "kontakt.md").write_text(f"---\ntitle: Kon{char}takt\nsumma{char}ry: Wie Sie uns erreichen.\n---\nText.\n", encoding="utf-8")
+    (content / "pages" / "kontakt.md").write_text(
+        f"---\ntitle: Kon{char}takt\nsumma{char}ry: Wie Sie uns erreichen.\n---\nText.\n", encoding="utf-8"
+    )
     registry = content / "data" / "departments.yml"
     registry.write_text(registry.read_text(encoding="utf-8") + f"kultur:\n  name: Abteilung{char} Kultur\n", encoding="utf-8")
-    expected = [f"{file}.md:{line}: {field}: contains {shown} at position " for file, fields in (("fest", FIELDS_A), ("verschoben", FIELDS_B)) for line, field, _ in fields if field]
-    expected += ["kontakt.md:2: title: contains " + shown, "kontakt.md:3: the field name 'summa", "departments.yml:7: kultur.name: contains " + shown]
+    expected = [
+        f"{file}.md:{line}: {field}: contains {shown} at position "
+        for file, fields in (("fest", FIELDS_A), ("verschoben", FIELDS_B))
+        for line, field, _ in fields
+        if field
+    ]
+    expected += [
+        "kontakt.md:2: title: contains " + shown,
+        "kontakt.md:3: the field name 'summa",
+        "departments.yml:7: kultur.name: contains " + shown,
+    ]
     stderr = assert_rejected(content, output, before, expected)
     assert f"{kind}" in stderr and "remove it" in stderr
     assert f"fest.md:2: title: contains {shown} at position 4, " in stderr
@@ -156,7 +181,13 @@ def test_invisible_character_in_any_text_field_is_an_error_naming_it(built_site,
 def test_emoji_joined_with_zero_width_joiner_are_text(site: Path, tmp_path: Path):
     """A firefighter or a rainbow flag is one emoji made of several, joined by U+200D: not invisible."""
     emoji = "\U0001f469\u200d\U0001f692 \U0001f3f3\ufe0f\u200d\U0001f308"
-    write_release(site, "feuerwehr.md", RELEASE.format(title=f"Tag der offenen Tür bei der Feuerwehr {emoji}", number=45, topic="Feuerwehr", body="Alle sind eingeladen."))
+    write_release(
+        site,
+        "feuerwehr.md",
+        RELEASE.format(
+            title=f"Tag der offenen Tür bei der Feuerwehr {emoji}", number=45, topic="Feuerwehr", body="Alle sind eingeladen."
+        ),
+    )
     output = tmp_path / "output"
     build(site, output)
     page = output / "pressemitteilungen" / "2024" / "45-tag-der-offenen-tuer-bei-der-feuerwehr" / "index.html"
@@ -176,7 +207,9 @@ def test_emoji_joined_with_zero_width_joiner_are_text(site: Path, tmp_path: Path
 def test_line_separators_and_escapes_are_errors_on_their_own_line(built_site, line, expected):
     """YAML counts U+2028, U+2029 and U+0085 as line breaks: refused before YAML reads them, so later lines keep their numbers."""
     content, output, before = built_site
-    write_release(content, "fest.md", RELEASE.format(title="x", number=46, topic="Feste", body="Text.").replace('title: "x"', line))
+    write_release(
+        content, "fest.md", RELEASE.format(title="x", number=46, topic="Feste", body="Text.").replace('title: "x"', line)
+    )
     assert_rejected(content, output, before, [expected])
 
 
@@ -193,8 +226,14 @@ def long_text(length: int) -> str:
         (f"title: {long_text(5000)}", "fest.md:2: title: is 5,000 characters long; a headline has at most 200"),
         (f"summary: {long_text(501)}", "fest.md:7: summary: is 501 characters long; a summary has at most 500"),
         (f"tags: [Feste, {long_text(81)}]", "fest.md:6: tags: is 81 characters long; a topic has at most 80"),
-        (f"aliases: [/alt/{'a' * 200}/]", f"fest.md:7: aliases: {short_repr('/alt/' + 'a' * 200 + '/')} is 206 characters long; an alias has at most 200"),
-        (f"updated: 2024-06-04 09:00\nupdate_note: {long_text(600)}", "fest.md:8: update_note: is 600 characters long; a note has at most 500"),
+        (
+            f"aliases: [/alt/{'a' * 200}/]",
+            f"fest.md:7: aliases: {short_repr('/alt/' + 'a' * 200 + '/')} is 206 characters long; an alias has at most 200",
+        ),
+        (
+            f"updated: 2024-06-04 09:00\nupdate_note: {long_text(600)}",
+            "fest.md:8: update_note: is 600 characters long; a note has at most 500",
+        ),
         (f"title: {long_text(5_000_000)}", "fest.md:2: the front matter is 5,000,"),
     ],
 )
@@ -213,7 +252,9 @@ def test_over_long_field_is_an_error_with_its_length_and_limit(built_site, line,
 
 def test_over_long_body_is_an_error(built_site):
     content, output, before = built_site
-    write_release(content, "fest.md", RELEASE.format(title="Bürgerfest", number=48, topic="Feste", body="Ein langer Absatz. " * 60_000))
+    write_release(
+        content, "fest.md", RELEASE.format(title="Bürgerfest", number=48, topic="Feste", body="Ein langer Absatz. " * 60_000)
+    )
     assert_rejected(content, output, before, ["fest.md:8: the text is 1,140,001 characters long; a text has at most 500,000"])
 
 
@@ -253,7 +294,9 @@ def assert_block_fits(block) -> None:
 def test_card_title_far_beyond_the_limit_is_cut_with_work_independent_of_its_length(monkeypatch, unit):
     """A title of a million characters is fitted like one of ten thousand: same lines, about the same measuring."""
     titles = {length: (unit * (length // len(unit) + 1))[:length] for length in (10_000, 1_000_000)}
-    (short_work, short), (long_work, long) = (measured_characters(monkeypatch, fit_title, title, STYLE.font_bold, LAYOUT) for title in titles.values())
+    (short_work, short), (long_work, long) = (
+        measured_characters(monkeypatch, fit_title, title, STYLE.font_bold, LAYOUT) for title in titles.values()
+    )
     assert long == short
     assert long.shortened and long.size == LAYOUT.title_min_size and long.lines[-1].endswith(ELLIPSIS)
     assert_block_fits(long)
@@ -270,7 +313,10 @@ def test_one_word_that_fills_more_than_the_card_ends_in_an_ellipsis():
 
 
 def test_small_line_far_beyond_its_width_is_cut_after_a_word(monkeypatch):
-    results = {length: measured_characters(monkeypatch, fit_line, long_text(length), STYLE.font_regular, 31, 22, LAYOUT.text_width) for length in (10_000, 1_000_000)}
+    results = {
+        length: measured_characters(monkeypatch, fit_line, long_text(length), STYLE.font_regular, 31, 22, LAYOUT.text_width)
+        for length in (10_000, 1_000_000)
+    }
     (short_work, short), (long_work, long) = results[10_000], results[1_000_000]
     size, text = long
     assert long == short and size == 22 and text.endswith(ELLIPSIS)
@@ -308,7 +354,9 @@ NOT_PAGES = ["/feeds", "//feeds/", "/feeds/../x/", "/pagefind/pagefind.js", "/ro
 
 def with_aliases(title: str, number: int, aliases: list[str]) -> str:
     lines = "\n".join(f"  - {alias}" for alias in aliases)
-    return RELEASE.format(title=title, number=number, topic="Feste", body="Text.").replace("tags: [Feste]", f"tags: [Feste]\naliases:\n{lines}")
+    return RELEASE.format(title=title, number=number, topic="Feste", body="Text.").replace(
+        "tags: [Feste]", f"tags: [Feste]\naliases:\n{lines}"
+    )
 
 
 def test_aliases_onto_what_the_site_writes_are_errors_in_build_and_check(built_site):

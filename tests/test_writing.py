@@ -12,12 +12,12 @@ import pytest
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
-from conftest import SAMPLE_CONTENT, SETTINGS, build, rebuild_digest
-
 import newsroom.output
 from newsroom.output import StagedOutput
 from newsroom.progress import Progress
 from newsroom.writing import PAGES, NewsroomWriter, PendingPage, ReleaseList, RenderError, write_in_parallel
+
+from helpers import SAMPLE_CONTENT, SETTINGS, build, rebuild_digest
 
 EDITED = "releases/2025/winterdienst-hinweise.md"  # number 80/2025
 # Files the project writes itself; cards (karten/), copied images and Pagefind's index are not among them.
@@ -167,7 +167,13 @@ def pending(tmp_path: Path, source: str, count: int, **functions) -> list[Pendin
     environment.globals.update(functions)
     template = environment.from_string(source)
     return [
-        PendingPage(str(tmp_path / f"{number}.html"), template, {}, {"number": number}, {"localsiteurl": "", "output_file": f"{number}.html"})
+        PendingPage(
+            str(tmp_path / f"{number}.html"),
+            template,
+            {},
+            {"number": number},
+            {"localsiteurl": "", "output_file": f"{number}.html"},
+        )
         for number in range(count)
     ]
 

@@ -19,10 +19,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from local_site import serve
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from conftest import ROOT, SAMPLE_CONTENT, build
-from local_site import serve
+from helpers import ROOT, SAMPLE_CONTENT, build
 
 pytestmark = pytest.mark.browser
 
@@ -315,7 +315,7 @@ def test_tab_reaches_every_control_in_order_with_visible_focus(browser, site_url
     order = [active["index"] for active in reached]
     assert order == list(range(len(expected))), "Tab order differs from document order:\n" + "\n".join(
         f"Tab {number}: {active['description']}, expected {should}"
-        for number, (active, should) in enumerate(zip(reached, expected), start=1)
+        for number, (active, should) in enumerate(zip(reached, expected, strict=True), start=1)
         if active["description"] != should
     )
     invisible = [

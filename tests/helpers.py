@@ -1,0 +1,139 @@
+"""Shared test helpers: build real sites into temporary directories and read what they contain.
+
+Plain functions and constants live here and are imported by name
+(``from helpers import build``); pytest fixtures stay in ``conftest.py``.
+``pyproject.toml`` puts ``tests/`` on ``sys.path`` for this.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from newsroom.markup import MarkdownRenderer
+from newsroom.reader import Source, read_source
+from newsroom.registry import load_registries
+from newsroom.settings import data_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
+SAMPLE_CONTENT = ROOT / "content"
+SETTINGS = ROOT / "pelicanconf.py"
+
+
+def build(content: Path, output: Path, **overrides) -> Pelican:
+    """Run Pelican in this process with the project's settings."""
+    settings = read_settings(
+        str(SETTINGS),
+        override={"PATH": str(content), "OUTPUT_PATH": str(output), **overrides},
+    )
+    pelican = Pelican(settings)
+    pelican.run()
+    return pelican
+
+
+def run_pelican_cli(content: Path, output: Path) -> subprocess.CompletedProcess:
+    """Run the plain `pelican` command, as an editor or CI would."""
+    pelican = Path(sys.executable).with_name("pelican")
+    return subprocess.run(
+        [str(pelican), str(content), "-s", str(SETTINGS), "-o", str(output)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder`` by relative path."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+# Pagefind 1.5.2, the newest pagefind-bin on PyPI, writes the values inside a filter chunk in
+# hash-map order, so these files may differ between two builds of the same content (the meta
+# file names the filter chunks, the entry file names the meta file). Pagefind 1.6.0 sorts them.
+PAGEFIND_FILTER_ORDER_FILES = re.compile(r"(?:^|/)(?:filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
+
+
+def rebuild_digest(folder: Path) -> dict[str, str]:
+    """``tree_digest`` for comparing two builds: without Pagefind's filter-order files."""
+    return {path: digest for path, digest in tree_digest(folder).items() if not PAGEFIND_FILTER_ORDER_FILES.search(path)}
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+class Reading:
+    """Reads one source file of a content folder in this process, as the build's reader does.
+
+    Goes through ``read_source`` with the site's registries and the Markdown
+    renderer, without Pelican: a rule's message in milliseconds instead of a
+    build. Raw HTML outside the allow-list is a warning here, as without
+    ``NEWSROOM_STRICT_HTML``.
+    """
+
+    def __init__(self, content: Path, name: str = "releases/2024/feindlich.md") -> None:
+        self.path = content / name
+        self.settings = read_settings(str(SETTINGS), override={"PATH": str(content)})
+        self.settings["NEWSROOM"] = {**self.settings["NEWSROOM"], "strict_html": False}
+        self.registries = load_registries(data_dir(self.settings), self.settings["NEWSROOM"]["default_contact"])
+        self.renderer = MarkdownRenderer()
+
+    def __call__(self, raw: bytes) -> Source:
+        self.path.write_bytes(raw)
+        return read_source(str(self.path), self.settings, self.registries, self.renderer)
+
+    def __repr__(self) -> str:  # hypothesis prints the arguments of a failing example
+        return f"Reading({self.path.name})"
+
+
+# --- what a strict Content-Security-Policy blocks ------------------------------------
+
+ALLOWED_INLINE_SCRIPT = "application/ld+json"
+# Elements whose URL attributes the browser fetches (and CSP therefore checks).
+FETCHED = {"img": "src", "script": "src", "iframe": "src", "source": "src", "audio": "src", "video": "src",
+           "embed": "src", "object": "data", "frame": "src"}
+FETCHED_LINK_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch"}
+OTHER_HOST = re.compile(r"^\s*([a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+SCRIPT_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
+
+
+def csp_violations(path: Path) -> list[str]:
+    """What a strict Content-Security-Policy would block on one page."""
+    page = soup(path)
+    problems = []
+    for script in page.find_all("script"):
+        if not script.get("src") and script.get("type") != ALLOWED_INLINE_SCRIPT:
+            problems.append(f"inline <script type={script.get('type')!r}>")
+    problems += ["<style> element" for _ in page.find_all("style")]
+    for element in page.find_all(True):
+        for name, value in element.attrs.items():
+            value = " ".join(value) if isinstance(value, list) else value
+            if name == "style":
+                problems.append(f"style attribute on <{element.name}>")
+            if name.startswith("on"):
+                problems.append(f"{name} handler on <{element.name}>")
+            if SCRIPT_URL.match(value or ""):
+                problems.append(f"{name}={value!r} on <{element.name}>")
+        fetched = FETCHED.get(element.name)
+        if element.name == "link" and FETCHED_LINK_RELS & set(element.get("rel", [])):
+            fetched = "href"
+        if fetched and OTHER_HOST.match(element.get(fetched, "")):
+            problems.append(f"<{element.name} {fetched}={element[fetched]!r}> loads from another host")
+        srcset = element.get("srcset")
+        if srcset and any(OTHER_HOST.match(part) for part in srcset.split(",")):
+            problems.append(f"<{element.name} srcset> loads from another host")
+    return problems
