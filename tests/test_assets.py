@@ -8,13 +8,19 @@ import shutil
 from pathlib import Path
 
 from conftest import ROOT, build, soup
+from newsroom.compress import ENCODINGS
 
 THEME = ROOT / "theme"
 HASHED_NAME = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{8})\.(?P<suffix>[^.]+)$")
 
 
 def theme_files(output: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(output / "theme")): path.read_bytes() for path in (output / "theme").rglob("*") if path.is_file()}
+    """The published theme files, without their precompressed .gz and .br copies (tests/test_webserver.py)."""
+    return {
+        str(path.relative_to(output / "theme")): path.read_bytes()
+        for path in (output / "theme").rglob("*")
+        if path.is_file() and not path.name.endswith(ENCODINGS)
+    }
 
 
 def test_every_theme_file_is_published_under_its_content_hash_only(sample_output):

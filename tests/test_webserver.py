@@ -246,7 +246,7 @@ def precompressed_digest(output: Path) -> dict[str, str]:
     return {
         path: digest
         for path, digest in tree_digest(output).items()
-        if path.endswith((".gz", ".br")) and not PAGEFIND_FILTER_ORDER_FILES.search(path[:-3])
+        if path.endswith((".gz", ".br")) and not PAGEFIND_FILTER_ORDER_FILES.search(path)
     }
 
 
