@@ -6,8 +6,9 @@ The target (a local folder or rsync's ``user@host:path``) holds::
     current  -> releases/<id>     what the web server serves (its root)
     previous -> releases/<id>     the site ``current`` replaced, for --rollback
 
-A publication uploads into a new ``releases/<id>/`` with rsync (files that did
-not change are hardlinked to the current release, ``--link-dest``), then
+A publication uploads into a new ``releases/<id>/`` with rsync (files whose bytes did
+not change are hardlinked to the current release, ``--link-dest``; compared by
+checksum, never by size and time), then
 renames a new symlink over ``current``: one ``rename(2)``, so every request
 is answered from the old site or from the new one, never from a mix or a
 half-uploaded folder. Older releases than ``previous`` are removed.
@@ -143,7 +144,9 @@ def publish(site: str, target: str) -> str:
     place.run(PREPARE)
     old = place.links().get("current", "")
     release = new_release_id()
-    command = ["rsync", "--archive", "--delete"]
+    # --checksum: rsync's quick check (size and modification time) would take a
+    # file of the previous release for one of the same size written in the same second.
+    command = ["rsync", "--archive", "--delete", "--checksum"]
     if old:
         command.append(f"--link-dest=../{old}/")
     with SiteLock(site):
