@@ -233,3 +233,71 @@ def golden(c):
     pelican(c, output=GOLDEN)
     # The search bundle is checked by tests/test_search.py, not kept as golden output.
     shutil.rmtree(os.path.join(GOLDEN, "pagefind"))
+    # The precompressed copies are checked by tests/test_webserver.py, not kept as golden output.
+    from newsroom.compress import ENCODINGS
+
+    for folder, _, files in os.walk(GOLDEN):
+        for name in files:
+            if name.endswith(ENCODINGS):
+                os.remove(os.path.join(folder, name))
+
+
+@task(
+    help={
+        "root": "the built site's folder on the web server (absolute; with `invoke publish`: TARGET/current)",
+        "listen": "nginx listen address, e.g. 127.0.0.1:8080, or '443 ssl' (then --certificate and --key)",
+        "output": "write the configuration into this file (default: print it)",
+        "server_name": "host name(s) to answer for (default: the host of NEWSROOM['public_url'])",
+        "certificate": "TLS certificate chain (PEM) on the web server, for an 'ssl' listener",
+        "key": "TLS private key (PEM) on the web server, for an 'ssl' listener",
+        "server": "web server to configure (only nginx)",
+        "content": "content folder",
+        "settings": "settings file",
+    }
+)
+def web_config(
+    c, root, listen, output="", server_name="", certificate="", key="", server="nginx", content=CONTENT, settings=SETTINGS
+):
+    """Write the nginx configuration of the site: security headers, caching, precompressed files, 301, 410, 404."""
+    from newsroom.check import check_content
+    from newsroom.webconfig import WebConfigError
+    from newsroom.webconfig import web_config as nginx_config
+
+    if server != "nginx":
+        sys.exit(f"web-config: --server {server!r} is not supported; only 'nginx' is")
+    result = check_content(settings, content)
+    report(result)
+    try:
+        text = nginx_config(result, root, listen, server_name, certificate, key)
+    except WebConfigError as error:
+        sys.exit(f"web-config: {error}")
+    if not output:
+        print(text, end="")
+        return
+    with open(output, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    print(f"Written: {output} (check it with `nginx -t`, then reload nginx)")
+
+
+@task(
+    help={
+        "to": "target folder, local or user@host:path; the web server's root is TARGET/current",
+        "rollback": "switch TARGET/current back to the release it replaced (uploads nothing)",
+        "site": "the built site to upload",
+    }
+)
+def publish(c, to, rollback=False, site=OUTPUT):
+    """Upload the built site as a new release and switch to it at once; --rollback: back to the previous one."""
+    from newsroom.publish import PublishRefused
+    from newsroom.publish import publish as upload
+    from newsroom.publish import rollback as roll_back
+
+    try:
+        if rollback:
+            release = roll_back(to)
+            print(f"Rolled back: {to} now serves release {release}")
+        else:
+            release = upload(site, to)
+            print(f"Published: {site} as release {release}; {to}/current points to it")
+    except PublishRefused as refusal:
+        sys.exit(f"publish: {refusal}")

@@ -7,7 +7,9 @@ cores, cached by content hash), sanitize (allow-listed HTML), clock
 feeds (Atom and RSS with permanent ids), links (aliases, redirect pages,
 published-URL warnings), cards (social card images), social (meta tags and
 JSON-LD), assets (fingerprinted theme files), writing (pages rendered in
-parallel), sitemap, search (Pagefind), output (staged, atomic output, unchanged
+parallel), sitemap, search (Pagefind), compress (.gz and .br
+beside every text file), publish (the drafts-preview mark; ``invoke
+publish``), output (staged, atomic output, unchanged
 files kept).
 """
 
@@ -21,10 +23,12 @@ from .assets import ASSETS, asset_generator
 from .build import BUILD, add_jinja_filters, link_neighbours, pin_urls
 from .cards import CARDS, card_generator
 from .clock import CLOCK
+from .compress import precompress
 from .feeds import feeds_generator
 from .links import LINKS, redirect_generator
 from .output import OUTPUT, SwallowedWriteFaults
 from .preread import read_ahead
+from .publish import mark_drafts_preview
 from .reader import use_newsroom_reader
 from .search import index_site
 from .settings import newsroom_settings
@@ -100,4 +104,6 @@ def register() -> None:
     signals.finalized.connect(PAGES.flush)
     signals.finalized.connect(write_sitemaps)
     signals.finalized.connect(index_site)
+    signals.finalized.connect(precompress)
+    signals.finalized.connect(mark_drafts_preview)
     signals.finalized.connect(OUTPUT.publish)

@@ -7,6 +7,8 @@ import re
 import shutil
 from pathlib import Path
 
+from newsroom.compress import ENCODINGS
+
 from helpers import ROOT, build, soup
 
 THEME = ROOT / "theme"
@@ -14,8 +16,11 @@ HASHED_NAME = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{8})\.(?P<suffix>[^.]
 
 
 def theme_files(output: Path) -> dict[str, bytes]:
+    """The published theme files, without their precompressed .gz and .br copies (tests/test_webserver.py)."""
     return {
-        str(path.relative_to(output / "theme")): path.read_bytes() for path in (output / "theme").rglob("*") if path.is_file()
+        str(path.relative_to(output / "theme")): path.read_bytes()
+        for path in (output / "theme").rglob("*")
+        if path.is_file() and not path.name.endswith(ENCODINGS)
     }
 
 

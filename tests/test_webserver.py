@@ -1,0 +1,281 @@
+"""`invoke web-config` against a real nginx, and the precompressed files it serves.
+
+The site is the fixture site with an alias, a recorded address that moved
+and one whose release was deleted; nginx runs with exactly the configuration
+the task wrote, and every assertion goes over HTTP.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import brotli
+import pytest
+from nginxserver import free_port, get, running_nginx
+
+from newsroom.compress import TEXT_SUFFIXES
+from newsroom.webconfig import CONTENT_SECURITY_POLICY
+
+from helpers import FIXTURE_SITE, PAGEFIND_FILTER_ORDER_FILES, ROOT, build, tree_digest
+
+BAEUME = "/pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/"
+SPRECHSTUNDE = "/pressemitteilungen/2024/17-sprechstunde-im-rathaus/"
+ALIAS = "/pressemitteilungen/2024/422-baeume/"
+MOVED = "/pressemitteilungen/2024/17-offene-sprechstunde/"
+GONE = "/pressemitteilungen/2024/5-wochenmarkt-zieht-um/"
+SHORT = "public, max-age=300"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def prepare_content(content: Path) -> None:
+    """The fixture site with an alias and a manifest that records a moved and a deleted release."""
+    shutil.copytree(FIXTURE_SITE, content)
+    release = content / "releases" / "2024" / "baeume.md"
+    head, body = release.read_text(encoding="utf-8").split("\n---\n", 1)
+    release.write_text(f"{head}\naliases: [{ALIAS}]\n---\n{body}", encoding="utf-8")
+    (content / "data" / "published-urls.yml").write_text(
+        f'"5/2024": {GONE}\n"17/2024": {MOVED}\n"422/2024": {BAEUME}\n', encoding="utf-8"
+    )
+
+
+def invoke(*args: str) -> subprocess.CompletedProcess:
+    executable = Path(sys.executable).with_name("invoke")
+    return subprocess.run([str(executable), *args], capture_output=True, text=True, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """(port, output folder) of the prepared site built and served by nginx."""
+    folder = tmp_path_factory.mktemp("webserver")
+    content, output = folder / "content", folder / "output"
+    prepare_content(content)
+    build(content, output)
+    port = free_port()
+    config = folder / "presse.conf"
+    result = invoke("web-config", "--root", str(output), "--listen", f"127.0.0.1:{port}", "--output", str(config),
+                    "--content", str(content))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"Written: {config}" in result.stdout
+    with running_nginx(folder / "nginx", config, port):
+        yield port, output
+
+
+def first_file(output: Path, pattern: str) -> str:
+    return "/" + str(sorted(output.glob(pattern))[0].relative_to(output))
+
+
+def assert_security_headers(headers) -> None:
+    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY and "'wasm-unsafe-eval'" in CONTENT_SECURITY_POLICY
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert headers["Strict-Transport-Security"] is None  # plain HTTP: no HSTS
+
+
+def test_a_release_page_with_security_headers_and_short_caching(served):
+    port, output = served
+    status, headers, body = get(port, BAEUME)
+    assert status == 200
+    assert body == (output / BAEUME.strip("/") / "index.html").read_bytes()
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert headers["Cache-Control"] == SHORT
+    assert_security_headers(headers)
+
+
+@pytest.mark.parametrize(
+    "path, content_type",
+    [
+        ("/feeds/all.atom.xml", "application/atom+xml; charset=utf-8"),
+        ("/feeds/all.rss.xml", "application/rss+xml; charset=utf-8"),
+        ("/feeds/feed.xsl", "application/xml; charset=utf-8"),
+        ("/sitemap.xml", "text/xml; charset=utf-8"),
+    ],
+)
+def test_feeds_and_sitemaps_have_their_types_and_short_caching(served, path, content_type):
+    port, output = served
+    status, headers, body = get(port, path)
+    assert (status, headers["Content-Type"], headers["Cache-Control"]) == (200, content_type, SHORT)
+    assert body == (output / path.lstrip("/")).read_bytes()
+    assert_security_headers(headers)
+
+
+@pytest.mark.parametrize(
+    "pattern, content_type", [("theme/css/site.*.css", "text/css; charset=utf-8"), ("karten/*.jpg", "image/jpeg")]
+)
+def test_fingerprinted_files_are_cached_for_ever(served, pattern, content_type):
+    port, output = served
+    path = first_file(output, pattern)
+    status, headers, _ = get(port, path)
+    assert (status, headers["Content-Type"], headers["Cache-Control"]) == (200, content_type, IMMUTABLE)
+    assert_security_headers(headers)
+
+
+def test_the_search_worker_gets_the_policy_and_pagefinds_chunks_stay_as_they_are(served):
+    port, output = served
+    status, headers, _ = get(port, "/pagefind/pagefind-worker.js")
+    assert (status, headers["Content-Type"]) == (200, "application/javascript; charset=utf-8")
+    assert_security_headers(headers)
+    wasm = first_file(output, "pagefind/wasm.de.pagefind")
+    status, headers, body = get(port, wasm, **{"Accept-Encoding": "br, gzip"})
+    assert (status, headers["Content-Type"], headers["Content-Encoding"]) == (200, "application/octet-stream", None)
+    assert body == (output / wasm.lstrip("/")).read_bytes()  # Pagefind's own gzip, decompressed by its script
+
+
+@pytest.mark.parametrize("encoding, decompress", [("br", brotli.decompress), ("gzip", gzip.decompress)])
+@pytest.mark.parametrize("path, file", [("/", "index.html"), ("/feeds/all.atom.xml", "feeds/all.atom.xml")])
+def test_precompressed_files_by_accept_encoding(served, encoding, decompress, path, file):
+    port, output = served
+    status, headers, body = get(port, path, **{"Accept-Encoding": encoding})
+    assert (status, headers["Content-Encoding"]) == (200, encoding)
+    assert "Accept-Encoding" in headers["Vary"]
+    assert decompress(body) == (output / file).read_bytes()
+
+
+def test_without_accept_encoding_the_plain_file(served):
+    port, output = served
+    status, headers, body = get(port, "/")
+    assert (status, headers["Content-Encoding"], body) == (200, None, (output / "index.html").read_bytes())
+
+
+@pytest.mark.parametrize("old", [ALIAS, ALIAS + "index.html"])
+def test_an_alias_is_a_real_redirect(served, old):
+    port, _ = served
+    status, headers, _ = get(port, old)
+    assert (status, headers["Location"]) == (301, BAEUME)
+    assert_security_headers(headers)
+
+
+def test_a_recorded_address_that_moved_redirects_to_the_release(served):
+    port, _ = served
+    status, headers, _ = get(port, MOVED)
+    assert (status, headers["Location"]) == (301, SPRECHSTUNDE)
+
+
+def test_a_deleted_release_is_gone(served):
+    port, output = served
+    status, headers, body = get(port, GONE)
+    assert status == 410
+    assert body == (output / "404.html").read_bytes()
+    assert_security_headers(headers)
+
+
+def test_an_unknown_address_gets_the_404_page(served):
+    port, output = served
+    status, headers, body = get(port, "/pressemitteilungen/2024/999-gibt-es-nicht/")
+    assert (status, headers["Content-Type"]) == (404, "text/html; charset=utf-8")
+    assert body == (output / "404.html").read_bytes()
+    assert_security_headers(headers)
+
+
+def test_an_https_listener_gets_hsts_and_the_certificate(tmp_path):
+    """Over TLS with a certificate made for the test: HSTS is sent."""
+    if not shutil.which("openssl"):
+        pytest.skip("needs openssl to make a test certificate")
+    content, output = tmp_path / "content", tmp_path / "output"
+    prepare_content(content)
+    build(content, output)
+    certificate, key = tmp_path / "presse.pem", tmp_path / "presse.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
+                    "-keyout", str(key), "-out", str(certificate)], check=True, capture_output=True)
+    port = free_port()
+    config = tmp_path / "presse.conf"
+    result = invoke("web-config", "--root", str(output), "--listen", f"127.0.0.1:{port} ssl", "--output", str(config),
+                    "--certificate", str(certificate), "--key", str(key), "--content", str(content))
+    assert result.returncode == 0, result.stderr
+    import http.client
+    import ssl
+
+    with running_nginx(tmp_path / "nginx", config, port):
+        connection = http.client.HTTPSConnection("127.0.0.1", port, context=ssl._create_unverified_context(), timeout=10)
+        connection.request("GET", BAEUME)
+        response = connection.getresponse()
+        assert (response.status, response.headers["Strict-Transport-Security"]) == (200, "max-age=31536000")
+        assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+        connection.close()
+
+
+def test_an_https_listener_without_certificate_is_refused(tmp_path):
+    content = tmp_path / "content"
+    prepare_content(content)
+    result = invoke("web-config", "--root", "/srv/presse/current", "--listen", "443 ssl", "--content", str(content))
+    assert result.returncode == 1
+    assert "web-config: an HTTPS listener ('ssl') needs --certificate and --key" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "root, listen, message",
+    [
+        ("srv/presse", "8080", "--root 'srv/presse' must be an absolute path on the web server"),
+        ("/srv/presse", "8080; include /etc/passwd", "--listen '8080; include /etc/passwd' must be an nginx listen address"),
+    ],
+)
+def test_bad_arguments_are_refused(tmp_path, root, listen, message):
+    content = tmp_path / "content"
+    prepare_content(content)
+    result = invoke("web-config", "--root", root, "--listen", listen, "--content", str(content))
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# Precompressed files (newsroom/compress.py)
+
+def test_every_text_file_has_a_gz_and_a_br_and_nothing_else_does(tmp_path):
+    content, output = tmp_path / "content", tmp_path / "output"
+    prepare_content(content)
+    build(content, output)
+    files = [path for path in output.rglob("*") if path.is_file()]
+    texts = [path for path in files if path.name.endswith(TEXT_SUFFIXES)]
+    assert {".html", ".xml", ".css", ".js", ".json", ".svg", ".xsl", ".txt"} <= {path.suffix for path in texts}
+    for path in texts:
+        assert gzip.decompress(Path(f"{path}.gz").read_bytes()) == path.read_bytes()
+        assert brotli.decompress(Path(f"{path}.br").read_bytes()) == path.read_bytes()
+    compressed_originals = {Path(str(path)[:-3]) for path in files if path.suffix in (".gz", ".br")}
+    assert compressed_originals == set(texts)
+    assert any(path.suffix in (".jpg", ".png") for path in files)
+    assert any(path.name.endswith((".pf_fragment", ".pagefind")) for path in files)
+
+
+def precompressed_digest(output: Path) -> dict[str, str]:
+    """Digests of the .gz and .br files, without those of the Pagefind files Pagefind 1.5.2 writes in varying order."""
+    return {
+        path: digest
+        for path, digest in tree_digest(output).items()
+        if path.endswith((".gz", ".br")) and not PAGEFIND_FILTER_ORDER_FILES.search(path)
+    }
+
+
+def test_precompressed_files_are_the_same_on_every_build(tmp_path):
+    content = tmp_path / "content"
+    prepare_content(content)
+    first, second = tmp_path / "first", tmp_path / "second"
+    build(content, first)
+    build(content, second)
+    compressed = precompressed_digest(first)
+    assert len(compressed) > 20
+    assert compressed == precompressed_digest(second)
+    header = (first / "index.html.gz").read_bytes()[:10]
+    assert header[3] == 0 and header[4:8] == b"\0\0\0\0"  # no file name, mtime 0
+
+
+def test_only_changed_files_are_compressed_again(tmp_path):
+    content, output = tmp_path / "content", tmp_path / "output"
+    prepare_content(content)
+    build(content, output)
+    unchanged = output / "impressum" / "index.html.br"
+    changed = output / BAEUME.strip("/") / "index.html.br"
+    before = {path: os.stat(path).st_ino for path in (unchanged, changed)}
+    release = content / "releases" / "2024" / "baeume.md"
+    release.write_text(release.read_text(encoding="utf-8") + "\nDie Pflanzung beginnt am Montag.\n", encoding="utf-8")
+    build(content, output)
+    assert os.stat(unchanged).st_ino == before[unchanged]  # the live file, linked: not written again
+    assert os.stat(changed).st_ino != before[changed]
+    assert "Die Pflanzung beginnt am Montag." in brotli.decompress(changed.read_bytes()).decode("utf-8")
