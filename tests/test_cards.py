@@ -25,7 +25,6 @@ from newsroom.cards import (
     Style,
     TextCard,
     card_file_name,
-    contrast,
     draw_all,
     draw_text_card,
     fit_title,
@@ -34,7 +33,7 @@ from newsroom.cards import (
     render,
 )
 from newsroom.errors import ContentErrors
-from newsroom.settings import DEFAULTS
+from newsroom.settings import DEFAULTS, contrast
 
 ROOT = Path(__file__).resolve().parent.parent
 THEME = ROOT / "theme"
