@@ -22,7 +22,7 @@ from .errors import ContentError
 from .markup import MarkdownRenderer, derive_summary, shorten
 from .reader import read_source
 from .registry import load_registries
-from .settings import data_dir, newsroom
+from .settings import configure, data_dir, newsroom
 from .slugs import german_slug
 from .urls import absolute_url
 
@@ -197,5 +197,8 @@ def write_preview(preview: Preview, folder: str) -> str:
 def share_check(path: str, settings_file: str, content_path: str, folder: str) -> tuple[Preview, str]:
     """Check one release file; returns the findings and the path of the written preview page."""
     settings = read_settings(settings_file, override={"PATH": os.path.abspath(content_path)})
+    problems = configure(settings)
+    if problems:
+        raise ShareCheckError("\n".join(error.format() for error in sorted(problems, key=ContentError.sort_key)))
     preview = release_preview(path, settings, folder)
     return preview, write_preview(preview, folder)
