@@ -29,7 +29,8 @@ MIN_CONTRAST = 4.5
 DNS_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
 AUTHORITY_PATTERN = re.compile(rf"^(?:[A-Za-z0-9._-]+@)?{DNS_NAME}$")
 TAG_DATE_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
-COLOURS = ("background", "text", "muted", "accent")
+# Where errors in the card settings are reported.
+CARDS = "NEWSROOM['cards']"
 
 
 # --- Checks: each returns what is wrong with a value, or None --------------------------
@@ -325,24 +326,23 @@ def contrast(first: str, second: str) -> float:
 
 def card_errors(cards: CardSettings, theme: str) -> list[ContentError]:
     """The card settings against the theme: the fonts and the logo must be there, the text readable on the background."""
-    where = "NEWSROOM['cards']"
     errors = []
     files = cards.theme_files(theme)
     for key in ("font_bold", "font_regular"):
         try:
             ImageFont.truetype(files[key], 12)
         except OSError:
-            errors.append(ContentError(where, None, key, f"{getattr(cards, key)!r} is not a font file in the theme folder ({display_path(files[key])})"))
+            errors.append(ContentError(CARDS, None, key, f"{getattr(cards, key)!r} is not a font file in the theme folder ({display_path(files[key])})"))
     try:
         with Image.open(files["logo"]) as logo:
             logo.verify()
     except (OSError, UnidentifiedImageError, SyntaxError):
-        errors.append(ContentError(where, None, "logo", f"{cards.logo!r} is not an image in the theme's static folder ({display_path(files['logo'])})"))
+        errors.append(ContentError(CARDS, None, "logo", f"{cards.logo!r} is not an image in the theme's static folder ({display_path(files['logo'])})"))
     for key in ("text", "muted"):
         ratio = contrast(getattr(cards, key), cards.background)
         if ratio < MIN_CONTRAST:
             message = f"{getattr(cards, key)!r} on {cards.background!r} has a contrast of {ratio:.2f}:1; at least {MIN_CONTRAST}:1 is needed"
-            errors.append(ContentError(where, None, key, message))
+            errors.append(ContentError(CARDS, None, key, message))
     return errors
 
 
@@ -352,7 +352,7 @@ def configure(settings: dict) -> list[ContentError]:
     The theme's card files and colours are checked once the card values themselves are right.
     """
     options, errors = read_newsroom(settings)
-    if not any(error.path == "NEWSROOM['cards']" for error in errors):
+    if not any(error.path == CARDS for error in errors):
         errors.extend(card_errors(options.cards, settings["THEME"]))
     settings["NEWSROOM"] = options
     return errors
