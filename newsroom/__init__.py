@@ -31,7 +31,6 @@ from .preread import read_ahead
 from .publish import mark_drafts_preview
 from .reader import use_newsroom_reader
 from .search import index_site
-from .settings import newsroom_settings
 from .sitemap import WRITTEN, write_sitemaps
 from .social import add_jinja_globals
 from .writing import PAGES, index_release_lists, newsroom_writer
@@ -49,15 +48,14 @@ def start_build(pelican) -> None:
     Inside it, generators, signal receivers and Pelican's own copying all run.
     """
     with OUTPUT.failing_cleanly():
-        # Templates read NEWSROOM from the context: give them every default too.
-        pelican.settings["NEWSROOM"] = newsroom_settings(pelican.settings)
-        CLOCK.start(pelican.settings)  # first: a bad NEWSROOM_NOW stops before anything is created
+        # First: NEWSROOM is checked once, and every stage after reads the checked settings.
+        BUILD.start(pelican.settings)
+        if not BUILD.ready:  # bad settings, or a link out of the content folder: stop before any stage reads
+            BUILD.finish()
+        CLOCK.start(pelican.settings)  # a bad NEWSROOM_NOW stops before anything is created
         add_jinja_filters(pelican.settings)
         add_jinja_globals(pelican.settings)
         ASSETS.start(pelican.settings)
-        BUILD.start(pelican.settings)
-        if not BUILD.confined:  # a link out of the content folder: stop before any stage reads through it
-            BUILD.finish()
         LINKS.start(pelican.settings)
         CARDS.start(pelican)
         OUTPUT.start(pelican)

@@ -12,7 +12,7 @@ from .dates import BERLIN
 from .frontmatter import parse
 from .model import NUMBER_PATTERN
 from .registry import DEPARTMENTS, load_registry
-from .settings import data_dir, newsroom_settings
+from .settings import data_dir, newsroom
 from .slugs import german_slug
 
 
@@ -44,9 +44,9 @@ def new_release(settings: dict, title: str, department: str, now: dt.datetime | 
         raise AuthoringError("the title must not be empty")
     now = (now or dt.datetime.now(BERLIN)).astimezone(BERLIN).replace(second=0, microsecond=0)
     number = max(used_numbers(settings, now.year), default=0) + 1
-    options = newsroom_settings(settings)
-    slug = german_slug(title, options["slug_max_length"])
-    folder = os.path.join(settings["PATH"], options["releases_dir"], str(now.year))
+    options = newsroom(settings)
+    slug = german_slug(title, options.slug_max_length)
+    folder = os.path.join(settings["PATH"], options.releases_dir, str(now.year))
     path = os.path.join(folder, f"{slug}.md")
     if os.path.exists(path):
         raise AuthoringError(f"{path} already exists; choose another title")

@@ -46,13 +46,13 @@ from .corpus import (
     load_contacts, load_departments, next_release, write_hugo_site, write_newsroom_corpus, write_pelican_site,
 )
 from .registry import load_registries
-from .settings import DEFAULTS, data_dir, newsroom_settings
+from .settings import DEFAULTS, data_dir, newsroom
 
 
 def add_generated_releases(settings_file: str, content: str, count: int) -> None:
     """``count`` releases of the year 2000 with titles of varied length, in the first department."""
     settings = read_settings(settings_file, override={"PATH": content})
-    department = min(load_registries(data_dir(settings), newsroom_settings(settings)["default_contact"]).departments)
+    department = min(load_registries(data_dir(settings), newsroom(settings).default_contact).departments)
     folder = os.path.join(content, "releases", "benchmark")
     os.makedirs(folder, exist_ok=True)
     words = "Bezirksamt informiert über neue Öffnungszeiten der Bürgerämter und die Sanierung der Grundschule am Markt".split()

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import os
 import posixpath
-import sys
 from collections import defaultdict
 
 from .confine import refused_links, leaves_content
 from .dates import JINJA_FILTERS
-from .errors import ContentError, ContentErrors, display_path
-from .feeds import FEEDS_DIR, duplicate_ids, permanent_id, settings_errors
+from .errors import ContentError, display_path, stop
+from .feeds import FEEDS_DIR, duplicate_ids, permanent_id
 from .registry import Registries, load_registries
 from .search import BUNDLE_DIR
-from .settings import data_dir, feature_settings, newsroom_settings
+from .settings import configure, data_dir, newsroom
 
 SOURCE_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 
@@ -34,25 +33,25 @@ class Build:
         self.page_slugs: dict[str, list[tuple[str, int]]] = defaultdict(list)
         self.sources: dict = {}  # absolute path → Source, read ahead by newsroom.preread
         self.reading = (0, 0)  # of the files read ahead: (read anew, taken from the cache)
-        self.confined = True  # no symbolic link leads out of the content folder
+        self.ready = True  # NEWSROOM is right, and no symbolic link leads out of the content folder
 
     def start(self, settings: dict) -> None:
-        """Reset state, look for links out of the content folder, load the registries, look for files the reader would skip.
+        """Reset state, check NEWSROOM (once per build), look for links out of the content folder, load the registries, look for files the reader would skip.
 
-        When a link leads out, nothing else is read (not even the
-        registries, which may be such a link): the caller stops at once.
+        When a setting is wrong or a link leads out, nothing else is read (not
+        even the registries, which may be such a link): the caller stops at once.
         """
         self.__init__()
         self.settings = settings
+        self.errors.extend(configure(settings))
         self.errors.extend(refused_links(settings["PATH"]))
-        self.confined = not self.errors
-        if not self.confined:
+        self.ready = not self.errors
+        if not self.ready:
             return
-        options = newsroom_settings(settings)
-        self.registries = load_registries(data_dir(settings), options["default_contact"])
+        options = newsroom(settings)
+        self.registries = load_registries(data_dir(settings), options.default_contact)
         self.errors.extend(self.registries.errors)
-        self.errors.extend(settings_errors(settings))
-        self.errors.extend(stray_files(os.path.join(settings["PATH"], options["releases_dir"])))
+        self.errors.extend(stray_files(os.path.join(settings["PATH"], options.releases_dir)))
 
     def record(self, source) -> None:
         """Keep a file's errors, and its number for the duplicate check."""
@@ -123,9 +122,7 @@ class Build:
         """Raise ContentErrors (after printing them) if any file had a problem."""
         errors = self.all_errors()
         if errors:
-            failure = ContentErrors(errors)
-            sys.stderr.write(failure.format_message() + "\n")
-            raise failure
+            stop(errors)
 
 
 def stray_files(releases_path: str) -> list[ContentError]:
@@ -153,7 +150,7 @@ def reserved_sections(settings: dict) -> set[str]:
 def file_sections(settings: dict) -> set[str]:
     """First URL segments of the folders the site fills with files of its own: theme, images, feeds, search index, cards."""
     urls = [settings.get("THEME_STATIC_DIR", ""), *settings.get("STATIC_PATHS", ())]
-    urls += [FEEDS_DIR, BUNDLE_DIR, feature_settings(settings, "cards")["output_dir"]]
+    urls += [FEEDS_DIR, BUNDLE_DIR, newsroom(settings).cards.output_dir]
     return first_segments(urls)
 
 

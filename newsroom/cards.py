@@ -56,7 +56,7 @@ from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 import PIL
-from PIL import ExifTags, Image, ImageColor, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 from pelican.generators import ArticlesGenerator
 
 from .build import BUILD
@@ -65,7 +65,7 @@ from .errors import ContentError, display_path, short_repr
 from .output import OUTPUT
 from .processes import die_with_parent
 from .progress import Progress
-from .settings import DEFAULTS, feature_settings, newsroom_settings
+from .settings import newsroom
 from .urls import public_base
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,6 @@ CARD_KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 DIGEST_PATTERN = re.compile(r"[0-9a-f]{64}")
 SEPARATOR = " · "
 ELLIPSIS = "…"
-MIN_CONTRAST = 4.5
 # Below this many cards a process pool costs more than it saves.
 PARALLEL_FROM = 16
 CHUNK_SIZE = 32  # most cards one pool task carries
@@ -806,75 +805,19 @@ class CardCache:
 # --- Settings -------------------------------------------------------------------------
 
 
-def contrast(first: str, second: str) -> float:
-    """WCAG 2.1 contrast ratio of two colours."""
-
-    def luminance(colour: str) -> float:
-        channels = []
-        for value in ImageColor.getrgb(colour)[:3]:
-            value /= 255
-            channels.append(value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4)
-        red, green, blue = channels
-        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
 def card_style(settings: dict) -> Style:
-    options = feature_settings(settings, "cards")
-    theme = settings["THEME"]
+    options = newsroom(settings).cards
+    files = options.theme_files(settings["THEME"])
     return Style(
-        background=options["background"],
-        text=options["text"],
-        muted=options["muted"],
-        accent=options["accent"],
-        font_bold=os.path.join(theme, options["font_bold"]),
-        font_regular=os.path.join(theme, options["font_regular"]),
-        logo=os.path.join(theme, "static", options["logo"]),
-        quality=options["quality"],
+        background=options.background,
+        text=options.text,
+        muted=options.muted,
+        accent=options.accent,
+        font_bold=files["font_bold"],
+        font_regular=files["font_regular"],
+        logo=files["logo"],
+        quality=options.quality,
     )
-
-
-def settings_errors(settings: dict) -> list[ContentError]:
-    """Problems in NEWSROOM['cards'], reported like content errors before anything is drawn."""
-    where = "NEWSROOM['cards']"
-    given = newsroom_settings(settings).get("cards", {})
-    errors = [
-        ContentError(where, None, key, f"unknown setting; allowed: {', '.join(DEFAULTS['cards'])}")
-        for key in sorted(set(given) - set(DEFAULTS["cards"]))
-    ]
-    options = feature_settings(settings, "cards")
-    style = card_style(settings)
-    for key, path in (("font_bold", style.font_bold), ("font_regular", style.font_regular)):
-        try:
-            load_font(path, 12)
-        except OSError:
-            errors.append(ContentError(where, None, key, f"{options[key]!r} is not a font file in the theme folder ({display_path(path)})"))
-    try:
-        with Image.open(style.logo) as logo:
-            logo.verify()
-    except (OSError, UnidentifiedImageError, SyntaxError):
-        errors.append(ContentError(where, None, "logo", f"{options['logo']!r} is not an image in the theme's static folder ({display_path(style.logo)})"))
-    colours_ok = True
-    for key in ("background", "text", "muted", "accent"):
-        try:
-            ImageColor.getrgb(options[key])
-        except (ValueError, AttributeError):
-            colours_ok = False
-            errors.append(ContentError(where, None, key, f"{options[key]!r} is not a colour; write it like '#083a50'"))
-    if colours_ok:
-        for key in ("text", "muted"):
-            ratio = contrast(options[key], options["background"])
-            if ratio < MIN_CONTRAST:
-                errors.append(
-                    ContentError(where, None, key, f"{options[key]!r} on {options['background']!r} has a contrast of {ratio:.2f}:1; at least {MIN_CONTRAST}:1 is needed")
-                )
-    if not isinstance(options["quality"], int) or not 1 <= options["quality"] <= 95:
-        errors.append(ContentError(where, None, "quality", f"{options['quality']!r} is not a JPEG quality; use a whole number from 1 to 95"))
-    if not isinstance(options["workers"], int) or options["workers"] < 0:
-        errors.append(ContentError(where, None, "workers", f"{options['workers']!r} is not a number of processes; use 0 (one per core) or more"))
-    return errors
 
 
 # --- The build stage ---------------------------------------------------------------------
@@ -893,10 +836,9 @@ class Card:
 
 def site_card(settings: dict) -> TextCard:
     """The card of lists and static pages: office, the site's title, its address."""
-    options = newsroom_settings(settings)
+    options = newsroom(settings)
     host = urlsplit(public_base(settings)).netloc
-    title = feature_settings(settings, "cards")["site_title"]
-    return TextCard(SITE_CARD_KEY, title, (host,), options["office_name"], options["office_unit"], card_style(settings))
+    return TextCard(SITE_CARD_KEY, options.cards.site_title, (host,), options.office_name, options.office_unit, card_style(settings))
 
 
 def release_card(settings: dict, release) -> TextCard | PhotoCard:
@@ -905,9 +847,9 @@ def release_card(settings: dict, release) -> TextCard | PhotoCard:
     style = card_style(settings)
     if release.image:
         return PhotoCard(key, os.path.join(settings["PATH"], release.image["url"]), tuple(release.image["focus"]), style)
-    options = newsroom_settings(settings)
+    options = newsroom(settings)
     kicker = f"Pressemitteilung Nr. {release.number}{SEPARATOR}{de_date(release.date)}"
-    return TextCard(key, release.title, (kicker, release.category.name), options["office_name"], options["office_unit"], style)
+    return TextCard(key, release.title, (kicker, release.category.name), options.office_name, options.office_unit, style)
 
 
 def alt_text(card: TextCard | PhotoCard, release=None) -> str:
@@ -933,7 +875,6 @@ class CardStage:
     def start(self, pelican) -> None:
         self.__init__()
         self.settings = pelican.settings
-        BUILD.errors.extend(settings_errors(pelican.settings))
 
     def prepare(self, generators) -> None:
         """Give every public release its card and the context the site card: after filtering, before any page is written."""
@@ -941,8 +882,8 @@ class CardStage:
             return
         started = time.perf_counter()
         articles = next(g for g in generators if isinstance(g, ArticlesGenerator)).articles
-        options = feature_settings(self.settings, "cards")
-        cache = CardCache(os.path.abspath(options["cache_dir"]))
+        options = newsroom(self.settings).cards
+        cache = CardCache(os.path.abspath(options.cache_dir))
         planned = [(None, site_card(self.settings))] + [(article, release_card(self.settings, article)) for article in articles]
         fingerprints = {card.key: fingerprint(card) for _, card in planned}
         missing = [(article, card) for article, card in planned if not cache.lookup(card.key, fingerprints[card.key])]
@@ -951,7 +892,7 @@ class CardStage:
             by_inputs.setdefault(fingerprints[card.key], []).append((article, card))
         drawings = [Drawing(group[0][1], tuple(card.key for _, card in group)) for group in by_inputs.values()]
         os.makedirs(cache.folder, exist_ok=True)
-        results = draw_all(drawings, cache.folder, options["workers"] or os.cpu_count() or 1)
+        results = draw_all(drawings, cache.folder, options.workers or os.cpu_count() or 1)
         failures = []
         with Progress("Karten", len(missing), "gezeichnet") as shown:
             for (inputs, group), (digest, problem) in zip(by_inputs.items(), results, strict=True):
@@ -969,7 +910,7 @@ class CardStage:
             return
         for article, card in planned:
             digest = cache.entries[card.key]["sha256"]
-            published = Card(f"{options['output_dir']}/{card_file_name(card.key, digest)}", alt_text(card, article))
+            published = Card(f"{options.output_dir}/{card_file_name(card.key, digest)}", alt_text(card, article))
             self.files[published.path] = (cache.path(card.key), digest, card)
             if article is None:
                 generators[0].context["site_card"] = published

@@ -37,7 +37,7 @@ def check_content(settings_file: str, content_path: str | None = None, now: dt.d
     build = Build()
     build.start(settings)
     links = Links()
-    if not build.confined:  # as the build: nothing is read through a link out of the content folder
+    if not build.ready:  # as the build: nothing is read with bad settings or through a link out of the content folder
         return Check(build.errors, [], len(source_files(settings)), [], links, now, settings)
     links.start(settings)
     reader = NewsroomReader(settings)

@@ -24,7 +24,7 @@ from .build import BUILD
 from .confine import content_relative_dir, intrasite_links, link_targets, referenced_paths
 from .dates import BERLIN, ImpossibleDate, NotIsoDate, de_datetime, from_iso
 from .errors import ContentError, display_path
-from .settings import newsroom_settings
+from .settings import newsroom
 
 NOW_VARIABLE = "NEWSROOM_NOW"
 NOW_EXAMPLE = "2025-06-02T10:30:00+02:00"
@@ -97,7 +97,7 @@ class BuildClock:
         """Read the clock once per build, before anything else happens."""
         self.__init__()
         self.now = read_now()
-        self.preview = bool(newsroom_settings(settings)["preview_drafts"])
+        self.preview = newsroom(settings).preview_drafts
         self.settings = settings
 
     def visibility(self, source, full_path: str) -> dict:

@@ -7,7 +7,9 @@ single file is written.
 
 from __future__ import annotations
 
+import difflib
 import os
+import sys
 from dataclasses import dataclass
 
 
@@ -54,6 +56,19 @@ class ContentErrors(SystemExit):
 
     def __str__(self) -> str:
         return self.format_message()
+
+
+def stop(errors: list[ContentError]) -> None:
+    """Print every error and stop with exit status 1, before anything is written."""
+    failure = ContentErrors(errors)
+    sys.stderr.write(failure.format_message() + "\n")
+    raise failure
+
+
+def unknown_name_hint(name: str, allowed: list[str]) -> str:
+    """For a misspelt field or setting: the near name when there is one, else every allowed name."""
+    guess = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    return f"did you mean {guess[0]!r}?" if guess else f"allowed: {', '.join(allowed)}"
 
 
 def display_path(path: str) -> str:

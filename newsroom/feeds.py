@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 from xml.sax.saxutils import quoteattr
@@ -25,7 +24,7 @@ from pelican.generators import Generator
 from .dates import BERLIN
 from .errors import ContentError
 from .output import OUTPUT
-from .settings import DEFAULTS, newsroom_settings
+from .settings import newsroom, tag_date
 from .slugs import german_slug
 from .urls import absolute_url
 
@@ -41,63 +40,14 @@ FORMATS = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 URL_ATTRIBUTES = ("href", "src", "poster", "cite")
 
-# RFC 4151: authorityName = DNSname / emailAddress; date = year ["-" month ["-" day]].
-DNS_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
-AUTHORITY_PATTERN = re.compile(rf"^(?:[A-Za-z0-9._-]+@)?{DNS_NAME}$")
-TAG_DATE_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
-
-
-# --- settings ---------------------------------------------------------------
-
-
-def feed_settings(settings: dict) -> dict:
-    """NEWSROOM['feeds'] over its defaults (a partial dict keeps the other defaults)."""
-    return {**DEFAULTS["feeds"], **newsroom_settings(settings).get("feeds", {})}
-
-
-def settings_errors(settings: dict) -> list[ContentError]:
-    """Bad feed settings stop the build like bad content: ids built from them would be wrong forever."""
-    options = feed_settings(settings)
-    errors = []
-
-    def problem(key: str, message: str) -> None:
-        errors.append(ContentError("settings", None, f"NEWSROOM['feeds']['{key}']", message))
-
-    authority = options["tag_authority"]
-    if not isinstance(authority, str) or not AUTHORITY_PATTERN.match(authority):
-        problem("tag_authority", f"{authority!r} is not a domain name or e-mail address; write e.g. 'presse.example.org'")
-    if not tag_date(options["tag_date"]):
-        problem("tag_date", f"{options['tag_date']!r} is not a date; write 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'")
-    limit = options["max_entries"]
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        problem("max_entries", f"{limit!r} is not a positive whole number")
-    for key in ("title", "department_title", "topic_title", "year_title"):
-        try:
-            options[key].format(site="", office="", name="")
-        except (AttributeError, KeyError, IndexError, ValueError):
-            problem(key, f"{options[key]!r} is not a title; use the placeholders {{site}}, {{office}} and {{name}}")
-    return errors
-
-
-def tag_date(value: object) -> dt.date | None:
-    """The first day a tag date stands for, or None when it is not one."""
-    match = TAG_DATE_PATTERN.match(value) if isinstance(value, str) else None
-    if not match:
-        return None
-    year, month, day = (int(part) if part else 1 for part in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
 
 # --- permanent ids ----------------------------------------------------------
 
 
 def tag_uri(settings: dict, specific: str) -> str:
     """'tag:presse.example.org,2025:<specific>'."""
-    options = feed_settings(settings)
-    return f"tag:{options['tag_authority']},{options['tag_date']}:{specific}"
+    options = newsroom(settings).feeds
+    return f"tag:{options.tag_authority},{options.tag_date}:{specific}"
 
 
 def permanent_id(settings: dict, values: dict) -> str:
@@ -200,11 +150,11 @@ def alphabetical(feed: Feed) -> tuple[str, str]:
 
 def feed_catalog(context: dict, settings: dict) -> FeedCatalog:
     """The feeds for the public releases in Pelican's shared context (drafts are never there)."""
-    options = feed_settings(settings)
-    names = {"site": settings.get("SITENAME", ""), "office": newsroom_settings(settings)["office_name"]}
+    options = newsroom(settings)
+    names = {"site": settings.get("SITENAME", ""), "office": options.office_name}
 
     def title(key: str, name: str = "") -> str:
-        return options[key].format(name=name, **names)
+        return getattr(options.feeds, key).format(name=name, **names)
 
     articles = context.get("articles", [])
     site = Feed("alle", "", "Alle Pressemitteilungen", title("title"), "", list(articles))
@@ -333,20 +283,19 @@ class FeedWriter:
         return self._entry_html[article.source_path]
 
     def feed_bytes(self, feed: Feed, kind: str) -> bytes:
-        options = feed_settings(self.settings)
-        office = newsroom_settings(self.settings)
-        entries = newest_first(feed.articles)[: options["max_entries"]]
+        office = newsroom(self.settings)
+        entries = newest_first(feed.articles)[: office.feeds.max_entries]
 
         generator = FeedGenerator()
         generator.load_extension("media")
         generator.load_extension("dc", atom=False, rss=True)
         generator.id(tag_uri(self.settings, f"feed:{feed.kind}" + (f":{feed.key}" if feed.key else "")))
         generator.title(feed.title)
-        description = f"Pressemitteilungen der {office['office_unit']} – {office['office_name']}"
+        description = f"Pressemitteilungen der {office.office_unit} – {office.office_name}"
         if feed.kind in SCOPE_LABELS:
             description += ". " + SCOPE_LABELS[feed.kind].format(name=feed.name)
         generator.subtitle(description)  # also the RSS channel description
-        generator.author(name=f"{office['office_name']}, {office['office_unit']}", uri=absolute_url(self.settings, ""))
+        generator.author(name=f"{office.office_name}, {office.office_unit}", uri=absolute_url(self.settings, ""))
         generator.link(href=absolute_url(self.settings, feed.url(kind)), rel="self", type=FORMATS[kind])
         # Last, because feedgen makes the last link RSS's channel link.
         generator.link(href=absolute_url(self.settings, feed.page_url), rel="alternate", type="text/html")
@@ -370,7 +319,7 @@ class FeedWriter:
 
     def empty_feed_date(self) -> dt.datetime:
         """A feed without releases still needs a fixed date: the day the tag authority was owned."""
-        day = tag_date(feed_settings(self.settings)["tag_date"])
+        day = tag_date(newsroom(self.settings).feeds.tag_date)
         return dt.datetime(day.year, day.month, day.day, tzinfo=BERLIN)
 
     def add_entry(self, generator: FeedGenerator, article, kind: str) -> None:
@@ -400,8 +349,6 @@ class FeedsGenerator(Generator):
     """Pelican generator: learns the feeds after the releases are read, writes them after the pages."""
 
     def generate_context(self) -> None:
-        if settings_errors(self.settings):
-            return  # reported by the build, which stops before any output
         self.catalog = feed_catalog(self.context, self.settings)
         self.context["feeds"] = self.catalog
 
@@ -421,7 +368,7 @@ class FeedsGenerator(Generator):
             self.context,
             url=OVERVIEW_URL,
             sitemap_page=True,
-            feeds_max=feed_settings(self.settings)["max_entries"],
+            feeds_max=newsroom(self.settings).feeds.max_entries,
             feeds_site_atom=absolute_url(self.settings, self.catalog.site.atom_url),
         )
 

@@ -17,7 +17,7 @@ import yaml
 
 from .errors import ContentError, display_path
 from .model import NUMBER_PATTERN
-from .settings import data_dir, newsroom_settings
+from .settings import data_dir, newsroom
 
 STRING_TAG = "tag:yaml.org,2002:str"
 HEADER = (
@@ -27,7 +27,7 @@ HEADER = (
 
 
 def manifest_file(settings: dict) -> str:
-    return os.path.join(data_dir(settings), newsroom_settings(settings)["url_manifest"])
+    return os.path.join(data_dir(settings), newsroom(settings).url_manifest)
 
 
 def number_order(number: str) -> tuple[int, int]:

@@ -11,7 +11,6 @@ says: a headline is a headline, and no value can slow the build down.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 import unicodedata
@@ -23,7 +22,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .confine import leaves_content
 from .dates import parse_datetime
-from .errors import ContentError, FieldError, short_repr
+from .errors import ContentError, FieldError, short_repr, unknown_name_hint
 from .frontmatter import STRING_TAG, Document, character_problem, size_problem
 from .registry import Registries
 from .slugs import german_slug, is_slug
@@ -381,9 +380,7 @@ def _parse_fields(document: Document, fields: dict[str, Field], context: Context
     errors: list[ContentError] = []
     for name, entry in document.entries.items():
         if name not in fields:
-            guess = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
-            hint = f"did you mean {guess[0]!r}?" if guess else f"allowed: {', '.join(fields)}"
-            errors.append(ContentError(document.path, entry.line, name, f"unknown field; {hint}"))
+            errors.append(ContentError(document.path, entry.line, name, f"unknown field; {unknown_name_hint(name, list(fields))}"))
             continue
         try:
             values[name] = fields[name].parse(document, name, context)

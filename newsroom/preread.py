@@ -56,7 +56,7 @@ from .processes import die_with_parent
 from .progress import Progress
 from .reader import MARKDOWN_EXTENSIONS, Source, read_source
 from .registry import Registries
-from .settings import newsroom_settings
+from .settings import newsroom
 
 CACHE_VERSION = 1
 CACHE_FORMAT = b"newsroom content cache, version %d" % CACHE_VERSION
@@ -79,9 +79,9 @@ logger = logging.getLogger(__name__)
 
 def source_files(settings: dict) -> list[str]:
     """Every Markdown file under the releases and pages folders, in a stable order."""
-    options = newsroom_settings(settings)
+    options = newsroom(settings)
     paths = []
-    for folder in (options["releases_dir"], options["pages_dir"]):
+    for folder in (options.releases_dir, options.pages_dir):
         for root, dirs, files in os.walk(os.path.join(settings["PATH"], folder)):
             dirs.sort()
             paths.extend(
@@ -105,7 +105,7 @@ def reading_fingerprint(settings: dict, registries: Registries) -> str:
         digest.update(file_digest(os.path.join(package, module + ".py")).encode())
     for library in READING_LIBRARIES:
         digest.update(f"{library}={importlib.metadata.version(library)}".encode())
-    options = {key: value for key, value in newsroom_settings(settings).items() if key not in NOT_READING_SETTINGS}
+    options = {key: value for key, value in newsroom(settings).as_dict().items() if key not in NOT_READING_SETTINGS}
     relevant = {
         "NEWSROOM": options,
         "PATH": os.path.abspath(settings["PATH"]),
@@ -378,9 +378,9 @@ def read_files(paths: list[str], settings: dict, registries: Registries, workers
 def read_all(settings: dict, registries: Registries, paths: list[str] | None = None) -> tuple[dict[str, Source], int]:
     """Every source file, read or taken from the cache, by absolute path; and how many were read anew."""
     paths = source_files(settings) if paths is None else paths
-    options = newsroom_settings(settings)
+    options = newsroom(settings)
     fingerprint = reading_fingerprint(settings, registries)
-    cache = ContentCache(os.path.abspath(options["content_cache_dir"]), fingerprint)
+    cache = ContentCache(os.path.abspath(options.content_cache_dir), fingerprint)
     images = ImageDigests(settings["PATH"])
     found: dict[str, Source] = {}
     keys: dict[str, str] = {}
@@ -397,7 +397,7 @@ def read_all(settings: dict, registries: Registries, paths: list[str] | None = N
             found[path] = as_shown_here(cached[0], display_path(path))
     from_cache = set(found)
     missing = [path for path in paths if path not in from_cache]
-    workers = options["reading_workers"] or os.cpu_count() or 1
+    workers = options.reading_workers or os.cpu_count() or 1
     for path, source in zip(missing, read_files(missing, settings, registries, workers)):
         found[path] = source
     kept = {
@@ -413,10 +413,5 @@ def read_all(settings: dict, registries: Registries, paths: list[str] | None = N
 
 def read_ahead(generator) -> None:
     """Receiver of ``article_generator_init``: read everything before Pelican asks for the first file."""
-    workers = newsroom_settings(generator.settings)["reading_workers"]
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
-        message = f"{workers!r} is not a number of processes; use 0 (one per core) or more"
-        BUILD.errors.append(ContentError("NEWSROOM", None, "reading_workers", message))
-        return
     BUILD.sources, read = read_all(generator.settings, BUILD.registries)
     BUILD.reading = (read, len(BUILD.sources) - read)

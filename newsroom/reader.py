@@ -27,7 +27,7 @@ from .markup import MarkdownRenderer, derive_summary
 from .model import Context, validate_page, validate_release
 from .registry import Registries
 from .sanitize import html_problems, sanitize
-from .settings import data_dir, newsroom_settings
+from .settings import data_dir, newsroom
 from .slugs import german_slug
 from .urls import public_base
 
@@ -56,7 +56,7 @@ def source_kind(full_path: str, settings: dict) -> str:
     """'release' for files under the releases folder, 'page' otherwise."""
     relative = os.path.relpath(full_path, settings["PATH"])
     first = relative.replace(os.sep, "/").split("/", 1)[0]
-    return "release" if first == newsroom_settings(settings)["releases_dir"] else "page"
+    return "release" if first == newsroom(settings).releases_dir else "page"
 
 
 def read_source(full_path: str, settings: dict, registries: Registries, renderer: MarkdownRenderer) -> Source:
@@ -73,25 +73,25 @@ def read_source(full_path: str, settings: dict, registries: Registries, renderer
     document, source.errors = parse(shown, raw)
     if document is None:
         return source
-    options = newsroom_settings(settings)
+    options = newsroom(settings)
     context = Context(
         content_path=settings["PATH"],
         registries=registries,
         data_dir_name=display_path(data_dir(settings)),
-        default_contact=options["default_contact"],
-        slug_max_length=options["slug_max_length"],
+        default_contact=options.default_contact,
+        slug_max_length=options.slug_max_length,
     )
     validate = validate_release if kind == "release" else validate_page
     source.values, errors = validate(document, context)
     source.errors.extend(errors)
     source.line_of = {name: entry.line for name, entry in document.entries.items()}
     if not source.errors:
-        source.slug = source.values.get("slug") or german_slug(source.values["title"], options["slug_max_length"])
+        source.slug = source.values.get("slug") or german_slug(source.values["title"], options.slug_max_length)
         source.html, removals = sanitize(renderer.render(document.body), urlsplit(public_base(settings)).hostname)
         source.errors.extend(link_errors(document, source.html, content_relative_dir(full_path, settings["PATH"]), settings))
-        strict = options["strict_html"]
+        strict = options.strict_html
         (source.errors if strict else source.warnings).extend(html_problems(removals, document, strict))
-        source.summary = source.values.get("summary") or derive_summary(source.html, options["summary_length"])
+        source.summary = source.values.get("summary") or derive_summary(source.html, options.summary_length)
     return source
 
 
@@ -103,7 +103,7 @@ def report_warnings(source: Source) -> None:
 def pelican_metadata(source: Source, reader: BaseReader) -> dict:
     """Translate validated values into the metadata Pelican's Article and Page expect."""
     values = source.values
-    options = newsroom_settings(reader.settings)
+    options = newsroom(reader.settings)
     metadata = {
         "title": values["title"],
         "slug": source.slug,
@@ -118,7 +118,7 @@ def pelican_metadata(source: Source, reader: BaseReader) -> dict:
     tags = []
     for name in values.get("tags", []):
         tag = Tag(name, reader.settings)
-        tag.slug = german_slug(name, options["slug_max_length"])
+        tag.slug = german_slug(name, options.slug_max_length)
         tags.append(tag)
     serial, year = values["number"]
     image = values.get("image")

@@ -22,7 +22,7 @@ from .errors import ContentError
 from .markup import MarkdownRenderer, derive_summary, shorten
 from .reader import read_source
 from .registry import load_registries
-from .settings import data_dir, feature_settings, newsroom_settings
+from .settings import configure, data_dir, newsroom
 from .slugs import german_slug
 from .urls import absolute_url
 
@@ -75,17 +75,17 @@ def clip(text: str, limit: int | None) -> str:
 
 def release_preview(path: str, settings: dict, folder: str) -> Preview:
     """Read one release as the build would, draw its card into ``folder`` and judge its lengths."""
-    options = newsroom_settings(settings)
-    registries = load_registries(data_dir(settings), options["default_contact"])
+    options = newsroom(settings)
+    registries = load_registries(data_dir(settings), options.default_contact)
     source = read_source(os.path.abspath(path), settings, registries, MarkdownRenderer())
     if source.kind != "release":
-        raise ShareCheckError(f"{path}: not a release; give a file under {options['releases_dir']}/ of the content folder")
+        raise ShareCheckError(f"{path}: not a release; give a file under {options.releases_dir}/ of the content folder")
     problems = registries.errors + source.errors
     if problems:
         raise ShareCheckError("\n".join(error.format() for error in sorted(problems, key=ContentError.sort_key)))
     values = source.values
     serial, year = values["number"]
-    slug = values.get("slug") or german_slug(values["title"], options["slug_max_length"])
+    slug = values.get("slug") or german_slug(values["title"], options.slug_max_length)
     image = values.get("image")
     release = SimpleNamespace(
         title=values["title"],
@@ -103,8 +103,8 @@ def release_preview(path: str, settings: dict, folder: str) -> Preview:
     with open(os.path.join(folder, card_file), "wb") as handle:
         handle.write(data)
 
-    summary = values.get("summary") or derive_summary(source.html, options["summary_length"])
-    description = shorten(summary, feature_settings(settings, "social")["description_length"])
+    summary = values.get("summary") or derive_summary(source.html, options.summary_length)
+    description = shorten(summary, options.social.description_length)
     url = absolute_url(settings, settings["ARTICLE_URL"].format(release_year=year, release_no=serial, slug=slug))
     title = values["title"]
     lines = [f"title: {len(title)} characters, description: {len(description)} characters, card: {len(data)} bytes"]
@@ -197,5 +197,8 @@ def write_preview(preview: Preview, folder: str) -> str:
 def share_check(path: str, settings_file: str, content_path: str, folder: str) -> tuple[Preview, str]:
     """Check one release file; returns the findings and the path of the written preview page."""
     settings = read_settings(settings_file, override={"PATH": os.path.abspath(content_path)})
+    problems = configure(settings)
+    if problems:
+        raise ShareCheckError("\n".join(error.format() for error in sorted(problems, key=ContentError.sort_key)))
     preview = release_preview(path, settings, folder)
     return preview, write_preview(preview, folder)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .dates import isodate
 from .output import OUTPUT
-from .settings import newsroom_settings
+from .settings import newsroom
 from .urls import absolute_url
 
 SITEMAP = "sitemap.xml"
@@ -135,7 +135,7 @@ def recent_releases(releases: list[WrittenPage]) -> list[WrittenPage]:
 
 
 def news_sitemap_xml(settings: dict, releases: list[WrittenPage]) -> bytes:
-    publication_name = newsroom_settings(settings)["office_name"]
+    publication_name = newsroom(settings).office_name
     language = settings.get("DEFAULT_LANG", "de")
     urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS, "xmlns:news": NEWS_NS})
     for page in releases:

@@ -27,7 +27,7 @@ from .assets import ASSETS
 from .cards import Card
 from .dates import isodate
 from .markup import shorten
-from .settings import feature_settings, newsroom_settings
+from .settings import newsroom
 from .urls import absolute_url
 
 LOCALE = "de_DE"
@@ -89,13 +89,13 @@ def image_size(path: str, mtime_ns: int) -> tuple[int, int]:
 
 def organisation(settings: dict) -> dict:
     """The office as author and publisher: a GovernmentOrganization with its logo."""
-    options = newsroom_settings(settings)
-    logo_file = os.path.join(settings["THEME"], "static", feature_settings(settings, "cards")["logo"])
+    options = newsroom(settings)
+    logo_file = options.cards.theme_files(settings["THEME"])["logo"]
     width, height = image_size(logo_file, os.stat(logo_file).st_mtime_ns)
-    logo_path = ASSETS.url(feature_settings(settings, "cards")["logo"])  # published under its fingerprinted name
+    logo_path = ASSETS.url(options.cards.logo)  # published under its fingerprinted name
     return {
         "@type": "GovernmentOrganization",
-        "name": options["office_name"],
+        "name": options.office_name,
         "url": absolute_url(settings, ""),
         "logo": {"@type": "ImageObject", "url": absolute_url(settings, logo_path), "width": width, "height": height},
     }
@@ -134,9 +134,9 @@ def list_trail(context, settings: dict, url: str) -> list[tuple[str, str]]:
 
 
 def release_social(context, settings: dict, article, fallback_description: str) -> Social:
-    options = feature_settings(settings, "social")
+    options = newsroom(settings).social
     url = absolute_url(settings, article.url)
-    description = shorten(plain(article.summary) or fallback_description, options["description_length"])
+    description = shorten(plain(article.summary) or fallback_description, options.description_length)
     card = getattr(article, "card", None) or context.get("site_card")
     published = isodate(article.date)
     modified = isodate(getattr(article, "updated", None) or article.date)
@@ -174,8 +174,8 @@ def release_social(context, settings: dict, article, fallback_description: str) 
         modified=modified,
         section=article.category.name,
         tags=tuple(tag.name for tag in article.tags),
-        twitter_site=options["twitter_site"],
-        fediverse_creator=options["fediverse_creator"],
+        twitter_site=options.twitter_site,
+        fediverse_creator=options.fediverse_creator,
         json_ld=script_json([news, breadcrumbs(settings, trail)]),
     )
 
@@ -189,7 +189,7 @@ def social_meta(context, title, description) -> Social:
     and summary instead.
     """
     settings = context  # Pelican puts every setting into the template context
-    options = feature_settings(settings, "social")
+    options = newsroom(settings).social
     title, description = plain(title), plain(description)
     # A redirect page (an alias) is shared as the release it points to.
     article = context.get("article") or context.get("redirect_to")
@@ -211,14 +211,14 @@ def social_meta(context, title, description) -> Social:
     json_ld = script_json([breadcrumbs(settings, trail)]) if trail and len(trail) > 1 else None
     return Social(
         title=title,
-        description=shorten(description, options["description_length"]),
+        description=shorten(description, options.description_length),
         type="website",
         url=url,
         site_name=settings["SITENAME"],
         image=card,
         image_url=absolute_url(settings, card.path) if card else None,
-        twitter_site=options["twitter_site"],
-        fediverse_creator=options["fediverse_creator"],
+        twitter_site=options.twitter_site,
+        fediverse_creator=options.fediverse_creator,
         json_ld=json_ld,
     )
 
@@ -228,7 +228,7 @@ def share_links(context, article) -> list[tuple[str, str]]:
     """Jinja global: (label, address) of each share link of a release; plain links, no script."""
     url = absolute_url(context, article.url)
     values = {name: quote(value, safe="") for name, value in (("url", url), ("title", article.title), ("text", f"{article.title} {url}"))}
-    return [(label, address.format(**values)) for label, address in feature_settings(context, "social")["share"]]
+    return [(label, address.format(**values)) for label, address in newsroom(context).social.share]
 
 
 def add_jinja_globals(settings: dict) -> None:

@@ -7,7 +7,7 @@ is ``SITEURL`` when it is absolute, else ``NEWSROOM["public_url"]``.
 
 from __future__ import annotations
 
-from .settings import newsroom_settings
+from .settings import newsroom
 
 
 def public_base(settings: dict) -> str:
@@ -15,7 +15,7 @@ def public_base(settings: dict) -> str:
     site_url = settings.get("SITEURL") or ""
     if site_url.startswith(("http://", "https://")):
         return site_url.rstrip("/")
-    return newsroom_settings(settings)["public_url"].rstrip("/")
+    return newsroom(settings).public_url.rstrip("/")
 
 
 def absolute_url(settings: dict, path: str) -> str:

@@ -35,12 +35,10 @@ from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from .build import BUILD
-from .errors import ContentError
 from .output import OUTPUT, is_fault
 from .processes import die_with_parent
 from .progress import Progress
-from .settings import DEFAULTS, feature_settings, newsroom_settings
+from .settings import newsroom
 
 # Below this many pages per process, forking costs more than it saves.
 PAGES_PER_WORKER_MIN = 20
@@ -53,20 +51,6 @@ logger = logging.getLogger(__name__)
 
 class RenderError(RuntimeError):
     """A page could not be rendered in a worker process; the message carries the worker's traceback."""
-
-
-def settings_errors(settings: dict) -> list[ContentError]:
-    """Problems in NEWSROOM['writing'], reported like content errors before anything is written."""
-    where = "NEWSROOM['writing']"
-    given = newsroom_settings(settings).get("writing", {})
-    errors = [
-        ContentError(where, None, key, f"unknown setting; allowed: {', '.join(DEFAULTS['writing'])}")
-        for key in sorted(set(given) - set(DEFAULTS["writing"]))
-    ]
-    workers = feature_settings(settings, "writing")["workers"]
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
-        errors.append(ContentError(where, None, "workers", f"{workers!r} is not a number of processes; use 0 (one per core) or more"))
-    return errors
 
 
 @dataclass(slots=True)
@@ -200,10 +184,7 @@ class PendingPages:
     def start(self, pelican) -> None:
         """Signal receiver (``initialized``, after the build state is reset)."""
         self.__init__()
-        errors = settings_errors(pelican.settings)
-        BUILD.errors.extend(errors)
-        if not errors:
-            self.workers = feature_settings(pelican.settings, "writing")["workers"] or os.cpu_count() or 1
+        self.workers = newsroom(pelican.settings).writing.workers or os.cpu_count() or 1
 
     def claim(self, path: str, override: bool) -> bool:
         """Pelican's rule for a file asked for twice: only an override replaces it, once; later requests are skipped."""

@@ -26,7 +26,6 @@ from newsroom.cards import (
     Style,
     TextCard,
     card_file_name,
-    contrast,
     draw_all,
     draw_text_card,
     fit_title,
@@ -35,7 +34,7 @@ from newsroom.cards import (
     render,
 )
 from newsroom.errors import ContentErrors
-from newsroom.settings import DEFAULTS
+from newsroom.settings import DEFAULTS, contrast
 
 from helpers import SETTINGS, build, soup
 

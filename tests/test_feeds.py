@@ -532,11 +532,11 @@ def test_invoke_check_reports_duplicate_ids(site):
 @pytest.mark.parametrize(
     "feeds, expected",
     [
-        ({"tag_date": "25"}, "NEWSROOM['feeds']['tag_date']: '25' is not a date"),
-        ({"tag_date": "2025-02-30"}, "NEWSROOM['feeds']['tag_date']: '2025-02-30' is not a date"),
+        ({"tag_date": "25"}, "NEWSROOM['feeds']: tag_date: '25' is not a date"),
+        ({"tag_date": "2025-02-30"}, "NEWSROOM['feeds']: tag_date: '2025-02-30' is not a date"),
         ({"tag_authority": "https://presse.example.org"}, "'https://presse.example.org' is not a domain name"),
-        ({"max_entries": 0}, "NEWSROOM['feeds']['max_entries']: 0 is not a positive whole number"),
-        ({"title": "{unbekannt}"}, "NEWSROOM['feeds']['title']: '{unbekannt}' is not a title"),
+        ({"max_entries": 0}, "NEWSROOM['feeds']: max_entries: 0 is not a positive whole number"),
+        ({"title": "{unbekannt}"}, "NEWSROOM['feeds']: title: '{unbekannt}' is not a title"),
     ],
 )
 def test_bad_feed_settings_stop_the_build(site, tmp_path, capsys, feeds, expected):
