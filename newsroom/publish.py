@@ -33,6 +33,7 @@ import subprocess
 
 from .errors import display_path
 from .output import OUTPUT
+from .settings import newsroom
 
 DRAFTS_MARK = ".newsroom-drafts-preview"
 DRAFTS_MARK_TEXT = b"Drafts preview (invoke preview --drafts): holds drafts and embargoed releases; never publish it.\n"
@@ -56,7 +57,7 @@ class PublishRefused(Exception):
 
 def mark_drafts_preview(pelican) -> None:
     """Signal receiver (``finalized``): mark the output of a drafts preview so that ``publish`` refuses it."""
-    if pelican.settings["NEWSROOM"]["preview_drafts"]:
+    if newsroom(pelican.settings).preview_drafts:
         OUTPUT.place(os.path.join(pelican.output_path, DRAFTS_MARK), DRAFTS_MARK_TEXT)
 
 

@@ -36,7 +36,7 @@ import jinja2
 
 from .links import alias_save_as
 from .manifest import broken_addresses
-from .settings import feature_settings, newsroom_settings
+from .settings import newsroom
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
@@ -218,10 +218,10 @@ def web_config(check, root: str, listen: str, server_name: str = "", certificate
     if tls and not (certificate and key):
         raise WebConfigError("an HTTPS listener ('ssl') needs --certificate and --key (the PEM files on the web server)")
     settings = check.settings
-    options = newsroom_settings(settings)
+    options = newsroom(settings)
     addresses = site_addresses(check)
     headers = list(SECURITY_HEADERS.items()) + ([("Strict-Transport-Security", HSTS)] if tls else [])
-    immutable = sorted({settings.get("THEME_STATIC_DIR", "theme"), feature_settings(settings, "cards")["output_dir"]})
+    immutable = sorted({settings.get("THEME_STATIC_DIR", "theme"), options.cards.output_dir})
     keys = [*addresses.moved, *addresses.gone]
     return TEMPLATE.render(
         bucket_size=hash_bucket_size(max(map(len, keys), default=0)),
@@ -233,7 +233,7 @@ def web_config(check, root: str, listen: str, server_name: str = "", certificate
         long=IMMUTABLE,
         immutable=immutable,
         listen=listen.strip(),
-        server_name=server_name or urlsplit(options["public_url"]).hostname or "_",
+        server_name=server_name or urlsplit(options.public_url).hostname or "_",
         root=root.rstrip("/") or "/",
         tls=tls,
         certificate=certificate,
