@@ -35,7 +35,6 @@ from .sitemap import WRITTEN, write_sitemaps
 from .social import add_jinja_globals
 from .writing import PAGES, index_release_lists, newsroom_writer
 
-
 SWALLOWED_WRITE_FAULTS = SwallowedWriteFaults()
 
 

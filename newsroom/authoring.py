@@ -7,10 +7,10 @@ import os
 
 import yaml
 
-from .preread import source_files
 from .dates import BERLIN
 from .frontmatter import parse
 from .model import NUMBER_PATTERN
+from .preread import source_files
 from .registry import DEPARTMENTS, load_registry
 from .settings import data_dir, newsroom
 from .slugs import german_slug

@@ -42,8 +42,19 @@ from pelican.settings import read_settings
 from .cards import CARDS
 from .clock import NOW_VARIABLE
 from .corpus import (
-    EDITED_SENTENCE, HUGO_FORMAT, NEWSROOM_FORMAT, PELICAN_FORMAT, Release, ReleaseFormat, edited_release,
-    load_contacts, load_departments, next_release, write_hugo_site, write_newsroom_corpus, write_pelican_site,
+    EDITED_SENTENCE,
+    HUGO_FORMAT,
+    NEWSROOM_FORMAT,
+    PELICAN_FORMAT,
+    Release,
+    ReleaseFormat,
+    edited_release,
+    load_contacts,
+    load_departments,
+    next_release,
+    write_hugo_site,
+    write_newsroom_corpus,
+    write_pelican_site,
 )
 from .registry import load_registries
 from .settings import DEFAULTS, data_dir, newsroom
@@ -59,12 +70,18 @@ def add_generated_releases(settings_file: str, content: str, count: int) -> None
     for number in range(1, count + 1):
         title = " ".join(words[: 3 + number % (len(words) - 3)]) + f" ({number})"
         with open(os.path.join(folder, f"meldung-{number}.md"), "w", encoding="utf-8") as handle:
-            handle.write(f'---\ntitle: "{title}"\ndate: 2000-01-01 10:00\nnumber: "{number}/2000"\ndepartment: {department}\nslug: meldung-{number}\n---\nText.\n')
+            handle.write(
+                f'---\ntitle: "{title}"\ndate: 2000-01-01 10:00\nnumber: "{number}/2000"\ndepartment: '
+                f'{department}\nslug: meldung-{number}\n---\nText.\n'
+            )
 
 
 def timed_build(settings_file: str, content: str, output: str, cache: str, workers: int) -> float:
     base = read_settings(settings_file)
-    newsroom = {**base.get("NEWSROOM", {}), "cards": {**base.get("NEWSROOM", {}).get("cards", {}), "cache_dir": cache, "workers": workers}}
+    newsroom = {
+        **base.get("NEWSROOM", {}),
+        "cards": {**base.get("NEWSROOM", {}).get("cards", {}), "cache_dir": cache, "workers": workers},
+    }
     settings = read_settings(settings_file, override={"PATH": content, "OUTPUT_PATH": output, "NEWSROOM": newsroom})
     started = time.perf_counter()
     Pelican(settings).run()
@@ -73,7 +90,10 @@ def timed_build(settings_file: str, content: str, output: str, cache: str, worke
 
 def bench_cards(settings_file: str, content: str, extra: int, workers: int) -> list[str]:
     """Rows of the table: build and card times cold and warm, and card sizes."""
-    rows = [f"{'build':<6} {'cards':>6} {'drawn':>6} {'reused':>6} {'card stage s':>13} {'ms per drawn card':>18} {'whole build s':>14}"]
+    rows = [
+        f"{'build':<6} {'cards':>6} {'drawn':>6} {'reused':>6} {'card stage s':>13} {'ms per drawn card':>18} "
+        f"{'whole build s':>14}"
+    ]
     with tempfile.TemporaryDirectory() as scratch:
         copy = os.path.join(scratch, "content")
         shutil.copytree(content, copy)
@@ -84,7 +104,9 @@ def bench_cards(settings_file: str, content: str, extra: int, workers: int) -> l
             total = timed_build(settings_file, copy, output, cache, workers)
             per_card = f"{1000 * CARDS.seconds / CARDS.drawn:.1f}" if CARDS.drawn else "–"
             cards = CARDS.drawn + CARDS.reused
-            rows.append(f"{name:<6} {cards:>6} {CARDS.drawn:>6} {CARDS.reused:>6} {CARDS.seconds:>13.3f} {per_card:>18} {total:>14.2f}")
+            rows.append(
+                f"{name:<6} {cards:>6} {CARDS.drawn:>6} {CARDS.reused:>6} {CARDS.seconds:>13.3f} {per_card:>18} {total:>14.2f}"
+            )
         folder = os.path.join(output, "karten")
         sizes = sorted(os.path.getsize(os.path.join(folder, name)) for name in os.listdir(folder))
     rows.append(f"card bytes: min {sizes[0]}, median {statistics.median(sizes):.0f}, max {sizes[-1]} ({len(sizes)} cards)")
@@ -179,7 +201,7 @@ class TreeMemory:
         self.finished = threading.Event()
         self.thread = threading.Thread(target=self.sample, daemon=True)
 
-    def __enter__(self) -> "TreeMemory":
+    def __enter__(self) -> TreeMemory:
         self.thread.start()
         return self
 
@@ -381,7 +403,10 @@ def measure(site: Site, work: str, edited: Release, added: Release, say) -> tupl
             cold_output = sorted(after)
         written = sum(1 for path, state in after.items() if before.get(path) != state)
         runs[scenario] = Measurement(seconds, cpu, peak, peak_pss, written, len(after))
-        say(f"{site.name:<9} {label:<27} {seconds:9.2f} s {cpu:9.2f} CPU s {peak_pss / MEGABYTE:7.0f} MB PSS ({peak / MEGABYTE:.0f} MB RSS) {written:>8} files written")
+        say(
+            f"{site.name:<9} {label:<27} {seconds:9.2f} s {cpu:9.2f} CPU s {peak_pss / MEGABYTE:7.0f} MB PSS "
+            f"({peak / MEGABYTE:.0f} MB RSS) {written:>8} files written"
+        )
         before = after
     return runs, cold_output
 
@@ -395,7 +420,9 @@ def run_benchmark(settings_file: str, sample_content: str, count: int, seed: int
     per finished run.
     """
     if not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"):
-        raise BenchmarkError("the peak memory of a process tree is read from Linux's /proc/PID/task/TID/children, which is missing here")
+        raise BenchmarkError(
+            "the peak memory of a process tree is read from Linux's /proc/PID/task/TID/children, which is missing here"
+        )
     if not keep:
         with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as scratch:
             return benchmark_in(scratch, os.path.abspath(settings_file), sample_content, count, seed, compare, say)
@@ -482,10 +509,12 @@ def format_result(result: BenchResult) -> list[str]:
         lines.append(f"{label:<{width}}" + "".join(f"{value:>12}" for value in cells))
     totals = ", ".join(f"{name} {len(files)}" for name, files in result.cold_output.items())
     lines.append(f"files in the output after the cold build: {totals}")
-    lines.append("s: wall-clock seconds of the whole command; vs: newsroom seconds divided by theirs (above 1×: newsroom slower); "
-                 "MB: peak of the process tree's summed proportional set size (PSS: pages shared by forked processes counted once); "
-                 "summed RSS (every 20 ms) counts them once per process, an upper bound; "
-                 "CPU seconds: user and system time of the process tree; files written: output files created or replaced")
+    lines.append(
+        "s: wall-clock seconds of the whole command; vs: newsroom seconds divided by theirs (above 1×: newsroom slower); "
+        "MB: peak of the process tree's summed proportional set size (PSS: pages shared by forked processes counted once); "
+        "summed RSS (every 20 ms) counts them once per process, an upper bound; "
+        "CPU seconds: user and system time of the process tree; files written: output files created or replaced"
+    )
     if result.folder:
         lines.append(f"kept: {result.folder} (logs/ holds each run's output)")
     return lines

@@ -10,7 +10,7 @@ import os
 import posixpath
 from collections import defaultdict
 
-from .confine import refused_links, leaves_content
+from .confine import leaves_content, refused_links
 from .dates import JINJA_FILTERS
 from .errors import ContentError, display_path, stop
 from .feeds import FEEDS_DIR, duplicate_ids, permanent_id
@@ -36,7 +36,8 @@ class Build:
         self.ready = True  # NEWSROOM is right, and no symbolic link leads out of the content folder
 
     def start(self, settings: dict) -> None:
-        """Reset state, check NEWSROOM (once per build), look for links out of the content folder, load the registries, look for files the reader would skip.
+        """Reset state, check NEWSROOM (once per build), look for links out of the content folder,
+        load the registries, look for files the reader would skip.
 
         When a setting is wrong or a link leads out, nothing else is read (not
         even the registries, which may be such a link): the caller stops at once.
@@ -141,7 +142,9 @@ def stray_files(releases_path: str) -> list[ContentError]:
 
 
 def reserved_sections(settings: dict) -> set[str]:
-    """First URL segments the site's own pages and files use: archives, sections, pagination, theme, images, feeds, search index, cards."""
+    """First URL segments the site's own pages and files use: archives, sections, pagination, theme, images, feeds, search
+    index, cards.
+    """
     urls = [value for key, value in settings.items() if key.endswith("_SAVE_AS") and isinstance(value, str)]
     urls += [pattern[1].replace("{base_name}/", "") for pattern in settings.get("PAGINATION_PATTERNS", ())]
     return first_segments(urls) | file_sections(settings)

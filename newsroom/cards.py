@@ -49,15 +49,15 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 import PIL
-from PIL import ExifTags, Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 from pelican.generators import ArticlesGenerator
+from PIL import ExifTags, Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from .build import BUILD
 from .dates import de_date
@@ -239,7 +239,7 @@ class Face:
         """Draw one line with its ascender line's left end at (x, y), like ``ImageDraw.text(anchor="la")``."""
         positions, _ = self.pen_positions(text)
         placed = []
-        for char, pen in zip(text, positions):
+        for char, pen in zip(text, positions, strict=True):
             glyph = self.glyph(char)
             if glyph:
                 mask, dx, dy = glyph
@@ -498,12 +498,16 @@ def place_body(card: TextCard) -> tuple[list[Placed], TextBlock]:
     font = load_font(style.font_bold, title.size)
     top = layout.title_top + (layout.title_height - block_height(font, title.line_height, len(title.lines))) // 2
     for index, line in enumerate(title.lines):
-        placed.append(Placed("title", line, style.font_bold, title.size, layout.margin, top + index * title.line_height, style.text))
+        placed.append(
+            Placed("title", line, style.font_bold, title.size, layout.margin, top + index * title.line_height, style.text)
+        )
 
     line_height = round(layout.meta_size * layout.meta_leading)
     for index, text in enumerate(card.lines):
         size, text = fit_line(text, style.font_regular, layout.meta_size, layout.meta_min_size, layout.text_width)
-        placed.append(Placed("meta", text, style.font_regular, size, layout.margin, layout.meta_top + index * line_height, style.muted))
+        placed.append(
+            Placed("meta", text, style.font_regular, size, layout.margin, layout.meta_top + index * line_height, style.muted)
+        )
     return placed, title
 
 
@@ -635,7 +639,9 @@ class Drawing:
 
 
 def draw_into(folder: str, drawing: Drawing) -> tuple[str | None, str | None]:
-    """Run in a worker: draw a card into the cache folder under each of its keys; the sha256 of its bytes, or why its picture could not be read.
+    """Run in a worker: draw a card into the cache folder under each of its keys.
+
+    Returns the sha256 of its bytes, or why its picture could not be read.
 
     The worker writes the files itself, so no JPEG travels back through a
     pipe and the parent never holds thousands of them. Each key gets a file
@@ -838,7 +844,9 @@ def site_card(settings: dict) -> TextCard:
     """The card of lists and static pages: office, the site's title, its address."""
     options = newsroom(settings)
     host = urlsplit(public_base(settings)).netloc
-    return TextCard(SITE_CARD_KEY, options.cards.site_title, (host,), options.office_name, options.office_unit, card_style(settings))
+    return TextCard(
+        SITE_CARD_KEY, options.cards.site_title, (host,), options.office_name, options.office_unit, card_style(settings)
+    )
 
 
 def release_card(settings: dict, release) -> TextCard | PhotoCard:
@@ -858,7 +866,10 @@ def alt_text(card: TextCard | PhotoCard, release=None) -> str:
         return release.image["alt"]
     if release is None:
         return f"{card.title} – {card.office}, {card.unit}"
-    return f"{card.title} – Pressemitteilung Nr. {release.number} vom {de_date(release.date)}, {release.category.name}, {card.office}"
+    return (
+        f"{card.title} – Pressemitteilung Nr. {release.number} vom {de_date(release.date)}, "
+        f"{release.category.name}, {card.office}"
+    )
 
 
 class CardStage:
@@ -919,7 +930,9 @@ class CardStage:
         self.cache = cache
         self.drawn, self.reused = len(missing), len(planned) - len(missing)
         self.seconds = time.perf_counter() - started
-        logger.info("Cards: %d drawn, %d reused from %s in %.2f s", self.drawn, self.reused, display_path(cache.folder), self.seconds)
+        logger.info(
+            "Cards: %d drawn, %d reused from %s in %.2f s", self.drawn, self.reused, display_path(cache.folder), self.seconds
+        )
 
     def write(self, output_path: str) -> None:
         """Put every card into the output: a copy of its cache file once its bytes match the digest, else drawn again.

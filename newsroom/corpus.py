@@ -143,7 +143,9 @@ def next_release(made: list[Release], departments: list[tuple[str, str, str]], c
     """The release an editor would add next: the following number in the newest year, dated after the newest."""
     newest = made[-1]
     rng = random.Random(f"{seed}/{len(made)}")
-    return generated_release(rng, len(made), newest.year, newest.serial + 1, releases_per_year(len(made)), departments, contacts, made)
+    return generated_release(
+        rng, len(made), newest.year, newest.serial + 1, releases_per_year(len(made)), departments, contacts, made
+    )
 
 
 def generated_release(
@@ -188,7 +190,9 @@ def release_body(rng: random.Random, subject: str, verb: str, place: str, head: 
     if earlier and rng.random() < 0.3:
         previous = rng.choice(earlier[-50:])
         link = f"/pressemitteilungen/{previous.year}/{previous.serial}-{previous.slug}/"
-        blocks.append(f"Über den Beginn des Vorhabens hatte das Bezirksamt in der [Pressemitteilung Nr. {previous.number}]({link}) informiert.")
+        blocks.append(
+            f"Über den Beginn des Vorhabens hatte das Bezirksamt in der [Pressemitteilung Nr. {previous.number}]({link}) informiert."
+        )
     if rng.random() < 0.3:
         blocks.append("Weitere Informationen stehen auf der [Seite des Landes](https://service.example.org/buergerdienste).")
     return "\n\n".join(blocks) + "\n"

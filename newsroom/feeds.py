@@ -259,7 +259,7 @@ class Entry(FeedEntry):
 
     def atom_entry(self, extensions=True):
         element = super().atom_entry(extensions)
-        for link_element, link in zip(element.findall("link"), self.link() or []):
+        for link_element, link in zip(element.findall("link"), self.link() or [], strict=True):
             for name in LINK_ATTRIBUTES:
                 if link.get(name):
                     link_element.set(name, link[name])

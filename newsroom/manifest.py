@@ -55,7 +55,11 @@ def read_manifest(settings: dict) -> tuple[str, dict[str, tuple[str, int]], list
     if root is None:
         return shown, {}, []
     if not isinstance(root, yaml.MappingNode):
-        return shown, {}, [ContentError(shown, 1, None, "must map release numbers to addresses: '\"422/2017\": /pressemitteilungen/…/'")]
+        return (
+            shown,
+            {},
+            [ContentError(shown, 1, None, "must map release numbers to addresses: '\"422/2017\": /pressemitteilungen/…/'")],
+        )
     entries: dict[str, tuple[str, int]] = {}
     errors = []
     for key_node, value_node in root.value:

@@ -14,8 +14,9 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 from PIL import Image, UnidentifiedImageError
@@ -230,7 +231,7 @@ def focal_point(document: Document, name: str, context: Context) -> tuple[float,
         raise FieldError(f"expected a list of two numbers, got {describe(value)}; {example}")
     if len(value) != 2:
         raise FieldError(f"expected two numbers, got {len(value)}; {example}")
-    for axis, number in zip(("x", "y"), value):
+    for axis, number in zip(("x", "y"), value, strict=True):
         if isinstance(number, bool) or not isinstance(number, (int, float)):
             raise FieldError(f"{axis} must be a number, got {describe(number)}; {example}")
         if not 0 <= number <= 1:
@@ -281,7 +282,9 @@ def corrections(document: Document, name: str, context: Context) -> list[Correct
     for item in items:
         line = node_line(item)
         if not isinstance(item, yaml.MappingNode):
-            problems.append((line, "every correction needs 'date' and 'note', e.g. {date: 2017-10-05 09:00, note: Uhrzeit korrigiert.}"))
+            problems.append(
+                (line, "every correction needs 'date' and 'note', e.g. {date: 2017-10-05 09:00, note: Uhrzeit korrigiert.}")
+            )
             continue
         fields = {key.value if isinstance(key, yaml.ScalarNode) else None: value for key, value in item.value}
         if len(item.value) != 2 or set(fields) != {"date", "note"}:
@@ -380,7 +383,9 @@ def _parse_fields(document: Document, fields: dict[str, Field], context: Context
     errors: list[ContentError] = []
     for name, entry in document.entries.items():
         if name not in fields:
-            errors.append(ContentError(document.path, entry.line, name, f"unknown field; {unknown_name_hint(name, list(fields))}"))
+            errors.append(
+                ContentError(document.path, entry.line, name, f"unknown field; {unknown_name_hint(name, list(fields))}")
+            )
             continue
         try:
             values[name] = fields[name].parse(document, name, context)
@@ -438,7 +443,9 @@ def _correction_errors(document: Document, values: dict) -> list[ContentError]:
     seen: dict[dt.datetime, int] = {}
     for correction in values.get("corrections", []):
         if "date" in values and correction.date <= values["date"]:
-            errors.append(ContentError(document.path, correction.line, "corrections", "a correction's date must be later than date"))
+            errors.append(
+                ContentError(document.path, correction.line, "corrections", "a correction's date must be later than date")
+            )
         if correction.date in seen:
             errors.append(
                 ContentError(
@@ -505,5 +512,9 @@ def validate_page(document: Document, context: Context) -> tuple[dict, list[Cont
     """Static page fields as Python values, or the list of what is wrong."""
     values, errors = _parse_fields(document, PAGE_FIELDS, context)
     if "title" in values and "slug" not in document.entries and not german_slug(values["title"]):
-        errors.append(ContentError(document.path, document.entries["title"].line, "slug", "cannot be derived from the title; add a slug field"))
+        errors.append(
+            ContentError(
+                document.path, document.entries["title"].line, "slug", "cannot be derived from the title; add a slug field"
+            )
+        )
     return values, errors

@@ -127,7 +127,7 @@ class OutputFault(SystemExit):
         super().__init__(f"Build failed: {message}")
 
     @classmethod
-    def from_error(cls, error: OSError) -> "OutputFault":
+    def from_error(cls, error: OSError) -> OutputFault:
         return cls(f"{describe(error)}; {FAULT_ADVICE[error.errno]}. The published site was not changed.")
 
 
@@ -271,8 +271,10 @@ class StagedOutput:
         self.target = os.path.abspath(pelican.output_path)
         if os.path.ismount(self.target):
             raise OutputFault(
-                f"the output folder {display_path(self.target)!r} is a mount point, which the build cannot swap for the new site; "
-                f"mount the folder above it instead, or build into a folder inside it (pelican -o {display_path(self.target)}/site) and serve that"
+                f"the output folder {display_path(self.target)!r} is a mount point, which the build cannot swap for the "
+                "new site; "
+                "mount the folder above it instead, or build into a folder inside it (pelican -o "
+                f"{display_path(self.target)}/site) and serve that"
             )
         parent, name = os.path.split(self.target)
         os.makedirs(parent, exist_ok=True)

@@ -59,13 +59,26 @@ from .registry import Registries
 from .settings import newsroom
 
 CACHE_VERSION = 1
-CACHE_FORMAT = b"newsroom content cache, version %d" % CACHE_VERSION
-CACHE_FILE = "sources-{}.v%d" % CACHE_VERSION
+CACHE_FORMAT = f"newsroom content cache, version {CACHE_VERSION}".encode()
+CACHE_FILE = "sources-{}.v" + str(CACHE_VERSION)
 # One file per fingerprint: the site, its draft preview and `invoke check` of
 # another folder do not evict each other. The least recently used go beyond this.
 CACHE_FILES_KEPT = 4
 # Modules whose code decides what reading a file gives.
-READING_MODULES = ("confine", "dates", "errors", "frontmatter", "markup", "model", "reader", "registry", "sanitize", "settings", "slugs", "urls")
+READING_MODULES = (
+    "confine",
+    "dates",
+    "errors",
+    "frontmatter",
+    "markup",
+    "model",
+    "reader",
+    "registry",
+    "sanitize",
+    "settings",
+    "slugs",
+    "urls",
+)
 READING_LIBRARIES = ("Markdown", "PyYAML", "nh3", "beautifulsoup4", "Pillow")
 # NEWSROOM keys that never change what reading a file gives: the build, its
 # draft preview and `invoke check` may differ in them and still share a cache.
@@ -119,7 +132,16 @@ def reading_fingerprint(settings: dict, registries: Registries) -> str:
 # --- The cache file format ---------------------------------------------------
 
 DIGEST_PATTERN = re.compile(rb"[0-9a-f]{64}")
-SOURCE_FIELDS = {"path": str, "kind": str, "values": dict, "html": str, "line_of": dict, "warnings": list, "slug": str, "summary": str}
+SOURCE_FIELDS = {
+    "path": str,
+    "kind": str,
+    "values": dict,
+    "html": str,
+    "line_of": dict,
+    "warnings": list,
+    "slug": str,
+    "summary": str,
+}
 SOURCE_KINDS = ("release", "page")
 
 
@@ -185,7 +207,12 @@ def decode_tuple(items: object) -> tuple:
     return tuple(items)
 
 
-TAGS = {"$tuple": decode_tuple, "$datetime": decode_datetime, "$correction": decode_correction, "$content_error": decode_content_error}
+TAGS = {
+    "$tuple": decode_tuple,
+    "$datetime": decode_datetime,
+    "$correction": decode_correction,
+    "$content_error": decode_content_error,
+}
 
 
 def decode_object(data: dict) -> object:
@@ -266,7 +293,9 @@ class ContentCache:
         for line in lines:
             self.load_entry(line)
         if len(self.entries) < len(lines):
-            self.warn(f": {len(lines) - len(self.entries)} of {len(lines)} entries failed their check; their files are read again")
+            self.warn(
+                f": {len(lines) - len(self.entries)} of {len(lines)} entries failed their check; their files are read again"
+            )
         os.utime(self.path)  # recently used
 
     def warn(self, problem: str) -> None:
@@ -398,7 +427,7 @@ def read_all(settings: dict, registries: Registries, paths: list[str] | None = N
     from_cache = set(found)
     missing = [path for path in paths if path not in from_cache]
     workers = options.reading_workers or os.cpu_count() or 1
-    for path, source in zip(missing, read_files(missing, settings, registries, workers)):
+    for path, source in zip(missing, read_files(missing, settings, registries, workers), strict=True):
         found[path] = source
     kept = {
         keys[path]: cache.payloads[keys[path]] if path in from_cache else encode_entry(source, images.of(source))

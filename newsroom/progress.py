@@ -36,7 +36,7 @@ class Progress:
         self.visible = wanted() and total > 0
         self.last_drawn = 0.0
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def advance(self, count: int = 1) -> None:

@@ -41,7 +41,10 @@ RELEASES = "releases"
 NEEDED_FILES = ("index.html", "404.html")
 
 # Shell scripts run in the target folder, on this machine or over ssh: one code path for both.
-READ_LINKS = 'cd "$1" 2>/dev/null || exit 0; for link in current previous; do printf "%s=%s\\n" "$link" "$(readlink "$link" 2>/dev/null)"; done'
+READ_LINKS = (
+    'cd "$1" 2>/dev/null || exit 0; '
+    'for link in current previous; do printf "%s=%s\\n" "$link" "$(readlink "$link" 2>/dev/null)"; done'
+)
 PREPARE = 'mkdir -p "$1/releases"'
 # ln -n: replace a leftover link itself, not create one inside the folder it points to; mv -T: rename over the link.
 POINT = 'cd "$1" && ln -sfn "$3" "$2.new" && mv -T "$2.new" "$2"'
@@ -116,7 +119,7 @@ class Target:
 
 def new_release_id(now: dt.datetime | None = None) -> str:
     """A folder name that sorts by publication time (UTC)."""
-    return (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%M%S%fZ")
+    return (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 class SiteLock:
@@ -153,10 +156,14 @@ def publish(site: str, target: str) -> str:
     with SiteLock(site):
         if refusal_for_site(site):  # a drafts preview swapped in while waiting for the lock
             raise PublishRefused(refusal_for_site(site))
-        result = subprocess.run([*command, os.path.abspath(site) + "/", place.release_url(release)], capture_output=True, text=True)
+        result = subprocess.run(
+            [*command, os.path.abspath(site) + "/", place.release_url(release)], capture_output=True, text=True
+        )
     if result.returncode != 0:
         place.run(KEEP_ONLY, *[name for name in place.links().values() if name])
-        raise PublishRefused(f"rsync failed (exit status {result.returncode}), the published site was not changed:\n{result.stderr.strip()}")
+        raise PublishRefused(
+            f"rsync failed (exit status {result.returncode}), the published site was not changed:\n{result.stderr.strip()}"
+        )
     if old:
         place.point("previous", old)
     place.point("current", release)

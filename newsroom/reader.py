@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Tag

@@ -195,7 +195,9 @@ def attribute_removal(tag: str, name: str, value: str) -> Removal | None:
         if not url_survives(tag, name, value):
             return Removal(f"removed {shown} from <{tag}>: {URL_RULE}", f"{shown} is not allowed on <{tag}>: {URL_RULE}", needles)
         if tag == "img" and is_absolute(value):
-            return Removal(f"removed {shown} from <{tag}>: {IMAGE_RULE}", f"{shown} is not allowed on <{tag}>: {IMAGE_RULE}", needles)
+            return Removal(
+                f"removed {shown} from <{tag}>: {IMAGE_RULE}", f"{shown} is not allowed on <{tag}>: {IMAGE_RULE}", needles
+            )
     if attribute_allowed(tag, name, value):
         return None
     return Removal(f"removed {shown} from <{tag}>", f"{shown} is not allowed on <{tag}>", needles)
@@ -255,7 +257,7 @@ def html_problems(removals: list[Removal], document: Document, strict: bool) -> 
     lines = source_lines(document.body, document.body_line, shown)
     problems = [
         ContentError(document.path, line, "html", removal.error if strict else removal.warning)
-        for removal, line in zip(shown, lines)
+        for removal, line in zip(shown, lines, strict=True)
     ]
     if len(removals) > len(shown):
         more = len(removals) - len(shown)

@@ -205,9 +205,14 @@ def index_site(pelican) -> None:
     # The working directory is the site so that no pagefind.yml lying around is read.
     result = subprocess.run(command, cwd=site, capture_output=True, text=True)
     if result.returncode < 0:
-        raise SearchIndexError(f"Pagefind was killed by {signal.Signals(-result.returncode).name}; its output follows.\n{result.stdout}{result.stderr}")
+        raise SearchIndexError(
+            f"Pagefind was killed by {signal.Signals(-result.returncode).name}; its output "
+            f"follows.\n{result.stdout}{result.stderr}"
+        )
     if result.returncode != 0:
-        raise SearchIndexError(f"Pagefind failed with exit status {result.returncode}; its output follows.\n{result.stdout}{result.stderr}")
+        raise SearchIndexError(
+            f"Pagefind failed with exit status {result.returncode}; its output follows.\n{result.stdout}{result.stderr}"
+        )
     log.debug("Pagefind: %s", result.stdout)
     problem = bundle_problem(os.path.join(site, BUNDLE_DIR))
     if problem:

@@ -124,7 +124,9 @@ def share_links_problem(value: object) -> str | None:
         try:
             link.format(url="", title="", text="")
         except (KeyError, IndexError, ValueError):
-            return f"{short_repr(link)} (of {label!r}) is not a share address; use the placeholders {{url}}, {{title}} and {{text}}"
+            return (
+                f"{short_repr(link)} (of {label!r}) is not a share address; use the placeholders {{url}}, {{title}} and {{text}}"
+            )
     return None
 
 
@@ -279,7 +281,9 @@ DEFAULTS = NewsroomSettings().as_dict()
 def checked(kind: type, given: object, where: str) -> tuple[object, list[ContentError]]:
     """``kind`` made from a dict of settings; an unknown key or a bad value is an error, and its default is kept."""
     if not isinstance(given, Mapping):
-        return kind(), [ContentError(where, None, None, f"{short_repr(given)} is not a dict of settings; write it like {{'key': value}}")]
+        return kind(), [
+            ContentError(where, None, None, f"{short_repr(given)} is not a dict of settings; write it like {{'key': value}}")
+        ]
     names = [option.name for option in dataclasses.fields(kind)]
     errors = [
         ContentError(where, None, key, f"unknown setting; {unknown_name_hint(key, names)}")
@@ -332,16 +336,33 @@ def card_errors(cards: CardSettings, theme: str) -> list[ContentError]:
         try:
             ImageFont.truetype(files[key], 12)
         except OSError:
-            errors.append(ContentError(CARDS, None, key, f"{getattr(cards, key)!r} is not a font file in the theme folder ({display_path(files[key])})"))
+            errors.append(
+                ContentError(
+                    CARDS,
+                    None,
+                    key,
+                    f"{getattr(cards, key)!r} is not a font file in the theme folder ({display_path(files[key])})",
+                )
+            )
     try:
         with Image.open(files["logo"]) as logo:
             logo.verify()
     except (OSError, UnidentifiedImageError, SyntaxError):
-        errors.append(ContentError(CARDS, None, "logo", f"{cards.logo!r} is not an image in the theme's static folder ({display_path(files['logo'])})"))
+        errors.append(
+            ContentError(
+                CARDS,
+                None,
+                "logo",
+                f"{cards.logo!r} is not an image in the theme's static folder ({display_path(files['logo'])})",
+            )
+        )
     for key in ("text", "muted"):
         ratio = contrast(getattr(cards, key), cards.background)
         if ratio < MIN_CONTRAST:
-            message = f"{getattr(cards, key)!r} on {cards.background!r} has a contrast of {ratio:.2f}:1; at least {MIN_CONTRAST}:1 is needed"
+            message = (
+                f"{getattr(cards, key)!r} on {cards.background!r} has a contrast of {ratio:.2f}:1; "
+                f"at least {MIN_CONTRAST}:1 is needed"
+            )
             errors.append(ContentError(CARDS, None, key, message))
     return errors
 

@@ -227,7 +227,10 @@ def social_meta(context, title, description) -> Social:
 def share_links(context, article) -> list[tuple[str, str]]:
     """Jinja global: (label, address) of each share link of a release; plain links, no script."""
     url = absolute_url(context, article.url)
-    values = {name: quote(value, safe="") for name, value in (("url", url), ("title", article.title), ("text", f"{article.title} {url}"))}
+    values = {
+        name: quote(value, safe="")
+        for name, value in (("url", url), ("title", article.title), ("text", f"{article.title} {url}"))
+    }
     return [(label, address.format(**values)) for label, address in newsroom(context).social.share]
 
 

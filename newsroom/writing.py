@@ -196,7 +196,8 @@ class PendingPages:
         if path in self.landing:
             if not override:
                 raise FileOverwriteFailedError(
-                    f'Failed to overwrite "{path}" as Pelican has already written to it previously (set `override=True` if intended)'
+                    f'Failed to overwrite "{path}" as Pelican has already written to it previously (set `override=True` '
+                    'if intended)'
                 )
             logger.info('Overwriting "%s"', path)
         if override:
@@ -215,7 +216,9 @@ class PendingPages:
         self.snapshots[id(context)] = copy = dict(context)
         return copy
 
-    def add(self, output_path: str, name: str, template, context: dict, relative_urls: bool, override: bool, variables: dict) -> None:
+    def add(
+        self, output_path: str, name: str, template, context: dict, relative_urls: bool, override: bool, variables: dict
+    ) -> None:
         path = sanitised_join(output_path, name)
         lands = self.claim(path, override)
         own = {"localsiteurl": context.get("localsiteurl")}

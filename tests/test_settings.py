@@ -7,7 +7,6 @@ The build stops with exit status 1 before anything is read or written, and
 from __future__ import annotations
 
 import dataclasses
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +14,11 @@ from pathlib import Path
 import pytest
 from pelican.settings import read_settings
 
-from conftest import ROOT, SETTINGS, build, tree_digest
 from newsroom.preread import reading_fingerprint
 from newsroom.registry import load_registries
 from newsroom.settings import DEFAULTS, NewsroomSettings, data_dir, newsroom
+
+from helpers import ROOT, SETTINGS, build, tree_digest
 
 PROJECT_NEWSROOM = read_settings(str(SETTINGS))["NEWSROOM"]
 SUMMARY = "error in the content; nothing was written."
@@ -48,9 +48,15 @@ def refused(site: Path, output: Path, capsys, options: dict) -> str:
     "changes, expected",
     [
         ({"ofice_name": "Bezirksamt Lindenhain"}, "NEWSROOM: ofice_name: unknown setting; did you mean 'office_name'?"),
-        ({"feeds": {"tag_autority": "presse.lindenhain.example"}}, "NEWSROOM['feeds']: tag_autority: unknown setting; did you mean 'tag_authority'?"),
+        (
+            {"feeds": {"tag_autority": "presse.lindenhain.example"}},
+            "NEWSROOM['feeds']: tag_autority: unknown setting; did you mean 'tag_authority'?",
+        ),
         ({"cards": {"qualitaet": 80}}, "NEWSROOM['cards']: qualitaet: unknown setting; did you mean 'quality'?"),
-        ({"social": {"twitter_sight": "@bezirksamt"}}, "NEWSROOM['social']: twitter_sight: unknown setting; did you mean 'twitter_site'?"),
+        (
+            {"social": {"twitter_sight": "@bezirksamt"}},
+            "NEWSROOM['social']: twitter_sight: unknown setting; did you mean 'twitter_site'?",
+        ),
         ({"writing": {"worker": 2}}, "NEWSROOM['writing']: worker: unknown setting; did you mean 'workers'?"),
     ],
 )
@@ -70,17 +76,29 @@ def test_an_unknown_setting_without_a_near_one_lists_the_allowed_ones(site, tmp_
         ({"summary_length": "220"}, "NEWSROOM: summary_length: '220' is not a positive whole number"),
         ({"slug_max_length": 0}, "NEWSROOM: slug_max_length: 0 is not a positive whole number"),
         ({"strict_html": "ja"}, "NEWSROOM: strict_html: 'ja' is not True or False"),
-        ({"office_name": ["Bezirksamt", "Lindenhain"]}, "NEWSROOM: office_name: a list of 2 items is not text; write it in quotes"),
-        ({"public_url": "presse.lindenhain.example"}, "NEWSROOM: public_url: 'presse.lindenhain.example' is not an absolute address"),
+        (
+            {"office_name": ["Bezirksamt", "Lindenhain"]},
+            "NEWSROOM: office_name: a list of 2 items is not text; write it in quotes",
+        ),
+        (
+            {"public_url": "presse.lindenhain.example"},
+            "NEWSROOM: public_url: 'presse.lindenhain.example' is not an absolute address",
+        ),
         ({"releases_dir": ""}, "NEWSROOM: releases_dir: '' is not a file or folder name"),
         ({"reading_workers": -2}, "NEWSROOM: reading_workers: -2 is not a number of processes; use 0 (one per core) or more"),
         ({"writing": {"workers": True}}, "NEWSROOM['writing']: workers: True is not a number of processes"),
         ({"cards": {"background": 83}}, "NEWSROOM['cards']: background: 83 is not a colour; write it like '#083a50'"),
         ({"cards": {"quality": 90.5}}, "NEWSROOM['cards']: quality: 90.5 is not a JPEG quality; use a whole number from 1 to 95"),
         ({"social": {"description_length": None}}, "NEWSROOM['social']: description_length: None is not a positive whole number"),
-        ({"social": {"share": [("Mastodon", "https://tootpick.org/#text={tekst}")]}},
-         "NEWSROOM['social']: share: 'https://tootpick.org/#text={tekst}' (of 'Mastodon') is not a share address; use the placeholders {url}, {title} and {text}"),
-        ({"social": {"share": ["Mastodon"]}}, "NEWSROOM['social']: share: a list of 1 items is not a list of (label, address) pairs"),
+        (
+            {"social": {"share": [("Mastodon", "https://tootpick.org/#text={tekst}")]}},
+            "NEWSROOM['social']: share: 'https://tootpick.org/#text={tekst}' (of 'Mastodon') is not a share address; "
+            "use the placeholders {url}, {title} and {text}",
+        ),
+        (
+            {"social": {"share": ["Mastodon"]}},
+            "NEWSROOM['social']: share: a list of 1 items is not a list of (label, address) pairs",
+        ),
         ({"feeds": "presse.lindenhain.example"}, "NEWSROOM['feeds']: 'presse.lindenhain.example' is not a dict of settings"),
     ],
 )
@@ -115,7 +133,9 @@ def settings_file(tmp_path: Path, newsroom_options: dict) -> Path:
 
 
 def run(*command: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).with_name(command[0])), *command[1:]], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run(
+        [str(Path(sys.executable).with_name(command[0])), *command[1:]], capture_output=True, text=True, cwd=ROOT
+    )
 
 
 def test_the_pelican_command_stops_and_keeps_the_previous_output(site, tmp_path):
