@@ -3,10 +3,14 @@
 Every page type is opened at desktop and phone width and checked for WCAG 2.1 A/AA
 violations (axe-core), keyboard use (skip link, visible focus, Tab order), requests to
 anything but the local server, console errors and sideways scrolling. A screenshot of
-each page type at each width goes to test-artifacts/screenshots/ for review.
+each page type at each width goes to test-artifacts/screenshots/ for review. The search
+page is used as a reader uses it, under the site's Content-Security-Policy.
 
-Needs Chromium (`apt-get install chromium`) and axe-core (`npm ci`); without them these
-tests skip and say so.
+The site is served by nginx with the configuration `invoke web-config` writes
+(local_site.py), so every page is seen with the production headers.
+
+Needs Chromium (`apt-get install chromium`), axe-core (`npm ci`) and Debian's nginx with
+its brotli_static module; without them these tests skip and say so.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from pathlib import Path
 import pytest
 from local_site import serve
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from newsroom.webconfig import CONTENT_SECURITY_POLICY
 
 from helpers import ROOT, SAMPLE_CONTENT, build
 
@@ -81,6 +87,19 @@ PAGE_TYPES = [
     PageType("suche", "/suche/", "main h1", only_if_built="suche/index.html"),
     PageType("feeds", "/feeds/", "main h1", only_if_built="feeds/index.html"),
 ]
+SEARCH_PAGE = next(page_type for page_type in PAGE_TYPES if page_type.name == "suche")
+# A word of the sample content and the release it is in (tests/test_search.py searches the index itself).
+SEARCH_WORD = "Fahrbahnsanierung"
+SEARCH_HIT = "/pressemitteilungen/2025/55-lindenallee-fahrbahnsanierung-in-den-sommerferien/"
+# The status line (suche.js) has its answer: hits, none, or that the search is not available.
+SEARCH_SETTLED = "() => /^(?!Suche läuft)./.test(document.getElementById('suche-status').textContent)"
+
+# Installed before any script of the page runs: every report of the browser's CSP enforcement.
+RECORD_POLICY_VIOLATIONS = """
+window.newsroomViolations = [];
+document.addEventListener('securitypolicyviolation', event => window.newsroomViolations.push(
+  `${event.effectiveDirective} refused ${event.blockedURI} (at ${event.sourceFile || event.documentURI})`));
+"""
 
 # Functions the keyboard tests need in the page; evaluated through the DevTools protocol,
 # so a Content-Security-Policy of the site neither blocks them nor has to be bypassed.
@@ -143,6 +162,7 @@ class Traffic:
 
     document: str
     status: int
+    headers: dict[str, str] = field(default_factory=dict)  # of the document's response
     requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
 
@@ -185,20 +205,24 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def site_output(tmp_path_factory) -> Path:
-    """The sample site plus one release with a table, footnote, definition list and long words."""
+def site_folder(tmp_path_factory) -> Path:
+    """content/ and output/ of the sample site plus one release with a table, footnote, definition list and long words."""
     root = tmp_path_factory.mktemp("browser")
     content = root / "content"
     shutil.copytree(SAMPLE_CONTENT, content)
     shutil.copy(EXTRA_RELEASE, content / "releases" / "2026" / "buergerhaushalt-2026.md")
-    output = root / "output"
-    build(content, output)
-    return output
+    build(content, root / "output")
+    return root
 
 
 @pytest.fixture(scope="session")
-def site_url(site_output) -> Iterator[str]:
-    with serve(site_output) as url:
+def site_output(site_folder) -> Path:
+    return site_folder / "output"
+
+
+@pytest.fixture(scope="session")
+def site_url(site_folder) -> Iterator[str]:
+    with serve(site_folder / "content", site_folder / "output", site_folder / "server") as url:
         yield url
 
 
@@ -224,6 +248,7 @@ def axe_source() -> str:
 def opened(browser: Browser, site_url: str, page_type: PageType, width: int) -> Iterator[tuple[Page, Traffic]]:
     """A fresh browser context showing the page, with its traffic recorded from the first request."""
     context = browser.new_context(viewport={"width": width, "height": VIEWPORT_HEIGHT})
+    context.add_init_script(RECORD_POLICY_VIOLATIONS)
     page = context.new_page()
     traffic = Traffic(site_url + page_type.path, page_type.status)
     page.on("request", traffic.record_request)
@@ -231,6 +256,7 @@ def opened(browser: Browser, site_url: str, page_type: PageType, width: int) -> 
     page.on("pageerror", traffic.record_page_error)
     try:
         response = page.goto(traffic.document, wait_until="load")
+        traffic.headers = response.headers
         assert response.status == page_type.status, f"{page_type.path} answered {response.status}"
         assert page.locator(page_type.proof).count(), f"{page_type.path} is not a {page_type.name} page"
         yield page, traffic
@@ -329,3 +355,44 @@ def focus_shows(focused: dict, unfocused: dict) -> bool:
     return any(
         focused[part] != unfocused[part] and focused[part] != "none" for part in ("outline", "boxShadow", "background")
     )
+
+
+def policy_violations(page: Page) -> list[str]:
+    return page.evaluate("() => window.newsroomViolations")
+
+
+def test_search_finds_a_release_under_the_sites_policy(browser, site_url, site_output):
+    """suche.js, Pagefind's script, its worker and its WebAssembly run with the policy nginx sends; nothing is refused."""
+    if not (site_output / SEARCH_PAGE.only_if_built).is_file():
+        pytest.skip(f"{SEARCH_PAGE.only_if_built} is not part of this build")
+    with opened(browser, site_url, SEARCH_PAGE, WIDTHS[0]) as (page, traffic):
+        assert traffic.headers.get("content-security-policy") == CONTENT_SECURITY_POLICY
+        page.fill("#suche-begriff", SEARCH_WORD)
+        page.press("#suche-begriff", "Enter")
+        page.wait_for_function(SEARCH_SETTLED)
+        page.wait_for_load_state("networkidle")
+        status = page.locator("#suche-status").text_content()
+        hits = page.locator("#suche-liste a").evaluate_all("links => links.map(link => link.getAttribute('href'))")
+        violations = policy_violations(page)
+    assert violations == [], "\n".join(violations)
+    assert traffic.console_errors == [], "\n".join(traffic.console_errors)
+    assert f"gefunden für „{SEARCH_WORD}“" in status, status
+    assert SEARCH_HIT in hits
+    assert any("/pagefind/wasm." in url for url in traffic.requests), "Pagefind's WebAssembly was not loaded"
+
+
+def test_the_browser_enforces_the_policy_and_reports_what_it_refuses(browser, site_url):
+    """The counter-check of the search test: an inline script is refused and the refusal is seen."""
+    home = PAGE_TYPES[0]
+    with opened(browser, site_url, home, WIDTHS[0]) as (page, traffic):
+        assert traffic.headers.get("content-security-policy") == CONTENT_SECURITY_POLICY
+        page.evaluate("""() => {
+          const script = document.createElement('script');
+          script.textContent = 'window.inlineScriptRan = true';
+          document.head.append(script);
+        }""")
+        page.wait_for_function("() => window.newsroomViolations.length > 0")
+        ran = page.evaluate("() => window.inlineScriptRan === true")
+        violations = policy_violations(page)
+    assert not ran, "an inline script ran despite the policy"
+    assert violations == [f"script-src-elem refused inline (at {site_url}/)"]
