@@ -271,10 +271,9 @@ class StagedOutput:
         self.target = os.path.abspath(pelican.output_path)
         if os.path.ismount(self.target):
             raise OutputFault(
-                f"the output folder {display_path(self.target)!r} is a mount point, which the build cannot swap for the "
-                "new site; "
-                "mount the folder above it instead, or build into a folder inside it (pelican -o "
-                f"{display_path(self.target)}/site) and serve that"
+                f"the output folder {display_path(self.target)!r} is a mount point, which the build cannot swap "
+                "for the new site; mount the folder above it instead, or build into a folder inside it "
+                f"(pelican -o {display_path(self.target)}/site) and serve that"
             )
         parent, name = os.path.split(self.target)
         os.makedirs(parent, exist_ok=True)
