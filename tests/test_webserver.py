@@ -18,7 +18,8 @@ import brotli
 import pytest
 from nginxserver import free_port, get, running_nginx
 
-from newsroom.compress import TEXT_SUFFIXES
+import newsroom.compress
+from newsroom.compress import MARK, TEXT_SUFFIXES, compression
 from newsroom.webconfig import CONTENT_SECURITY_POLICY
 
 from helpers import FIXTURE_SITE, PAGEFIND_FILTER_ORDER_FILES, ROOT, build, tree_digest
@@ -279,3 +280,19 @@ def test_only_changed_files_are_compressed_again(tmp_path):
     assert os.stat(unchanged).st_ino == before[unchanged]  # the live file, linked: not written again
     assert os.stat(changed).st_ino != before[changed]
     assert "Die Pflanzung beginnt am Montag." in brotli.decompress(changed.read_bytes()).decode("utf-8")
+
+
+def test_a_changed_compression_compresses_every_file_again(tmp_path, monkeypatch):
+    """Live .br files made at another quality are not reused: the rebuild gives the bytes of a clean build."""
+    content = tmp_path / "content"
+    prepare_content(content)
+    monkeypatch.setattr(newsroom.compress, "BROTLI_QUALITY", 1)
+    build(content, tmp_path / "output")
+    monkeypatch.undo()
+    build(content, tmp_path / "output")
+    build(content, tmp_path / "clean")
+    rebuilt, clean = tree_digest(tmp_path / "output"), tree_digest(tmp_path / "clean")
+    compressed = [path for path in clean if path.endswith(".br") and not PAGEFIND_FILTER_ORDER_FILES.search(path[:-3])]
+    assert compressed
+    assert {path: rebuilt[path] for path in compressed} == {path: clean[path] for path in compressed}
+    assert (tmp_path / "output" / MARK).read_text(encoding="utf-8") == compression()
