@@ -2,7 +2,7 @@
 
 import os
 
-from newsroom.build import by_file_name, newest_first
+from newsroom.site.build import by_file_name, newest_first
 
 AUTHOR = "Pressestelle Bezirksamt Lindenhain"
 SITENAME = "Pressemitteilungen – Bezirksamt Lindenhain"
@@ -34,10 +34,10 @@ PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 ARTICLE_EXCLUDES = []
 READERS = {"html": None, "htm": None, "rst": None}
-# Theme files are published only under fingerprinted names (newsroom.assets).
+# Theme files are published only under fingerprinted names (newsroom.site.assets).
 THEME_STATIC_PATHS = []
 
-# The build clock (newsroom/clock.py) alone decides what is public: drafts and
+# The build clock (newsroom/site/clock.py) alone decides what is public: drafts and
 # releases dated after "now" never reach Pelican. Pelican's own check against
 # the machine's time would contradict NEWSROOM_NOW, so it is off.
 WITH_FUTURE_DATES = True
@@ -91,7 +91,7 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/seite/{number}/", "{base_name}/seite/{number}/index.html"),
 )
 
-# Feeds come from the project's own feed stage (newsroom/feeds.py), never from Pelican's.
+# Feeds come from the project's own feed stage (newsroom/outputs/feeds.py), never from Pelican's.
 FEED_ALL_ATOM = None
 FEED_ALL_RSS = None
 CATEGORY_FEED_ATOM = None

@@ -113,7 +113,7 @@ def report(check_result):
 @task(help={"content": "content folder", "settings": "settings file"})
 def check(c, content=CONTENT, settings=SETTINGS):
     """Validate all content without building; same messages as the build, and URL warnings."""
-    from newsroom.check import check_content
+    from newsroom.tools.check import check_content
 
     result = check_content(settings, content)
     report(result)
@@ -127,9 +127,9 @@ def check(c, content=CONTENT, settings=SETTINGS):
 )
 def schedule(c, content=CONTENT, settings=SETTINGS, now=""):
     """List the releases under embargo with the time they go public (Berlin)."""
-    from newsroom.check import check_content
-    from newsroom.clock import parse_now
-    from newsroom.publishing import schedule as embargoed
+    from newsroom.site.clock import parse_now
+    from newsroom.tools.check import check_content
+    from newsroom.tools.publishing import schedule as embargoed
 
     result = check_content(settings, content, now=parse_now(now) if now else None)
     report(result)
@@ -152,8 +152,8 @@ def schedule(c, content=CONTENT, settings=SETTINGS, now=""):
 )
 def record_urls(c, content=CONTENT, settings=SETTINGS, force=False):
     """Record the address of every public release in the URL manifest (run after publishing)."""
-    from newsroom.check import check_content
-    from newsroom.publishing import RecordRefused, record_published_urls
+    from newsroom.tools.check import check_content
+    from newsroom.tools.publishing import RecordRefused, record_published_urls
 
     result = check_content(settings, content)
     report(result)
@@ -170,7 +170,7 @@ def new(c, title, department):
     """Start a release with the next free number of this year and today's date."""
     from pelican.settings import read_settings
 
-    from newsroom.authoring import AuthoringError, new_release
+    from newsroom.tools.authoring import AuthoringError, new_release
 
     try:
         path = new_release(read_settings(SETTINGS, override={"PATH": os.path.abspath(CONTENT)}), title, department)
@@ -182,8 +182,8 @@ def new(c, title, department):
 @task(help={"path": "the release's Markdown file", "content": "content folder", "settings": "settings file"})
 def share_check(c, path, content=CONTENT, settings=SETTINGS):
     """Show how a release looks when shared: lengths per platform and an HTML preview."""
-    from newsroom.sharecheck import ShareCheckError
-    from newsroom.sharecheck import share_check as check_sharing
+    from newsroom.tools.sharecheck import ShareCheckError
+    from newsroom.tools.sharecheck import share_check as check_sharing
 
     try:
         preview, page = check_sharing(path, settings, content, SHARE_PREVIEW)
@@ -199,7 +199,7 @@ def share_check(c, path, content=CONTENT, settings=SETTINGS):
             "content": "content folder", "settings": "settings file"})
 def bench_cards(c, extra=0, workers=0, content=CONTENT, settings=SETTINGS):
     """Time the social cards of a cold and a warm build and show their sizes (a table)."""
-    from newsroom.benchmark import bench_cards as run_benchmark
+    from newsroom.tools.benchmark import bench_cards as run_benchmark
 
     print("\n".join(run_benchmark(settings, os.path.abspath(content), int(extra), int(workers))))
 
@@ -210,7 +210,7 @@ def bench_cards(c, extra=0, workers=0, content=CONTENT, settings=SETTINGS):
             "settings": "settings file"})
 def bench(c, releases=10000, seed=1, keep="", compare=True, settings=SETTINGS):
     """Time cold build, rebuilds, `invoke check` and peak memory on generated releases, against plain Pelican and Hugo."""
-    from newsroom.benchmark import BenchmarkError, format_result, run_benchmark
+    from newsroom.tools.benchmark import BenchmarkError, format_result, run_benchmark
 
     try:
         result = run_benchmark(settings, os.path.abspath(CONTENT), int(releases), int(seed), keep, compare, say=print)
@@ -234,7 +234,7 @@ def golden(c):
     # The search bundle is checked by tests/test_search.py, not kept as golden output.
     shutil.rmtree(os.path.join(GOLDEN, "pagefind"))
     # The precompressed copies are checked by tests/test_webserver.py, not kept as golden output.
-    from newsroom.compress import ENCODINGS
+    from newsroom.outputs.compress import ENCODINGS
 
     for folder, _, files in os.walk(GOLDEN):
         for name in files:
@@ -259,9 +259,9 @@ def web_config(
     c, root, listen, output="", server_name="", certificate="", key="", server="nginx", content=CONTENT, settings=SETTINGS
 ):
     """Write the nginx configuration of the site: security headers, caching, precompressed files, 301, 410, 404."""
-    from newsroom.check import check_content
-    from newsroom.webconfig import WebConfigError
-    from newsroom.webconfig import web_config as nginx_config
+    from newsroom.tools.check import check_content
+    from newsroom.tools.webconfig import WebConfigError
+    from newsroom.tools.webconfig import web_config as nginx_config
 
     if server != "nginx":
         sys.exit(f"web-config: --server {server!r} is not supported; only 'nginx' is")
@@ -288,9 +288,9 @@ def web_config(
 )
 def publish(c, to, rollback=False, site=OUTPUT):
     """Upload the built site as a new release and switch to it at once; --rollback: back to the previous one."""
-    from newsroom.publish import PublishRefused
-    from newsroom.publish import publish as upload
-    from newsroom.publish import rollback as roll_back
+    from newsroom.tools.publish import PublishRefused
+    from newsroom.tools.publish import publish as upload
+    from newsroom.tools.publish import rollback as roll_back
 
     try:
         if rollback:

@@ -19,21 +19,21 @@ import logging
 
 from pelican import signals
 
-from .assets import ASSETS, asset_generator
-from .build import BUILD, add_jinja_filters, link_neighbours, pin_urls
-from .cards import CARDS, card_generator
-from .clock import CLOCK
-from .compress import precompress
-from .feeds import feeds_generator
-from .links import LINKS, redirect_generator
-from .output import OUTPUT, SwallowedWriteFaults
-from .preread import read_ahead
-from .publish import mark_drafts_preview
-from .reader import use_newsroom_reader
-from .search import index_site
-from .sitemap import WRITTEN, write_sitemaps
-from .social import add_jinja_globals
-from .writing import PAGES, index_release_lists, newsroom_writer
+from .content.preread import read_ahead
+from .outputs.cards import CARDS, card_generator
+from .outputs.compress import precompress
+from .outputs.feeds import feeds_generator
+from .outputs.redirects import LINKS, redirect_generator
+from .outputs.search import index_site
+from .outputs.sitemap import WRITTEN, write_sitemaps
+from .outputs.social import add_jinja_globals
+from .site.assets import ASSETS, asset_generator
+from .site.build import BUILD, add_jinja_filters, link_neighbours, pin_urls
+from .site.clock import CLOCK
+from .site.output import OUTPUT, SwallowedWriteFaults
+from .site.reader import use_newsroom_reader
+from .site.writing import PAGES, index_release_lists, newsroom_writer
+from .tools.publish import mark_drafts_preview
 
 SWALLOWED_WRITE_FAULTS = SwallowedWriteFaults()
 

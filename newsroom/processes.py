@@ -7,7 +7,7 @@ go on writing into a staging folder the next build removes. Every worker
 therefore asks the kernel, first thing, to kill it when its parent dies
 (Linux ``prctl(PR_SET_PDEATHSIG)``) and then checks that the parent still
 lives, since it may have died before the request was made. The build's
-output lock is never held by a worker at all (see ``newsroom.output``).
+output lock is never held by a worker at all (see ``newsroom.site.output``).
 """
 
 from __future__ import annotations

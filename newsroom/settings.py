@@ -149,7 +149,7 @@ def section(kind: type):
 
 @dataclass(frozen=True)
 class FeedSettings:
-    """Atom and RSS feeds (newsroom/feeds.py).
+    """Atom and RSS feeds (newsroom/outputs/feeds.py).
 
     Entry ids are tag URIs 'tag:<tag_authority>,<tag_date>:pm-<serial>-<year>':
     the authority is a domain (or e-mail address) the office owned on tag_date
@@ -170,7 +170,7 @@ class FeedSettings:
 
 @dataclass(frozen=True)
 class CardSettings:
-    """Social cards (newsroom/cards.py). Fonts are relative to the theme folder."""
+    """Social cards (newsroom/outputs/cards.py). Fonts are relative to the theme folder."""
 
     output_dir: str = setting("karten", path_problem)
     site_title: str = setting("Pressemitteilungen", text_problem)  # the big line on the card of lists and static pages
@@ -197,7 +197,7 @@ class CardSettings:
 
 @dataclass(frozen=True)
 class SocialSettings:
-    """Meta tags and JSON-LD (newsroom/social.py)."""
+    """Meta tags and JSON-LD (newsroom/outputs/social.py)."""
 
     description_length: int = setting(200, positive_problem)
     twitter_site: str = setting("", text_problem)
@@ -222,7 +222,7 @@ class SocialSettings:
 
 @dataclass(frozen=True)
 class WritingSettings:
-    """Page writing (newsroom/writing.py)."""
+    """Page writing (newsroom/site/writing.py)."""
 
     # Processes rendering pages, this one included; 0 means one per CPU core.
     workers: int = setting(0, workers_problem)
@@ -243,7 +243,7 @@ class NewsroomSettings:
     releases_dir: str = setting("releases", path_problem)
     pages_dir: str = setting("pages", path_problem)
     data_dir: str = setting("data", path_problem)
-    # Read sources (newsroom/preread.py), cached by content hash; relative to
+    # Read sources (newsroom/content/preread.py), cached by content hash; relative to
     # the working directory, like the card cache.
     content_cache_dir: str = setting("cache/content", path_problem)
     # Worker processes for reading sources; 0 means one per CPU core.
@@ -263,7 +263,7 @@ class NewsroomSettings:
     cards: CardSettings = section(CardSettings)
     social: SocialSettings = section(SocialSettings)
     writing: WritingSettings = section(WritingSettings)
-    # Raw HTML outside the allow-list (newsroom.sanitize) is removed with a
+    # Raw HTML outside the allow-list (newsroom.content.sanitize) is removed with a
     # warning; when true, each removal is an error and the build stops.
     strict_html: bool = setting(False, flag_problem)
 

@@ -18,9 +18,9 @@ from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from newsroom.markup import MarkdownRenderer
-from newsroom.reader import Source, read_source
-from newsroom.registry import load_registries
+from newsroom.content.markup import MarkdownRenderer
+from newsroom.content.reading import Source, read_source
+from newsroom.content.registry import load_registries
 from newsroom.settings import data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +64,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 # Pagefind 1.5.2, the newest pagefind-bin on PyPI, writes the values inside a filter chunk in
 # hash-map order, so these files may differ between two builds of the same content (the meta
 # file names the filter chunks, the entry file names the meta file). Pagefind 1.6.0 sorts them.
-# The entry file's precompressed copies (.gz, .br: newsroom/compress.py) follow it.
+# The entry file's precompressed copies (.gz, .br: newsroom/outputs/compress.py) follow it.
 PAGEFIND_FILTER_ORDER_FILES = re.compile(
     r"(?:^|/)(?:filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json(?:\.gz|\.br)?)$"
 )

@@ -7,7 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
-from newsroom.compress import ENCODINGS
+from newsroom.outputs.compress import ENCODINGS
 
 from helpers import ROOT, build, soup
 
@@ -74,7 +74,7 @@ def test_a_changed_or_new_theme_file_gets_a_new_name(site, tmp_path, sample_outp
 
 
 def test_asking_for_a_missing_theme_file_names_it(sample_output):
-    from newsroom.assets import ASSETS, MissingAsset
+    from newsroom.site.assets import ASSETS, MissingAsset
 
     try:
         ASSETS.url("css/fehlt.css")

@@ -1,6 +1,6 @@
 """Every bad-input rule gives its exact `path:line: field: message`; the build then stops and keeps its output.
 
-The rules of one file (``newsroom/frontmatter.py`` and ``newsroom/model.py``:
+The rules of one file (``newsroom/content/frontmatter.py`` and ``newsroom/content/rules.py``:
 every field of ``RELEASE_FIELDS`` and ``PAGE_FIELDS`` and the cross-field
 rules) are checked in this process through ``read_source``, the function
 both the build and ``invoke check`` read with: one case per rule, each
@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from newsroom.check import check_content
+from newsroom.content.rules import PAGE_FIELDS, RELEASE_FIELDS
 from newsroom.errors import ContentError
-from newsroom.model import PAGE_FIELDS, RELEASE_FIELDS
+from newsroom.tools.check import check_content
 
 from helpers import FIXTURE_SITE, SETTINGS, Reading, build, run_pelican_cli, tree_digest
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsroom.benchmark import (
+from newsroom.tools.benchmark import (
     ADD_ONE,
     CHECK,
     COLD,
@@ -26,7 +26,7 @@ from newsroom.benchmark import (
     tree_pss,
     tree_rss,
 )
-from newsroom.corpus import EDITED_SENTENCE, edited_release, load_contacts, load_departments, releases
+from newsroom.tools.corpus import EDITED_SENTENCE, edited_release, load_contacts, load_departments, releases
 
 from helpers import ROOT, SAMPLE_CONTENT, SETTINGS
 

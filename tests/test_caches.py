@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from newsroom import cards, preread
-from newsroom.build import BUILD
-from newsroom.cards import CARDS
+from newsroom.content import preread
+from newsroom.outputs import cards
+from newsroom.outputs.cards import CARDS
+from newsroom.site.build import BUILD
 
 from helpers import build, rebuild_digest, tree_digest
 

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 from pelican.settings import read_settings
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 
-from newsroom import cards
-from newsroom.cards import (
+from newsroom.errors import ContentErrors
+from newsroom.outputs import cards
+from newsroom.outputs.cards import (
     CARDS,
     HEIGHT,
     WIDTH,
@@ -33,7 +34,6 @@ from newsroom.cards import (
     place,
     render,
 )
-from newsroom.errors import ContentErrors
 from newsroom.settings import DEFAULTS, contrast
 
 from helpers import SETTINGS, build, soup

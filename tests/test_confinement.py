@@ -19,8 +19,8 @@ import pytest
 from pelican.settings import read_settings
 from PIL import Image
 
-from newsroom.check import check_content
 from newsroom.errors import ContentErrors
+from newsroom.tools.check import check_content
 
 from helpers import ROOT, SETTINGS, build, run_pelican_cli, soup, tree_digest
 
@@ -283,9 +283,9 @@ def test_links_inside_the_content_folder_still_resolve(site, tmp_path):
 
 def test_nothing_from_outside_is_copied_even_past_the_link_check(site, tmp_path, secret, monkeypatch):
     """The second lock: were the link check ever bypassed, the static stage still copies nothing from outside."""
-    import newsroom.reader
+    import newsroom.content.reading
 
-    monkeypatch.setattr(newsroom.reader, "link_errors", lambda *arguments: [])
+    monkeypatch.setattr(newsroom.content.reading, "link_errors", lambda *arguments: [])
     release = site / RELEASE
     release.write_text(release.read_text(encoding="utf-8") + "\n[Notiz]({attach}../../../geheim/notiz.txt)\n", encoding="utf-8")
     options = {**read_settings(str(SETTINGS))["NEWSROOM"], "content_cache_dir": str(tmp_path / "cache")}
@@ -298,9 +298,9 @@ def test_nothing_from_outside_is_copied_even_past_the_link_check(site, tmp_path,
 
 
 def test_no_folder_is_copied_whole_even_past_the_link_check(site, tmp_path, monkeypatch):
-    import newsroom.reader
+    import newsroom.content.reading
 
-    monkeypatch.setattr(newsroom.reader, "link_errors", lambda *arguments: [])
+    monkeypatch.setattr(newsroom.content.reading, "link_errors", lambda *arguments: [])
     release = site / RELEASE
     release.write_text(release.read_text(encoding="utf-8") + "\n[Alle]({static}../2024)\n", encoding="utf-8")
     options = {**read_settings(str(SETTINGS))["NEWSROOM"], "content_cache_dir": str(tmp_path / "cache")}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pelican import signals
 
-from newsroom.dates import BERLIN
+from newsroom.content.dates import BERLIN
 
 from helpers import build, run_pelican_cli, soup, tree_digest
 

@@ -18,8 +18,8 @@ from urllib.parse import quote
 
 import pytest
 
-from newsroom.clock import ClockError, parse_now
 from newsroom.errors import ContentErrors
+from newsroom.site.clock import ClockError, parse_now
 
 from helpers import ROOT, SETTINGS, build, rebuild_digest, soup, tree_digest
 

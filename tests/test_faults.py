@@ -27,11 +27,11 @@ import jinja2
 import pytest
 from pelican.settings import read_settings
 
-import newsroom.output
-from newsroom.output import OUTPUT, OutputFault
+import newsroom.site.output
+from newsroom.outputs.search import bundle_problem
 from newsroom.progress import Progress
-from newsroom.search import bundle_problem
-from newsroom.writing import PendingPage, write_in_parallel
+from newsroom.site.output import OUTPUT, OutputFault
+from newsroom.site.writing import PendingPage, write_in_parallel
 
 from helpers import ROOT, SETTINGS, build, run_pelican_cli, tree_digest
 
@@ -271,11 +271,11 @@ def test_failed_swap_puts_the_previous_site_back(site, tmp_path, monkeypatch):
     build(site, output)
     before = tree_digest(output)
     change_a_title(site)
-    monkeypatch.setattr(newsroom.output, "exchange", lambda first, second: False)
+    monkeypatch.setattr(newsroom.site.output, "exchange", lambda first, second: False)
     rename = os.rename
 
     def busy_for_staging(source, target):
-        if newsroom.output.STAGING_MARK in os.fspath(source):
+        if newsroom.site.output.STAGING_MARK in os.fspath(source):
             raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), source, None, target)
         rename(source, target)
 
@@ -299,7 +299,7 @@ def test_a_crash_removes_the_staging_folder_and_keeps_its_traceback(site, tmp_pa
     def crash(folder):
         raise RuntimeError("Fehler im Test")
 
-    monkeypatch.setattr(newsroom.search, "bundle_problem", crash)
+    monkeypatch.setattr(newsroom.outputs.search, "bundle_problem", crash)
     with pytest.raises(RuntimeError, match="Fehler im Test"):
         build(site, output)
     assert_unchanged(output, before)

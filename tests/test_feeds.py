@@ -17,7 +17,7 @@ from lxml import etree
 from pelican.settings import read_settings
 from PIL import Image
 
-from newsroom.check import check_content
+from newsroom.tools.check import check_content
 
 from helpers import FIXTURE_SITE, SETTINGS, build, run_pelican_cli, soup, tree_digest
 

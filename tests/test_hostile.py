@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from pelican.settings import read_settings
 
+from newsroom.content.frontmatter import invisible_character
 from newsroom.errors import ContentError, ContentErrors
-from newsroom.frontmatter import invisible_character
 
 from helpers import FIXTURE_SITE, SCRIPT_URL, SETTINGS, Reading, build, csp_violations, run_pelican_cli
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newsroom.check import check_content
 from newsroom.errors import ContentErrors
+from newsroom.tools.check import check_content
 
 from helpers import ROOT, SAMPLE_CONTENT, SETTINGS, build, soup
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from plugins.stall_build import MARKER
 
-import newsroom.output
+import newsroom.site.output
 
 from helpers import ROOT, SETTINGS, build, run_pelican_cli, tree_digest
 
@@ -70,7 +70,7 @@ def test_build_killed_midway_leaves_previous_output_byte_identical(site, tmp_pat
 
 
 def test_swap_by_two_renames_where_exchange_is_unsupported(site, tmp_path, monkeypatch):
-    monkeypatch.setattr(newsroom.output, "exchange", lambda first, second: False)
+    monkeypatch.setattr(newsroom.site.output, "exchange", lambda first, second: False)
     output = tmp_path / "output"
     build(site, output)
     (output / "stale.html").write_text("from an older build", encoding="utf-8")
@@ -116,7 +116,7 @@ def test_second_build_waits_for_the_first_instead_of_deleting_its_files(site, tm
 
 def test_a_large_previous_site_is_removed_in_the_background(site, tmp_path, monkeypatch):
     """Above the threshold the old tree goes away after the build has returned; the lock is free at once."""
-    monkeypatch.setattr(newsroom.output, "BACKGROUND_DISCARD_FROM", 0)
+    monkeypatch.setattr(newsroom.site.output, "BACKGROUND_DISCARD_FROM", 0)
     output = tmp_path / "output"
     build(site, output)
     first = tree_digest(output)

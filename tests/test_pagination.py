@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsroom.corpus import write_newsroom_corpus
+from newsroom.tools.corpus import write_newsroom_corpus
 
 from helpers import SAMPLE_CONTENT, build, soup
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from newsroom.build import BUILD
-from newsroom.corpus import write_newsroom_corpus
 from newsroom.errors import ContentErrors
+from newsroom.site.build import BUILD
+from newsroom.tools.corpus import write_newsroom_corpus
 
 from helpers import SAMPLE_CONTENT, build, rebuild_digest, run_pelican_cli, soup
 
@@ -166,8 +166,8 @@ def test_another_working_directory_shares_the_cache_and_shows_its_own_paths(site
     monkeypatch.chdir(site)
     from pelican.settings import read_settings
 
-    from newsroom.preread import read_all
-    from newsroom.registry import load_registries
+    from newsroom.content.preread import read_all
+    from newsroom.content.registry import load_registries
 
     from helpers import SETTINGS
 

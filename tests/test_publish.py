@@ -18,9 +18,9 @@ import pytest
 from nginxserver import free_port, get, require_nginx, running_nginx
 from pelican.settings import read_settings
 
-from newsroom.check import check_content
-from newsroom.publish import DRAFTS_MARK
-from newsroom.webconfig import web_config
+from newsroom.tools.check import check_content
+from newsroom.tools.publish import DRAFTS_MARK
+from newsroom.tools.webconfig import web_config
 
 from helpers import FIXTURE_SITE, ROOT, SETTINGS, build, tree_digest
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from newsroom import search
+from newsroom.outputs import search
 
 from helpers import FIXTURE_SITE, PAGEFIND_FILTER_ORDER_FILES, ROOT, build, soup, tree_digest
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from pelican.settings import read_settings
 
-from newsroom.preread import reading_fingerprint
-from newsroom.registry import load_registries
+from newsroom.content.preread import reading_fingerprint
+from newsroom.content.registry import load_registries
 from newsroom.settings import DEFAULTS, NewsroomSettings, data_dir, newsroom
 
 from helpers import ROOT, SETTINGS, build, tree_digest

@@ -14,7 +14,7 @@ import pytest
 from pelican.settings import read_settings
 from PIL import Image
 
-from newsroom.social import script_json
+from newsroom.outputs.social import script_json
 
 from helpers import FIXTURE_SITE, ROOT, SETTINGS, build, soup
 

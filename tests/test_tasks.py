@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pelican.settings import read_settings
 
-from newsroom.authoring import AuthoringError, new_release
-from newsroom.check import check_content
-from newsroom.dates import BERLIN
+from newsroom.content.dates import BERLIN
+from newsroom.tools.authoring import AuthoringError, new_release
+from newsroom.tools.check import check_content
 
 from helpers import ROOT, SETTINGS, build, soup
 

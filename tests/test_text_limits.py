@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from pelican.settings import read_settings
 
-from newsroom import cards
-from newsroom.cards import ELLIPSIS, Layout, card_style, fit_line, fit_title
-from newsroom.check import check_content
 from newsroom.errors import short_repr
+from newsroom.outputs import cards
+from newsroom.outputs.cards import ELLIPSIS, Layout, card_style, fit_line, fit_title
+from newsroom.tools.check import check_content
 
 from helpers import SETTINGS, build, run_pelican_cli, soup, tree_digest
 

@@ -18,9 +18,9 @@ import brotli
 import pytest
 from nginxserver import free_port, get, running_nginx
 
-import newsroom.compress
-from newsroom.compress import MARK, TEXT_SUFFIXES, compression
-from newsroom.webconfig import CONTENT_SECURITY_POLICY
+import newsroom.outputs.compress
+from newsroom.outputs.compress import MARK, TEXT_SUFFIXES, compression
+from newsroom.tools.webconfig import CONTENT_SECURITY_POLICY
 
 from helpers import FIXTURE_SITE, PAGEFIND_FILTER_ORDER_FILES, ROOT, build, tree_digest
 
@@ -227,7 +227,7 @@ def test_bad_arguments_are_refused(tmp_path, root, listen, message):
     assert "Traceback" not in result.stderr
 
 
-# Precompressed files (newsroom/compress.py)
+# Precompressed files (newsroom/outputs/compress.py)
 
 def test_every_text_file_has_a_gz_and_a_br_and_nothing_else_does(tmp_path):
     content, output = tmp_path / "content", tmp_path / "output"
@@ -286,7 +286,7 @@ def test_a_changed_compression_compresses_every_file_again(tmp_path, monkeypatch
     """Live .br files made at another quality are not reused: the rebuild gives the bytes of a clean build."""
     content = tmp_path / "content"
     prepare_content(content)
-    monkeypatch.setattr(newsroom.compress, "BROTLI_QUALITY", 1)
+    monkeypatch.setattr(newsroom.outputs.compress, "BROTLI_QUALITY", 1)
     build(content, tmp_path / "output")
     monkeypatch.undo()
     build(content, tmp_path / "output")

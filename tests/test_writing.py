@@ -12,10 +12,10 @@ import pytest
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
-import newsroom.output
-from newsroom.output import StagedOutput
+import newsroom.site.output
 from newsroom.progress import Progress
-from newsroom.writing import PAGES, NewsroomWriter, PendingPage, ReleaseList, RenderError, write_in_parallel
+from newsroom.site.output import StagedOutput
+from newsroom.site.writing import PAGES, NewsroomWriter, PendingPage, ReleaseList, RenderError, write_in_parallel
 
 from helpers import SAMPLE_CONTENT, SETTINGS, build, rebuild_digest
 
@@ -133,7 +133,7 @@ def test_place_writes_when_the_file_system_cannot_link(staged, monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError(errno.EXDEV, "Invalid cross-device link")
 
-    monkeypatch.setattr(newsroom.output.os, "link", refuse)
+    monkeypatch.setattr(newsroom.site.output.os, "link", refuse)
     staged.place(os.path.join(staged.staging, "a", "page.html"), b"old")
     new = Path(staged.staging, "a", "page.html")
     assert new.read_bytes() == b"old"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from nginxserver import free_port, require_nginx, running_nginx
 
-from newsroom.check import check_content
-from newsroom.webconfig import web_config
+from newsroom.tools.check import check_content
+from newsroom.tools.webconfig import web_config
 
 from helpers import SETTINGS
 

@@ -26,7 +26,7 @@ import pytest
 from local_site import serve
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from newsroom.webconfig import CONTENT_SECURITY_POLICY
+from newsroom.tools.webconfig import CONTENT_SECURITY_POLICY
 
 from helpers import ROOT, SAMPLE_CONTENT, build
 

