@@ -2,7 +2,7 @@
 
 import os
 
-from newsroom.site.build import by_file_name, newest_first
+from newsroom.site.ordering import by_file_name, newest_first
 
 AUTHOR = "Pressestelle Bezirksamt Lindenhain"
 SITENAME = "Pressemitteilungen – Bezirksamt Lindenhain"

@@ -52,12 +52,11 @@ from ..fingerprint import code_fingerprint
 from ..processes import die_with_parent
 from ..progress import Progress
 from ..settings import newsroom
-from ..site.build import BUILD
 from .dates import BERLIN
 from .markup import MarkdownRenderer
 from .reading import MARKDOWN_EXTENSIONS, Source, read_source
 from .registry import Registries
-from .rules import Correction
+from .release import Correction
 
 CACHE_VERSION = 1
 CACHE_FORMAT = f"newsroom content cache, version {CACHE_VERSION}".encode()
@@ -422,8 +421,3 @@ def read_all(settings: dict, registries: Registries, paths: list[str] | None = N
     logger.info("Sources: %d read, %d from the cache", len(missing), len(found) - len(missing))
     return {os.path.abspath(path): source for path, source in found.items()}, len(missing)
 
-
-def read_ahead(generator) -> None:
-    """Receiver of ``article_generator_init``: read everything before Pelican asks for the first file."""
-    BUILD.sources, read = read_all(generator.settings, BUILD.registries)
-    BUILD.reading = (read, len(BUILD.sources) - read)

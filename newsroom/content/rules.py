@@ -26,9 +26,9 @@ from .confine import leaves_content
 from .dates import parse_datetime
 from .frontmatter import STRING_TAG, Document, character_problem, size_problem
 from .registry import Registries
+from .release import Correction, ReleaseNumber
 from .slugs import german_slug, is_slug
 
-NUMBER_PATTERN = re.compile(r"^([1-9][0-9]{0,5})/([0-9]{4})$")
 # RFC 3986: an absolute URI starts with a scheme and a colon; no whitespace anywhere.
 ABSOLUTE_URI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
@@ -68,15 +68,6 @@ class ItemErrors(FieldError):
         super().__init__("; ".join(message for _, message in problems))
         self.problems = problems
         self.valid = valid
-
-
-@dataclass(frozen=True)
-class Correction:
-    """One correction of a release: when, what, and the line it was written on."""
-
-    date: dt.datetime
-    note: str
-    line: int
 
 
 @dataclass
@@ -146,12 +137,10 @@ def release_number(document: Document, name: str, context: Context) -> tuple[int
     value = document.value(name)
     if isinstance(value, str) and (problem := character_problem(value)):
         raise FieldError(problem)
-    if not isinstance(value, str) or not NUMBER_PATTERN.match(value.strip()):
-        raise FieldError(
-            f"{short_repr(value)} is not a release number; write 'N/YYYY' such as '422/2017'"
-        )
-    serial, year = NUMBER_PATTERN.match(value.strip()).groups()
-    return int(serial), int(year)
+    number = ReleaseNumber.parse(value) if isinstance(value, str) else None
+    if number is None:
+        raise FieldError(f"{short_repr(value)} is not a release number; write 'N/YYYY' such as '422/2017'")
+    return number.serial, number.year
 
 
 def registry_key(registry: str) -> Callable[[Document, str, Context], dict]:
@@ -178,7 +167,7 @@ def topics(document: Document, name: str, context: Context) -> list[str]:
         if not isinstance(item, str) or not item.strip():
             raise FieldError(f"every topic must be text, got {describe(item)}")
         item = printable(item.strip(), *TOPIC_LIMIT)
-        slug = german_slug(item)
+        slug = german_slug(item, context.slug_max_length)
         if not slug:
             raise FieldError(f"topic {short_repr(item)} has no letters or digits")
         if slug in seen:

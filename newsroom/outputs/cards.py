@@ -23,7 +23,7 @@ so nothing outside the cache folder is read or deleted through it, and a card
 file is published only if its bytes match the recorded digest (else it is
 drawn again; they are checked as they are copied, so each card is read once).
 Output cards are copies, never hard links into the cache: a card unchanged
-since the live site is linked from the live site instead (``OUTPUT.place``).
+since the live site is linked from the live site instead (``StagedOutput.place``).
 The digests guard against corruption, not against someone who can write the
 cache and recomputes them.
 
@@ -60,12 +60,11 @@ from pelican.generators import ArticlesGenerator
 from PIL import ExifTags, Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from ..content.dates import de_date
+from ..content.release import Release
 from ..errors import ContentError, display_path, short_repr
 from ..processes import die_with_parent
 from ..progress import Progress
 from ..settings import newsroom
-from ..site.build import BUILD
-from ..site.output import OUTPUT
 from ..urls import public_base
 
 logger = logging.getLogger(__name__)
@@ -849,53 +848,65 @@ def site_card(settings: dict) -> TextCard:
     )
 
 
-def release_card(settings: dict, release) -> TextCard | PhotoCard:
+def release_card(settings: dict, release: Release) -> TextCard | PhotoCard:
     """A crop of the release's own picture, else a card with its title, number, date and department."""
-    key = f"{release.release_year}-{release.release_no}"
+    key = release.number.key
     style = card_style(settings)
     if release.image:
-        return PhotoCard(key, os.path.join(settings["PATH"], release.image["url"]), tuple(release.image["focus"]), style)
+        return PhotoCard(key, os.path.join(settings["PATH"], release.image.path), release.image.focus, style)
     options = newsroom(settings)
     kicker = f"Pressemitteilung Nr. {release.number}{SEPARATOR}{de_date(release.date)}"
-    return TextCard(key, release.title, (kicker, release.category.name), options.office_name, options.office_unit, style)
+    department = release.department["name"]
+    return TextCard(key, release.title, (kicker, department), options.office_name, options.office_unit, style)
 
 
-def alt_text(card: TextCard | PhotoCard, release=None) -> str:
+def alt_text(card: TextCard | PhotoCard, release: Release | None = None) -> str:
     """What the card shows, for people who cannot see it."""
     if isinstance(card, PhotoCard):
-        return release.image["alt"]
+        return release.image.alt
     if release is None:
         return f"{card.title} – {card.office}, {card.unit}"
     return (
         f"{card.title} – Pressemitteilung Nr. {release.number} vom {de_date(release.date)}, "
-        f"{release.category.name}, {card.office}"
+        f"{release.department['name']}, {card.office}"
     )
+
+
+@dataclass(frozen=True)
+class ReleaseCards:
+    """The cards pages show, in the template context as ``cards``: the site's, and each public release's."""
+
+    site: Card
+    by_number: dict
+
+    def of(self, release: Release) -> Card:
+        """A release's own card; a withdrawn release (listed nowhere, drawn no card) shows the site's."""
+        return self.by_number.get(release.number, self.site)
 
 
 class CardStage:
     """Plans, draws (or reuses) and writes the cards of one build."""
 
-    def __init__(self) -> None:
-        self.settings: dict = {}
+    def __init__(self, settings: dict) -> None:
+        self.settings = settings
         self.files: dict[str, tuple[str, str, TextCard | PhotoCard]] = {}  # output file name → cache file, its sha256, the card
         self.cache: CardCache | None = None
         self.drawn = 0
         self.reused = 0
         self.seconds = 0.0
 
-    def start(self, pelican) -> None:
-        self.__init__()
-        self.settings = pelican.settings
+    def prepare(self, generators) -> list[ContentError]:
+        """Plan the cards of the public releases and the site, draw the missing ones; the pictures that cannot be drawn.
 
-    def prepare(self, generators) -> None:
-        """Give every public release its card and the context the site card: after filtering, before any page is written."""
-        if BUILD.all_errors():
-            return
+        After filtering, before any page is written: the shared template
+        context gets ``cards`` (``ReleaseCards``).
+        """
         started = time.perf_counter()
         articles = next(g for g in generators if isinstance(g, ArticlesGenerator)).articles
         options = newsroom(self.settings).cards
         cache = CardCache(os.path.abspath(options.cache_dir))
-        planned = [(None, site_card(self.settings))] + [(article, release_card(self.settings, article)) for article in articles]
+        releases = [article.release for article in articles]
+        planned = [(None, site_card(self.settings))] + [(release, release_card(self.settings, release)) for release in releases]
         fingerprints = {card.key: fingerprint(card) for _, card in planned}
         missing = [(article, card) for article, card in planned if not cache.lookup(card.key, fingerprints[card.key])]
         by_inputs: dict[str, list] = {}
@@ -908,38 +919,37 @@ class CardStage:
         with Progress("Karten", len(missing), "gezeichnet") as shown:
             for (inputs, group), (digest, problem) in zip(by_inputs.items(), results, strict=True):
                 if problem is not None:
-                    for article, _ in group:
-                        message = f"{article.image['url']!r} cannot be drawn as a card: {problem}"
-                        failures.append(ContentError(display_path(article.source_path), None, "image", message))
+                    for release, _ in group:
+                        message = f"{release.image.path!r} cannot be drawn as a card: {problem}"
+                        failures.append(ContentError(release.path, release.lines["image"], "image", message))
                 else:
                     for _, card in group:
                         cache.record(card.key, inputs, digest)
                 shown.advance(len(group))
         cache.save()
         if failures:
-            BUILD.errors.extend(failures)
-            return
-        for article, card in planned:
+            return failures
+        published = {}
+        for release, card in planned:
             digest = cache.entries[card.key]["sha256"]
-            published = Card(f"{options.output_dir}/{card_file_name(card.key, digest)}", alt_text(card, article))
-            self.files[published.path] = (cache.path(card.key), digest, card)
-            if article is None:
-                generators[0].context["site_card"] = published
-            else:
-                article.card = published
+            published[release] = Card(f"{options.output_dir}/{card_file_name(card.key, digest)}", alt_text(card, release))
+            self.files[published[release].path] = (cache.path(card.key), digest, card)
+        site = published.pop(None)
+        generators[0].context["cards"] = ReleaseCards(site, {release.number: card for release, card in published.items()})
         self.cache = cache
         self.drawn, self.reused = len(missing), len(planned) - len(missing)
         self.seconds = time.perf_counter() - started
         logger.info(
             "Cards: %d drawn, %d reused from %s in %.2f s", self.drawn, self.reused, display_path(cache.folder), self.seconds
         )
+        return []
 
-    def write(self, output_path: str) -> None:
+    def write(self, output, site: str) -> None:
         """Put every card into the output: a copy of its cache file once its bytes match the digest, else drawn again.
 
         A copy, never a hard link, so damage to the cache cannot reach the
         site; a card the live site already has keeps the live file
-        (``OUTPUT.place``). A cache file that does not match (damaged, or
+        (``StagedOutput.place``). A cache file that does not match (damaged, or
         changed by another build beside this one) is drawn again here and
         replaced in the cache.
         """
@@ -952,23 +962,7 @@ class CardStage:
                 self.cache.failed.append(card.key)
                 data = render(card)
                 write_atomically(cached, data)
-            OUTPUT.place(os.path.join(output_path, name), data)
+            output.place(os.path.join(site, name), data)
         if self.cache:
             self.cache.report()
 
-
-CARDS = CardStage()
-
-
-class CardGenerator:
-    """Pelican generator that puts the prepared cards into the output."""
-
-    def __init__(self, context, settings, path, theme, output_path, **kwargs):
-        self.output_path = output_path
-
-    def generate_output(self, writer) -> None:
-        CARDS.write(self.output_path)
-
-
-def card_generator(pelican):
-    return CardGenerator

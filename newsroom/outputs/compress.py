@@ -3,7 +3,7 @@
 The web server sends them by content negotiation (nginx ``gzip_static`` and
 ``brotli_static``, see ``webconfig.py``) instead of compressing every
 response again. Runs on the staging folder after Pagefind, as the last stage
-before ``OUTPUT.publish``.
+before the output's ``publish``.
 
 Deterministic: gzip without a file name and with mtime 0, Brotli at a
 fixed quality, so the same file gives the same bytes on every build.
@@ -11,7 +11,7 @@ Brotli's quality 5, not its best (11): on the sample site's pages 11 gives
 files 8 % smaller at 0.5 MB/s, 5 runs at about 26 MB/s (an archive of
 10,000 releases has some 350 MB of text).
 A file whose bytes equal the live site's keeps the live ``.gz`` and ``.br``
-(hardlinked, like ``OUTPUT.place`` does) when the live site names the same
+(hardlinked, like ``StagedOutput.place`` does) when the live site names the same
 compression in ``MARK``; only changed files are compressed. Images and
 Pagefind's chunks (``.pf_*``, ``.pagefind``, which
 Pagefind compresses itself) are not text and are left alone.
@@ -25,7 +25,7 @@ import os
 
 import brotli
 
-from ..site.output import OUTPUT, replace_with_link
+from ..site.output import replace_with_link
 
 TEXT_SUFFIXES = (".html", ".htm", ".xml", ".css", ".js", ".mjs", ".json", ".svg", ".xsl", ".txt")
 ENCODINGS = (".gz", ".br")
@@ -65,9 +65,9 @@ def compression() -> str:
     return f"gzip {GZIP_LEVEL}, brotli {BROTLI_QUALITY} (brotli {importlib.metadata.version('brotli')})\n"
 
 
-def live_copies_usable(site: str) -> bool:
+def live_copies_usable(output, site: str) -> bool:
     """Whether the live site's ``.gz`` and ``.br`` were made by this compression (a clean build would give the same bytes)."""
-    previous = OUTPUT.previous(os.path.join(site, MARK))
+    previous = output.previous(os.path.join(site, MARK))
     try:
         with open(previous or "", encoding="utf-8") as handle:
             return handle.read() == compression()
@@ -75,13 +75,13 @@ def live_copies_usable(site: str) -> bool:
         return False
 
 
-def kept_from_live_site(path: str) -> bool:
+def kept_from_live_site(output, path: str) -> bool:
     """Link the live site's ``.gz`` and ``.br`` of an unchanged file; False where the file changed or they are missing.
 
-    An unchanged file is the live site's own (``OUTPUT.place`` linked it), so
+    An unchanged file is the live site's own (``StagedOutput.place`` linked it), so
     the same inode says so without reading either.
     """
-    previous = OUTPUT.previous(path)
+    previous = output.previous(path)
     try:
         if not previous or not os.path.samefile(previous, path):
             return False
@@ -92,15 +92,14 @@ def kept_from_live_site(path: str) -> bool:
     return all(replace_with_link(previous + suffix, path + suffix) for suffix in ENCODINGS)
 
 
-def precompress(pelican) -> None:
-    """Signal receiver (``finalized``, before ``OUTPUT.publish``): write the ``.gz`` and ``.br`` of every text file."""
-    site = pelican.output_path
-    reuse = live_copies_usable(site)
+def precompress(output, site: str) -> None:
+    """Write the ``.gz`` and ``.br`` of every text file of the staged ``site`` (last, before the output is published)."""
+    reuse = live_copies_usable(output, site)
     for path in text_files(site):
-        if reuse and kept_from_live_site(path):
+        if reuse and kept_from_live_site(output, path):
             continue
         with open(path, "rb") as handle:
             data = handle.read()
         for suffix in ENCODINGS:
-            OUTPUT.place(path + suffix, COMPRESSORS[suffix](data))
-    OUTPUT.place(os.path.join(site, MARK), compression().encode())
+            output.place(path + suffix, COMPRESSORS[suffix](data))
+    output.place(os.path.join(site, MARK), compression().encode())

@@ -22,10 +22,9 @@ from feedgen.feed import FeedGenerator
 from pelican.generators import Generator
 
 from ..content.dates import BERLIN
+from ..content.release import Image, tag_uri
 from ..content.slugs import german_slug
-from ..errors import ContentError
 from ..settings import newsroom, tag_date
-from ..site.output import OUTPUT
 from ..urls import absolute_url
 
 FEEDS_DIR = "feeds"
@@ -39,49 +38,6 @@ RSS_DOCS = "https://www.rssboard.org/rss-specification"
 FORMATS = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 URL_ATTRIBUTES = ("href", "src", "poster", "cite")
-
-
-# --- permanent ids ----------------------------------------------------------
-
-
-def tag_uri(settings: dict, specific: str) -> str:
-    """'tag:presse.example.org,2025:<specific>'."""
-    options = newsroom(settings).feeds
-    return f"tag:{options.tag_authority},{options.tag_date}:{specific}"
-
-
-def permanent_id(settings: dict, values: dict) -> str:
-    """A release's id for ever: its front-matter ``id``, else a tag URI from its number.
-
-    ``values`` are the validated front-matter values (``number`` is (serial, year)).
-    """
-    if values.get("id"):
-        return values["id"]
-    serial, year = values["number"]
-    return tag_uri(settings, f"pm-{serial}-{year}")
-
-
-def duplicate_ids(ids: dict[str, list[tuple[str, int, bool]]]) -> list[ContentError]:
-    """Front-matter ids used twice, or equal to the id another release derives from its number.
-
-    ``ids`` maps each permanent id to its releases as (path, line, whether the
-    id was written in the front matter). Two derived ids only collide when the
-    numbers do, which the duplicate-number check reports already.
-    """
-    errors = []
-    for value, places in sorted(ids.items()):
-        if len(places) < 2:
-            continue
-        for path, line, explicit in places:
-            if not explicit:
-                continue
-            others = ", ".join(
-                f"{other}:{other_line}" + ("" if other_explicit else " (derived from its number)")
-                for other, other_line, other_explicit in sorted(places)
-                if other != path
-            )
-            errors.append(ContentError(path, line, "id", f"{value!r} is also the id of {others}"))
-    return errors
 
 
 # --- which feeds exist ------------------------------------------------------
@@ -228,24 +184,13 @@ class Enclosure:
     height: int
 
 
-def image_enclosure(article, settings: dict) -> Enclosure | None:
+def image_enclosure(image: Image | None, settings: dict) -> Enclosure | None:
     """The release's image with the size in bytes that RSS enclosures require."""
-    image = getattr(article, "image", None)
     if not image:
         return None
-    path = os.path.join(settings["PATH"], image["url"])
-    extension = os.path.splitext(image["url"])[1].lower()
-    return Enclosure(
-        absolute_url(settings, image["url"]),
-        IMAGE_TYPES[extension],
-        os.path.getsize(path),
-        image["width"],
-        image["height"],
-    )
-
-
-def last_change(article) -> dt.datetime:
-    return getattr(article, "updated", None) or article.date
+    path = os.path.join(settings["PATH"], image.path)
+    extension = os.path.splitext(image.path)[1].lower()
+    return Enclosure(absolute_url(settings, image.path), IMAGE_TYPES[extension], os.path.getsize(path), image.width, image.height)
 
 
 # --- writing ----------------------------------------------------------------
@@ -302,7 +247,7 @@ class FeedWriter:
         generator.language(self.settings.get("DEFAULT_LANG", "de"))
         generator.generator(GENERATOR_NAME)
         generator.docs(RSS_DOCS)
-        generator.updated(max((last_change(article) for article in entries), default=self.empty_feed_date()))
+        generator.updated(max((article.release.last_change for article in entries), default=self.empty_feed_date()))
         for article in entries:
             self.add_entry(generator, article, kind)
 
@@ -323,8 +268,9 @@ class FeedWriter:
         return dt.datetime(day.year, day.month, day.day, tzinfo=BERLIN)
 
     def add_entry(self, generator: FeedGenerator, article, kind: str) -> None:
+        release = article.release
         entry = generator.add_entry(Entry(), order="append")
-        entry.id(article.release_id)  # also the RSS guid, isPermaLink="false"
+        entry.id(release.permanent_id)  # also the RSS guid, isPermaLink="false"
         entry.title(article.title)
         entry.link(href=absolute_url(self.settings, article.url), rel="alternate", type="text/html")
         entry.content(self.entry_html(article), type="html")
@@ -332,14 +278,14 @@ class FeedWriter:
             # RSS has one description: the full content, as for Atom's content.
             entry.summary(article.summary)
         entry.published(article.date)
-        entry.updated(last_change(article))
+        entry.updated(release.last_change)
         department = article.category
         entry.author(name=department.name, uri=absolute_url(self.settings, department.url))
         if kind == "rss":
             entry.dc.dc_creator(department.name)
         for tag in article.tags:
             entry.category(term=tag.slug, label=tag.name, scheme=absolute_url(self.settings, self.settings["TAGS_URL"]))
-        enclosure = image_enclosure(article, self.settings)
+        enclosure = image_enclosure(release.image, self.settings)
         if enclosure:
             entry.enclosure(enclosure.url, enclosure.length, enclosure.media_type)
             entry.media.thumbnail(url=enclosure.url, width=str(enclosure.width), height=str(enclosure.height), group=None)
@@ -359,9 +305,9 @@ class FeedsGenerator(Generator):
         )
         for feed in self.catalog.all():
             for kind in FORMATS:
-                self.write_bytes(feed.url(kind), feed_writer.feed_bytes(feed, kind))
+                self.write_bytes(writer, feed.url(kind), feed_writer.feed_bytes(feed, kind))
         stylesheet = self.env.get_template("feed.xsl").render(self.context)
-        self.write_bytes(STYLESHEET, stylesheet.encode("utf-8"))
+        self.write_bytes(writer, STYLESHEET, stylesheet.encode("utf-8"))
         writer.write_file(
             OVERVIEW_SAVE_AS,
             self.get_template("feeds"),
@@ -372,8 +318,8 @@ class FeedsGenerator(Generator):
             feeds_site_atom=absolute_url(self.settings, self.catalog.site.atom_url),
         )
 
-    def write_bytes(self, relative_path: str, data: bytes) -> None:
-        OUTPUT.place(os.path.join(self.output_path, relative_path), data)
+    def write_bytes(self, writer, relative_path: str, data: bytes) -> None:
+        writer.place(os.path.join(self.output_path, relative_path), data)
 
 
 def feeds_generator(pelican) -> type[Generator]:

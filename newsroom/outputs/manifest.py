@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from ..content.rules import NUMBER_PATTERN
+from ..content.release import ReleaseNumber
 from ..errors import ContentError, display_path
 from ..settings import data_dir, newsroom
 
@@ -30,10 +30,9 @@ def manifest_file(settings: dict) -> str:
     return os.path.join(data_dir(settings), newsroom(settings).url_manifest)
 
 
-def number_order(number: str) -> tuple[int, int]:
-    """'422/2017' -> (2017, 422), so the file reads in publication order."""
-    serial, year = NUMBER_PATTERN.match(number).groups()
-    return int(year), int(serial)
+def number_order(number: str) -> ReleaseNumber:
+    """The file reads in publication order: by year, then serial."""
+    return ReleaseNumber.parse(number)
 
 
 def read_manifest(settings: dict) -> tuple[str, dict[str, tuple[str, int]], list[ContentError]]:
@@ -66,7 +65,7 @@ def read_manifest(settings: dict) -> tuple[str, dict[str, tuple[str, int]], list
         line = key_node.start_mark.line + 1
         number = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         url = value_node.value if isinstance(value_node, yaml.ScalarNode) and value_node.tag == STRING_TAG else None
-        if not isinstance(number, str) or not NUMBER_PATTERN.match(number):
+        if not isinstance(number, str) or str(ReleaseNumber.parse(number)) != number:
             errors.append(ContentError(shown, line, None, f"{number!r} is not a release number such as '422/2017'"))
         elif not url or not url.startswith("/"):
             errors.append(ContentError(shown, line, number, "must be a site-relative address starting with '/'"))

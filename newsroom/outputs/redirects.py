@@ -25,9 +25,8 @@ from itertools import chain
 from pelican.generators import Generator
 
 from ..content.registry import Registries
-from ..content.slugs import german_slug
 from ..errors import ContentError
-from ..site.build import BUILD, file_sections
+from ..site.crossfile import file_sections
 from .manifest import read_manifest, url_warnings
 
 logger = logging.getLogger(__name__)
@@ -62,30 +61,32 @@ class Links:
     manifest_path: str = ""
     manifest_errors: list[ContentError] = field(default_factory=list)
 
-    def start(self, settings: dict) -> None:
-        """Reset for a new build and read the published-URL manifest."""
-        self.__init__(settings=settings)
-        self.manifest_path, self.manifest, self.manifest_errors = read_manifest(settings)
+    @classmethod
+    def read(cls, settings: dict) -> Links:
+        """The links of a new build, with the published-URL manifest read."""
+        links = cls(settings=settings)
+        links.manifest_path, links.manifest, links.manifest_errors = read_manifest(settings)
+        return links
 
-    def record(self, source, metadata: dict, public: bool) -> None:
-        """Keep the address of a valid release or page; ``public`` is what this build publishes."""
-        fields = {**metadata, "lang": self.settings.get("DEFAULT_LANG", "")}
-        if source.kind != "release":
+    def record(self, source, release, public: bool) -> None:
+        """Keep the address of a valid release (``release``) or page (``source``); ``public``: what this build publishes."""
+        if release is None:
+            fields = {"slug": source.slug, "lang": self.settings.get("DEFAULT_LANG", "")}
             self.pages[self.settings["PAGE_SAVE_AS"].format_map(fields)] = source.path
             return
-        slug_field = "slug" if "slug" in source.line_of else "title"
+        slug_field = "slug" if "slug" in release.lines else "title"
         self.releases.append(
             ReleaseLink(
-                path=source.path,
-                number=metadata["number"],
-                url="/" + self.settings["ARTICLE_URL"].format_map(fields),
-                save_as=self.settings["ARTICLE_SAVE_AS"].format_map(fields),
+                path=release.path,
+                number=str(release.number),
+                url="/" + release.url,
+                save_as=release.save_as,
                 public=public,
-                aliases=source.values.get("aliases", []),
+                aliases=list(release.aliases),
                 slug_field=slug_field,
-                slug_line=source.line_of[slug_field],
-                year=metadata["release_year"],
-                tag_slugs=[german_slug(tag) for tag in source.values.get("tags", [])],
+                slug_line=release.lines[slug_field],
+                year=release.number.year,
+                tag_slugs=[topic.slug for topic in release.topics],
             )
         )
 
@@ -174,11 +175,11 @@ class Links:
         """Published addresses that this build would break (see ``manifest.url_warnings``)."""
         return url_warnings(self.manifest_path, self.manifest, [release for release in self.releases if release.public])
 
-    def check(self, generators) -> None:
-        """Signal receiver (before the build stops on errors): alias errors, then URL warnings."""
-        BUILD.errors.extend(self.errors(BUILD.registries))
+    def report(self, registries: Registries) -> list[ContentError]:
+        """Before the build stops on errors: log the URL warnings, return the alias errors."""
         for warning in self.warnings():
             logger.warning("%s", warning.format())
+        return self.errors(registries)
 
 
 def pagination_pattern(settings: dict, save_as: str) -> re.Pattern:
@@ -223,5 +224,3 @@ def redirect_generator(pelican) -> type[Generator]:
     """Signal receiver for ``get_generators``."""
     return RedirectGenerator
 
-
-LINKS = Links()

@@ -34,8 +34,7 @@ import zlib
 
 from pagefind_bin import get_executable
 
-from ..site.output import OUTPUT, describe
-from .sitemap import WRITTEN
+from ..site.output import describe
 
 BUNDLE_DIR = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"  # Pagefind names its version there
@@ -75,14 +74,13 @@ def release_pages(site: str, pattern: str) -> dict[str, int]:
     return {os.path.relpath(path, site): os.stat(path).st_ino for path in glob.glob(os.path.join(glob.escape(site), pattern))}
 
 
-def previous_index(site: str, pattern: str) -> str | None:
+def previous_index(site: str, previous_site: str | None, pattern: str) -> str | None:
     """The live site's index folder, if it indexed exactly these release pages with this Pagefind.
 
     Every release page this build did not change is a hardlink to the live
-    one (``OUTPUT.place``): same paths and same inodes mean the same bytes,
+    one (``StagedOutput.place``): same paths and same inodes mean the same bytes,
     and Pagefind reads nothing else, so its index would come out the same.
     """
-    previous_site = OUTPUT.target
     if not previous_site or not os.path.isdir(previous_site) or os.path.samefile(previous_site, site):
         return None
     folder = os.path.join(previous_site, BUNDLE_DIR)
@@ -188,20 +186,20 @@ def bundle_problem(folder: str) -> str | None:
     return None
 
 
-def index_site(pelican) -> None:
-    """Write the Pagefind bundle into the site at ``pelican.output_path``."""
-    if not WRITTEN.has_releases():
+def index_site(settings: dict, site: str, live_site: str | None, has_releases: bool) -> None:
+    """Write the Pagefind bundle into the staged ``site``; ``live_site`` is the published one, whose index may still fit."""
+    if not has_releases:
         # Without a single data-pagefind-body page Pagefind would index every
         # page; the search page says the search is unavailable instead.
         log.warning("Search: no public releases, no search index written")
         return
-    site = os.path.abspath(pelican.output_path)
-    unchanged = previous_index(site, release_glob(pelican.settings))
+    site = os.path.abspath(site)
+    unchanged = previous_index(site, live_site, release_glob(settings))
     if unchanged:
         link_tree(unchanged, os.path.join(site, BUNDLE_DIR))
         log.info("Search: no release page changed, index kept")
         return
-    command = [str(get_executable()), "--site", site, "--output-subdir", BUNDLE_DIR, "--glob", release_glob(pelican.settings)]
+    command = [str(get_executable()), "--site", site, "--output-subdir", BUNDLE_DIR, "--glob", release_glob(settings)]
     # The working directory is the site so that no pagefind.yml lying around is read.
     result = subprocess.run(command, cwd=site, capture_output=True, text=True)
     if result.returncode < 0:

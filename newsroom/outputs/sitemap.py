@@ -1,7 +1,7 @@
 """Sitemaps and robots.txt, from the pages the generators actually wrote.
 
 Every file Pelican writes passes ``content_written`` with its template
-context; ``WRITTEN`` keeps the public ones: release pages, static pages and
+context; ``WrittenPages`` keeps the public ones: release pages, static pages and
 the lists of releases (home, archives, departments, topics, the search page,
 every page of a paginated list), and pages another stage marks with
 ``sitemap_page=True`` in their context (the feeds overview). Whatever was not written from public content
@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 from ..content.dates import isodate
 from ..settings import newsroom
-from ..site.output import OUTPUT
 from ..urls import absolute_url
 
 SITEMAP = "sitemap.xml"
@@ -43,10 +42,6 @@ class WrittenPage:
     release: object | None = None  # the Pelican article of a release page
 
 
-def last_change(article) -> dt.datetime:
-    return getattr(article, "updated", None) or article.date
-
-
 def url_path(output_file: str) -> str:
     """'pressemitteilungen/2025/index.html' → 'pressemitteilungen/2025/'."""
     output_file = output_file.replace(os.sep, "/")
@@ -60,18 +55,14 @@ def url_path(output_file: str) -> str:
 class WrittenPages:
     """The public HTML pages of the running build, by output file."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: dict) -> None:
         self.pages: dict[str, WrittenPage] = {}
-        self.unlisted: set[str] = set()
+        self.unlisted = {
+            settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html") for template in UNLISTED_DIRECT_TEMPLATES
+        }
         # Every page of a paginated list passes the same list of releases:
         # its newest change is computed once per list, not once per page.
         self.list_lastmod: dict[int, tuple[list, dt.datetime | None]] = {}
-
-    def start(self, pelican) -> None:
-        self.__init__()
-        settings = pelican.settings
-        for template in UNLISTED_DIRECT_TEMPLATES:
-            self.unlisted.add(settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html"))
 
     def record(self, path: str, context: dict) -> None:
         """Receiver of ``content_written``: keep the file if it shows public content."""
@@ -82,7 +73,7 @@ class WrittenPages:
         page = context.get("page")
         if article is not None:
             if output_file == article.save_as:
-                self.pages[output_file] = WrittenPage(url_path(output_file), last_change(article), article)
+                self.pages[output_file] = WrittenPage(url_path(output_file), article.release.last_change, article)
         elif page is not None:
             if output_file == page.save_as:
                 self.pages[output_file] = WrittenPage(url_path(output_file), None)
@@ -97,7 +88,7 @@ class WrittenPages:
     def newest_change(self, releases: list) -> dt.datetime | None:
         known = self.list_lastmod.get(id(releases))
         if known is None or known[0] is not releases:
-            known = (releases, max((last_change(release) for release in releases), default=None))
+            known = (releases, max((release.release.last_change for release in releases), default=None))
             self.list_lastmod[id(releases)] = known
         return known[1]
 
@@ -156,16 +147,10 @@ def robots_txt(settings: dict, sitemaps: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_sitemaps(pelican) -> None:
-    """Write sitemap.xml, the news sitemap and robots.txt into the staging directory."""
-    settings = pelican.settings
-    sitemaps = {SITEMAP: sitemap_xml(settings, WRITTEN.sorted_pages())}
-    news = recent_releases(WRITTEN.releases())
+def sitemap_files(settings: dict, written: WrittenPages) -> dict[str, bytes]:
+    """sitemap.xml, the news sitemap (if any release is recent) and robots.txt, by file name."""
+    sitemaps = {SITEMAP: sitemap_xml(settings, written.sorted_pages())}
+    news = recent_releases(written.releases())
     if news:
         sitemaps[NEWS_SITEMAP] = news_sitemap_xml(settings, news)
-    for name, content in sitemaps.items():
-        OUTPUT.place(os.path.join(pelican.output_path, name), content)
-    OUTPUT.place(os.path.join(pelican.output_path, ROBOTS), robots_txt(settings, list(sitemaps)).encode("utf-8"))
-
-
-WRITTEN = WrittenPages()
+    return {**sitemaps, ROBOTS: robots_txt(settings, list(sitemaps)).encode("utf-8")}

@@ -26,7 +26,6 @@ from PIL import Image
 from ..content.dates import isodate
 from ..content.markup import shorten
 from ..settings import newsroom
-from ..site.assets import ASSETS
 from ..urls import absolute_url
 from .cards import Card
 
@@ -87,12 +86,16 @@ def image_size(path: str, mtime_ns: int) -> tuple[int, int]:
         return picture.size
 
 
-def organisation(settings: dict) -> dict:
-    """The office as author and publisher: a GovernmentOrganization with its logo."""
+def organisation(settings) -> dict:
+    """The office as author and publisher: a GovernmentOrganization with its logo.
+
+    ``settings`` is a page's template context (it holds every setting): its
+    ``asset()`` names the logo's published, fingerprinted file.
+    """
     options = newsroom(settings)
     logo_file = options.cards.theme_files(settings["THEME"])["logo"]
     width, height = image_size(logo_file, os.stat(logo_file).st_mtime_ns)
-    logo_path = ASSETS.url(options.cards.logo)  # published under its fingerprinted name
+    logo_path = settings["asset"](options.cards.logo)
     return {
         "@type": "GovernmentOrganization",
         "name": options.office_name,
@@ -137,13 +140,14 @@ def release_social(context, settings: dict, article, fallback_description: str) 
     options = newsroom(settings).social
     url = absolute_url(settings, article.url)
     description = shorten(plain(article.summary) or fallback_description, options.description_length)
-    card = getattr(article, "card", None) or context.get("site_card")
-    published = isodate(article.date)
-    modified = isodate(getattr(article, "updated", None) or article.date)
+    release = article.release
+    card = context["cards"].of(release)
+    published = isodate(release.date)
+    modified = isodate(release.last_change)
     office = organisation(settings)
     images = [image_object(settings, card.path, card.width, card.height)] if card else []
-    if article.image:
-        images.append(image_object(settings, article.image["url"], article.image["width"], article.image["height"]))
+    if release.image:
+        images.append(image_object(settings, release.image.path, release.image.width, release.image.height))
     year_url = absolute_url(settings, settings["YEAR_ARCHIVE_URL"].format(date=article.date))
     news = {
         "@context": SCHEMA,
@@ -197,7 +201,7 @@ def social_meta(context, title, description) -> Social:
         return release_social(context, settings, article, description)
     page = context.get("page")
     output_file = context.get("output_file", "")
-    card = context.get("site_card")
+    card = context["cards"].site if "cards" in context else None
     if page is not None:
         url = absolute_url(settings, page.url)
         title = page.title

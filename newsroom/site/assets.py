@@ -17,8 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 
-from .output import OUTPUT
-
 STATIC_FOLDER = "static"
 HASH_LENGTH = 8
 
@@ -45,21 +43,28 @@ class Assets:
         self.published: dict[str, str] = {}  # plain path → fingerprinted path
         self.contents: dict[str, bytes] = {}  # plain path → the bytes that were hashed
 
-    def start(self, settings: dict) -> None:
+    @classmethod
+    def read(cls, settings: dict) -> Assets:
         """Hash every file under the theme's static folder; register ``asset()`` for templates."""
-        self.__init__()
-        self.source_dir = os.path.join(settings["THEME"], STATIC_FOLDER)
-        self.output_dir = settings["THEME_STATIC_DIR"]
-        for root, dirs, files in os.walk(self.source_dir):
+        assets = cls()
+        assets.source_dir = os.path.join(settings["THEME"], STATIC_FOLDER)
+        assets.output_dir = settings["THEME_STATIC_DIR"]
+        for root, dirs, files in os.walk(assets.source_dir):
             dirs[:] = sorted(name for name in dirs if not name.startswith("."))
             for name in sorted(files):
                 if name.startswith("."):
                     continue
-                relative = os.path.relpath(os.path.join(root, name), self.source_dir).replace(os.sep, "/")
+                relative = os.path.relpath(os.path.join(root, name), assets.source_dir).replace(os.sep, "/")
                 with open(os.path.join(root, name), "rb") as handle:
-                    self.contents[relative] = handle.read()
-                self.published[relative] = fingerprinted(relative, self.contents[relative])
-        settings.setdefault("JINJA_GLOBALS", {})["asset"] = self.url
+                    assets.contents[relative] = handle.read()
+                assets.published[relative] = fingerprinted(relative, assets.contents[relative])
+        settings.setdefault("JINJA_GLOBALS", {})["asset"] = assets.url
+        return assets
+
+    def write(self, output, site: str) -> None:
+        """Put the fingerprinted copies into the staged ``site``."""
+        for relative, hashed in self.published.items():
+            output.place(os.path.join(site, self.output_dir, hashed), self.contents[relative])
 
     def url(self, relative: str) -> str:
         """Site-relative URL of a theme file, e.g. 'theme/css/site.1a2b3c4d.css'."""
@@ -67,22 +72,3 @@ class Assets:
             return f"{self.output_dir}/{self.published[relative]}"
         except KeyError:
             raise MissingAsset(f"asset({relative!r}): no such file in {self.source_dir}") from None
-
-
-class AssetGenerator:
-    """Pelican generator that writes the fingerprinted copies into the (staging) output."""
-
-    def __init__(self, context, settings, path, theme, output_path, **kwargs) -> None:
-        self.output_path = output_path
-
-    def generate_output(self, writer) -> None:
-        for relative, hashed in ASSETS.published.items():
-            OUTPUT.place(os.path.join(self.output_path, ASSETS.output_dir, hashed), ASSETS.contents[relative])
-
-
-def asset_generator(pelican) -> type:
-    """Signal receiver for ``get_generators``."""
-    return AssetGenerator
-
-
-ASSETS = Assets()

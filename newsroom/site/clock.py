@@ -24,7 +24,6 @@ from ..content.confine import content_relative_dir, intrasite_links, link_target
 from ..content.dates import BERLIN, ImpossibleDate, NotIsoDate, de_datetime, from_iso
 from ..errors import ContentError, display_path
 from ..settings import newsroom
-from .build import BUILD
 
 NOW_VARIABLE = "NEWSROOM_NOW"
 NOW_EXAMPLE = "2025-06-02T10:30:00+02:00"
@@ -73,62 +72,48 @@ def read_now(environ=os.environ) -> dt.datetime:
     return dt.datetime.now(BERLIN)
 
 
-def release_state(values: dict, now: dt.datetime) -> str:
-    """published, draft, embargoed (dated after now) or withdrawn."""
-    status = values.get("status", PUBLISHED)
-    if status == DRAFT:
+def release_state(release, now: dt.datetime) -> str:
+    """published, draft, embargoed (dated after now) or withdrawn: of a ``Release``."""
+    if release.status == DRAFT:
         return DRAFT
-    if values["date"] > now:
+    if release.date > now:
         return EMBARGOED
-    return status
+    return release.status
 
 
 class BuildClock:
     """The "now" of the running build and the sources it holds back."""
 
-    def __init__(self) -> None:
-        self.now: dt.datetime | None = None
-        self.preview = False
-        self.settings: dict = {}
+    def __init__(self, settings: dict, now: dt.datetime) -> None:
+        self.now = now
+        self.preview = newsroom(settings).preview_drafts
+        self.settings = settings
         self.held_back: dict[str, str] = {}
         self.held_back_paths: set[str] = set()  # content files the held-back sources refer to
 
-    def start(self, settings: dict) -> None:
-        """Read the clock once per build, before anything else happens."""
-        self.__init__()
-        self.now = read_now()
-        self.preview = newsroom(settings).preview_drafts
-        self.settings = settings
-
-    def visibility(self, source, full_path: str) -> dict:
-        """Pelican status and the theme's flags for one valid source.
+    def visibility(self, source, release, full_path: str) -> dict:
+        """Pelican status and the theme's flags for one valid source (``release`` is its Release, None for a page).
 
         Withdrawn releases become Pelican's ``hidden`` articles: written at
         their URL, listed nowhere. Drafts and embargoed releases are ``skip``
         (never created), or in a preview build published with a banner flag.
         """
-        values = source.values
-        state = release_state(values, self.now) if source.kind == "release" else values.get("status", PUBLISHED)
-        withdrawn = source.kind == "release" and values.get("status") == WITHDRAWN
+        state = release_state(release, self.now) if release else source.values.get("status", PUBLISHED)
+        withdrawn = release is not None and release.status == WITHDRAWN
         metadata = {"status": "hidden" if withdrawn else "published", "preview_state": None}
-        if source.kind == "release":
-            metadata.update(
-                withdrawn=withdrawn,
-                withdrawn_on=values.get("withdrawn"),
-                withdrawal_reason=values.get("withdrawal_reason"),
-            )
+        if release:
+            metadata.update(withdrawn=withdrawn, withdrawn_on=release.withdrawn, withdrawal_reason=release.withdrawal_reason)
         if state in (DRAFT, EMBARGOED):
             if self.preview:
                 metadata["preview_state"] = state
             else:
                 metadata["status"] = "skip"
                 relative = os.path.relpath(full_path, self.settings["PATH"]).replace(os.sep, "/")
-                self.held_back[relative] = (
-                    "a draft" if state == DRAFT else f"under embargo until {de_datetime(values['date'])}"
-                )
+                self.held_back[relative] = "a draft" if state == DRAFT else f"under embargo until {de_datetime(release.date)}"
                 folder = content_relative_dir(full_path, self.settings["PATH"])
                 self.held_back_paths |= referenced_paths(source.html, folder, self.settings)
-                self.held_back_paths |= image_paths(values.get("image"))
+                if release and release.image:
+                    self.held_back_paths.add(release.image.path)
         return metadata
 
     def hold_back_media(self, generator) -> None:
@@ -146,7 +131,9 @@ class BuildClock:
         for name in ("articles", "hidden_articles", "pages", "hidden_pages"):
             for content in generator.context.get(name, ()):
                 public |= referenced_paths(content._content, content.relative_dir, self.settings)
-                public |= image_paths(getattr(content, "image", None))
+                release = getattr(content, "release", None)
+                if release and release.image:
+                    public.add(release.image.path)
         kept = []
         for static in generator.staticfiles:
             path = static.get_relative_source_path()
@@ -156,10 +143,11 @@ class BuildClock:
             kept.append(static)
         generator.staticfiles[:] = kept
 
-    def check_links(self, generators) -> None:
+    def link_errors(self, generators) -> list[ContentError]:
         """A public page must not link to held-back content: the link would show its file name."""
         if not self.held_back:
-            return
+            return []
+        errors = []
         for generator in generators:
             contents = chain.from_iterable(
                 getattr(generator, name, ()) for name in ("articles", "hidden_articles", "pages", "hidden_pages")
@@ -167,7 +155,7 @@ class BuildClock:
             for content in contents:
                 for target, written in linked_sources(content, self.settings):
                     if target in self.held_back:
-                        BUILD.errors.append(
+                        errors.append(
                             ContentError(
                                 display_path(content.source_path),
                                 line_containing(content.source_path, written),
@@ -176,6 +164,7 @@ class BuildClock:
                                 "remove the link until that release is public",
                             )
                         )
+        return errors
 
 
 def linked_sources(content, settings: dict) -> list[tuple[str, str]]:
@@ -193,11 +182,6 @@ def linked_sources(content, settings: dict) -> list[tuple[str, str]]:
     )
 
 
-def image_paths(image: dict | None) -> set[str]:
-    """The path of a release's picture (normalised by ``newsroom.content.rules.image``), if it has one."""
-    return {image["url"]} if image else set()
-
-
 def line_containing(path: str, text: str) -> int | None:
     """The first line of a file that contains ``text``, for error messages."""
     with open(path, encoding="utf-8") as handle:
@@ -206,5 +190,3 @@ def line_containing(path: str, text: str) -> int | None:
                 return number
     return None
 
-
-CLOCK = BuildClock()

@@ -16,7 +16,7 @@ exchanged with the target:
   the next build puts it back before it starts.
 
 A file whose bytes are the same as in the previous site is not written again:
-``OUTPUT.place`` hardlinks the previous file into the staging folder, so it
+``StagedOutput.place`` hardlinks the previous file into the staging folder, so it
 keeps its inode and modification time (rsync, web caches and backups see no
 change) and the previous site is only ever read. A staged file may therefore
 share its inode with the live one: files are never opened for writing in
@@ -49,6 +49,7 @@ import os
 import shutil
 import stat
 import tempfile
+import weakref
 
 from ..errors import display_path
 
@@ -58,6 +59,8 @@ RETIRED_SUFFIX = ".retired"
 BACKGROUND_DISCARD_FROM = 2000
 MAX_INHERITED_FD = 65536
 OUTPUT_MODE = 0o755
+DRAFTS_MARK = ".newsroom-drafts-preview"
+DRAFTS_MARK_TEXT = b"Drafts preview (invoke preview --drafts): holds drafts and embargoed releases; never publish it.\n"
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 # renameat2 errors that mean "not supported here" rather than "failed".
@@ -232,10 +235,20 @@ def replace_with_bytes(path: str, data: bytes) -> None:
 class StagedOutput:
     """Redirects Pelican's output into a staging directory for one build."""
 
+    # A flock lasts while any process keeps its open file, and a forked worker
+    # inherits it: one that outlived a killed build would block every later
+    # build. No forked child of a build keeps a lock's descriptor.
+    holding_locks: weakref.WeakSet[StagedOutput] = weakref.WeakSet()
+
     def __init__(self) -> None:
         self.target: str | None = None
         self.staging: str | None = None
         self.lock_fd: int | None = None
+
+    @classmethod
+    def forget_locks_in_child(cls) -> None:
+        for output in list(cls.holding_locks):
+            output._unlock()
 
     def _staging_leftovers(self) -> list[str]:
         parent, name = os.path.split(self.target)
@@ -244,6 +257,7 @@ class StagedOutput:
     def _lock(self, parent: str) -> None:
         self._unlock()
         self.lock_fd = os.open(parent, os.O_RDONLY)
+        self.holding_locks.add(self)
         try:
             fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -348,8 +362,9 @@ class StagedOutput:
             discard_retired(previous_site)
 
 
-OUTPUT = StagedOutput()
-# A flock lasts while any process keeps its open file, and a forked worker
-# inherits it: one that outlived a killed build would block every later
-# build. No forked child of a build keeps the lock's descriptor.
-os.register_at_fork(after_in_child=OUTPUT._unlock)
+    def mark_drafts_preview(self, site: str) -> None:
+        """Mark the output of a drafts preview, so that ``invoke publish`` refuses it."""
+        self.place(os.path.join(site, DRAFTS_MARK), DRAFTS_MARK_TEXT)
+
+
+os.register_at_fork(after_in_child=StagedOutput.forget_locks_in_child)

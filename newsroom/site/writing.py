@@ -4,11 +4,11 @@ Pelican renders its pages with Jinja one after another on one core; at
 10,000 releases (15,000 pages) that is about 20 seconds of one busy core. ``NewsroomWriter`` (Pelican's
 writer, handed over by ``get_writer``) therefore only notes each page a
 generator asks for, split into numbered pages as Pelican would, and
-``PAGES.flush``, the first receiver of ``finalized``, renders them all: this
+``PendingPages.flush``, the first receiver of ``finalized``, renders them all: this
 process takes one share and forked workers the others. Forked workers inherit
 the releases, templates and settings as they are, so nothing but progress
 counts travels between the processes. Every page goes through
-``OUTPUT.place``, so a page whose bytes did not change is a hardlink to the
+``StagedOutput.place``, so a page whose bytes did not change is a hardlink to the
 live site's file rather than a new file.
 
 After rendering, ``content_written`` is sent from this process for every page,
@@ -38,7 +38,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 from ..processes import die_with_parent
 from ..progress import Progress
 from ..settings import newsroom
-from .output import OUTPUT, is_fault
+from .output import is_fault
 
 # Below this many pages per process, forking costs more than it saves.
 PAGES_PER_WORKER_MIN = 20
@@ -73,8 +73,8 @@ class PendingPage:
             self.shared["localsiteurl"] = context["localsiteurl"]
         return self.template.render(context).encode("utf-8")
 
-    def write(self) -> None:
-        OUTPUT.place(self.path, self.render())
+    def write(self, output) -> None:
+        output.place(self.path, self.render())
 
 
 def numbered_pages(settings: dict, name: str, url, template_name, paginated, variables: dict) -> list[tuple[str, dict]]:
@@ -98,7 +98,7 @@ def numbered_pages(settings: dict, name: str, url, template_name, paginated, var
     return pages
 
 
-def work(pages: list[PendingPage], connection, parent: int) -> None:
+def work(pages: list[PendingPage], output, connection, parent: int) -> None:
     """A forked worker: write its share, report progress in batches, then None (done) or the failure.
 
     A worker whose build was killed is killed with it (``die_with_parent``)
@@ -112,7 +112,7 @@ def work(pages: list[PendingPage], connection, parent: int) -> None:
         for done, page in enumerate(pages, start=1):
             if os.getppid() != parent:
                 return
-            page.write()
+            page.write(output)
             if done % PROGRESS_BATCH == 0:
                 connection.send(PROGRESS_BATCH)
         connection.send(len(pages) % PROGRESS_BATCH)
@@ -126,13 +126,13 @@ def work(pages: list[PendingPage], connection, parent: int) -> None:
 class Workers:
     """Forked processes writing their shares; this process hears their progress and failures."""
 
-    def __init__(self, shares: list[list[PendingPage]], shown: Progress) -> None:
+    def __init__(self, shares: list[list[PendingPage]], output, shown: Progress) -> None:
         self.shown = shown
         self.running: dict = {}  # receiving end of a worker's pipe → the worker
         fork = multiprocessing.get_context("fork")
         for share in shares:
             receiver, sender = fork.Pipe(duplex=False)
-            process = fork.Process(target=work, args=(share, sender, os.getpid()), daemon=True)
+            process = fork.Process(target=work, args=(share, output, sender, os.getpid()), daemon=True)
             process.start()
             sender.close()
             self.running[receiver] = process
@@ -174,17 +174,12 @@ class Workers:
 class PendingPages:
     """The pages of the running build, noted by the writer and written by ``flush``."""
 
-    def __init__(self) -> None:
-        self.workers = 1
+    def __init__(self, settings: dict) -> None:
+        self.workers = newsroom(settings).writing.workers or os.cpu_count() or 1
         self.pages: list[PendingPage] = []  # every page asked for, in order, skipped ones too
         self.landing: dict[str, PendingPage] = {}  # file → the page whose bytes end up in it
         self.overridden: set[str] = set()
         self.snapshots: dict[int, dict] = {}  # id of a context → its latest shallow copy
-
-    def start(self, pelican) -> None:
-        """Signal receiver (``initialized``, after the build state is reset)."""
-        self.__init__()
-        self.workers = newsroom(pelican.settings).writing.workers or os.cpu_count() or 1
 
     def claim(self, path: str, override: bool) -> bool:
         """Pelican's rule for a file asked for twice: only an override replaces it, once; later requests are skipped."""
@@ -233,30 +228,30 @@ class PendingPages:
         if lands:
             self.landing[path] = page
 
-    def flush(self, pelican) -> None:
-        """Signal receiver (first of ``finalized``): write every noted page, then announce them."""
+    def flush(self, output) -> None:
+        """Write every noted page through ``output`` (first of ``finalized``), then announce them."""
         pages = list(self.landing.values())
         workers = max(1, min(self.workers, len(pages) // PAGES_PER_WORKER_MIN))
         with Progress("Geschrieben", len(pages), "Seiten") as shown:
             if workers == 1:
                 for page in pages:
-                    page.write()
+                    page.write(output)
                     shown.advance()
             else:
-                write_in_parallel(pages, workers, shown)
+                write_in_parallel(pages, workers, output, shown)
         for page in self.pages:
             logger.info('Writing "%s"', page.path)
             signals.content_written.send(page.path, context=page.context())
-        self.__init__()
+        self.pages, self.landing, self.snapshots = [], {}, {}
 
 
-def write_in_parallel(pages: list[PendingPage], workers: int, shown: Progress) -> None:
+def write_in_parallel(pages: list[PendingPage], workers: int, output, shown: Progress) -> None:
     """This process writes every n-th page, forked workers the others (interleaved, so lists and releases mix)."""
     shares = [pages[index::workers] for index in range(workers)]
-    helpers = Workers(shares[1:], shown)
+    helpers = Workers(shares[1:], output, shown)
     try:
         for done, page in enumerate(shares[0], start=1):
-            page.write()
+            page.write(output)
             shown.advance()
             if done % PROGRESS_BATCH == 0:
                 helpers.listen(0)
@@ -266,7 +261,22 @@ def write_in_parallel(pages: list[PendingPage], workers: int, shown: Progress) -
 
 
 class NewsroomWriter(Writer):
-    """Pelican's writer, except that pages are noted here and written by ``PAGES.flush``."""
+    """Pelican's writer, except that pages are noted here and written by ``PendingPages.flush``.
+
+    ``pages`` and ``output`` are the running build's: set on the class the
+    plugin hands to Pelican for this build (``for_build``). Generators that
+    write bytes of their own (feeds) put them through ``place``.
+    """
+
+    pages: PendingPages | None = None
+    output = None
+
+    @classmethod
+    def for_build(cls, pages: PendingPages, output) -> type[NewsroomWriter]:
+        return type(cls.__name__, (cls,), {"pages": pages, "output": output})
+
+    def place(self, path: str, data: bytes) -> None:
+        self.output.place(path, data)
 
     def write_file(
         self,
@@ -283,7 +293,7 @@ class NewsroomWriter(Writer):
         if not name:
             return
         for save_as, page_variables in numbered_pages(self.settings, name, url, template_name, paginated, variables):
-            PAGES.add(self.output_path, save_as, template, context, relative_urls, override_output, page_variables)
+            self.pages.add(self.output_path, save_as, template, context, relative_urls, override_output, page_variables)
 
 
 class ReleaseList(list):
@@ -315,9 +325,3 @@ def index_release_lists(generator) -> None:
     generator.context["categories"] = generator.categories
 
 
-def newsroom_writer(pelican) -> type[Writer]:
-    """Receiver of ``get_writer``."""
-    return NewsroomWriter
-
-
-PAGES = PendingPages()

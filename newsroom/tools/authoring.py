@@ -11,7 +11,7 @@ from ..content.dates import BERLIN
 from ..content.frontmatter import parse
 from ..content.preread import source_files
 from ..content.registry import DEPARTMENTS, load_registry
-from ..content.rules import NUMBER_PATTERN
+from ..content.release import NUMBER_PATTERN
 from ..content.slugs import german_slug
 from ..settings import data_dir, newsroom
 

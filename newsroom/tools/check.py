@@ -1,4 +1,8 @@
-"""``invoke check``: validate all content without building, with the build's own messages."""
+"""``invoke check``: validate all content without building, with the build's own messages.
+
+It reads through the build's own state (``BuildState.start`` and ``admit``),
+so it finds exactly what a build would, only nothing is rendered or written.
+"""
 
 from __future__ import annotations
 
@@ -8,51 +12,47 @@ from dataclasses import dataclass
 
 from pelican.settings import read_settings
 
+from ..content.markup import MarkdownRenderer
 from ..content.preread import read_all, source_files
 from ..content.reading import Source, read_source
+from ..content.release import Release
 from ..errors import ContentError
 from ..outputs.redirects import Links
-from ..site.build import Build
-from ..site.clock import PUBLISHED, WITHDRAWN, read_now, release_state
-from ..site.reader import NewsroomReader, pelican_metadata, report_warnings
+from ..site.build import BuildState
+from ..site.clock import read_now
+from ..site.reader import report_warnings
 
 
 @dataclass
 class Check:
-    """What reading all content found: errors, URL warnings, and the valid sources."""
+    """What reading all content found: errors, URL warnings, and the valid sources and releases."""
 
     errors: list[ContentError]
     warnings: list[ContentError]
     files: int
     sources: list[Source]
-    links: Links
+    releases: list[Release]
+    links: Links | None
     now: dt.datetime
     settings: dict
 
 
 def check_content(settings_file: str, content_path: str | None = None, now: dt.datetime | None = None) -> Check:
-    """Read every source like the build does (the build clock decides what is public)."""
+    """Read every source like the build does (the build clock decides what is public; drafts are not previewed)."""
     override = {"PATH": os.path.abspath(content_path)} if content_path else None
     settings = read_settings(settings_file, override=override)
     now = now or read_now()
-    build = Build()
-    build.start(settings)
-    links = Links()
-    if not build.ready:  # as the build: nothing is read with bad settings or through a link out of the content folder
-        return Check(build.errors, [], len(source_files(settings)), [], links, now, settings)
-    links.start(settings)
-    reader = NewsroomReader(settings)
     files = source_files(settings)
-    read, _ = read_all(settings, build.registries, files)
+    state = BuildState.start(settings, now)
+    if not state.ready:  # as the build: nothing is read with bad settings or through a link out of the content folder
+        return Check(state.errors, [], len(files), [], [], None, now, settings)
+    read, _ = read_all(settings, state.registries, files)
+    renderer = MarkdownRenderer()
     sources = []
     for path in files:
-        source = read.get(os.path.abspath(path)) or read_source(path, settings, build.registries, reader.renderer)
+        source = read.get(os.path.abspath(path)) or read_source(path, settings, state.registries, renderer)
         report_warnings(source)
-        build.record(source)
-        if source.errors:
-            continue
-        sources.append(source)
-        public = source.kind != "release" or release_state(source.values, now) in (PUBLISHED, WITHDRAWN)
-        links.record(source, pelican_metadata(source, reader), public)
-    errors = sorted(set(build.all_errors() + links.errors(build.registries)), key=ContentError.sort_key)
-    return Check(errors, links.warnings(), len(files), sources, links, now, settings)
+        if state.admit(source, path) is not None:
+            sources.append(source)
+    errors = sorted(set(state.all_errors() + state.links.errors(state.registries)), key=ContentError.sort_key)
+    return Check(errors, state.links.warnings(), len(files), sources, state.releases, state.links, now, settings)

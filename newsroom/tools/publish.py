@@ -32,11 +32,8 @@ import shutil
 import subprocess
 
 from ..errors import display_path
-from ..settings import newsroom
-from ..site.output import OUTPUT
+from ..site.output import DRAFTS_MARK
 
-DRAFTS_MARK = ".newsroom-drafts-preview"
-DRAFTS_MARK_TEXT = b"Drafts preview (invoke preview --drafts): holds drafts and embargoed releases; never publish it.\n"
 RELEASES = "releases"
 NEEDED_FILES = ("index.html", "404.html")
 
@@ -56,12 +53,6 @@ KEEP_ONLY = (
 
 class PublishRefused(Exception):
     """Nothing was uploaded or switched: the message says why and what to do."""
-
-
-def mark_drafts_preview(pelican) -> None:
-    """Signal receiver (``finalized``): mark the output of a drafts preview so that ``publish`` refuses it."""
-    if newsroom(pelican.settings).preview_drafts:
-        OUTPUT.place(os.path.join(pelican.output_path, DRAFTS_MARK), DRAFTS_MARK_TEXT)
 
 
 def refusal_for_site(site: str) -> str | None:

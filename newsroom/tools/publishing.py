@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..content.release import ReleaseNumber
 from ..outputs.manifest import broken_addresses, manifest_file, updated_manifest, warning_for, write_manifest
 from ..site.clock import DRAFT, EMBARGOED, release_state
 from .check import Check
@@ -15,7 +16,7 @@ class Scheduled:
     """A release under embargo: it goes public with the first build after ``date``."""
 
     date: dt.datetime
-    number: str
+    number: ReleaseNumber
     title: str
     path: str
 
@@ -24,15 +25,12 @@ def schedule(check: Check) -> tuple[list[Scheduled], int]:
     """Embargoed releases, soonest first, and the number of drafts."""
     coming = []
     drafts = 0
-    for source in check.sources:
-        if source.kind != "release":
-            continue
-        state = release_state(source.values, check.now)
+    for release in check.releases:
+        state = release_state(release, check.now)
         if state == DRAFT:
             drafts += 1
         elif state == EMBARGOED:
-            serial, year = source.values["number"]
-            coming.append(Scheduled(source.values["date"], f"{serial}/{year}", source.values["title"], source.path))
+            coming.append(Scheduled(release.date, release.number, release.title, release.path))
     return sorted(coming, key=lambda item: (item.date, item.number)), drafts
 
 

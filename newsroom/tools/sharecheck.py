@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from pelican.settings import read_settings
 
-from ..content.markup import MarkdownRenderer, derive_summary, shorten
+from ..content.markup import MarkdownRenderer, shorten
 from ..content.reading import read_source
 from ..content.registry import load_registries
-from ..content.slugs import german_slug
+from ..content.release import Release
 from ..errors import ContentError
 from ..outputs.cards import TextCard, place, release_card, render
 from ..settings import configure, data_dir, newsroom
@@ -83,30 +82,17 @@ def release_preview(path: str, settings: dict, folder: str) -> Preview:
     problems = registries.errors + source.errors
     if problems:
         raise ShareCheckError("\n".join(error.format() for error in sorted(problems, key=ContentError.sort_key)))
-    values = source.values
-    serial, year = values["number"]
-    slug = values.get("slug") or german_slug(values["title"], options.slug_max_length)
-    image = values.get("image")
-    release = SimpleNamespace(
-        title=values["title"],
-        number=f"{serial}/{year}",
-        release_no=serial,
-        release_year=year,
-        date=values["date"],
-        category=SimpleNamespace(name=values["department"]["name"]),
-        image={**image, "alt": values["image_alt"], "focus": values.get("image_focus", (0.5, 0.5))} if image else None,
-    )
+    release = Release.from_source(source, settings)
     card = release_card(settings, release)
     data = render(card)
     os.makedirs(folder, exist_ok=True)
-    card_file = f"{year}-{serial}-karte.jpg"
+    card_file = f"{release.number.key}-karte.jpg"
     with open(os.path.join(folder, card_file), "wb") as handle:
         handle.write(data)
 
-    summary = values.get("summary") or derive_summary(source.html, options.summary_length)
-    description = shorten(summary, options.social.description_length)
-    url = absolute_url(settings, settings["ARTICLE_URL"].format(release_year=year, release_no=serial, slug=slug))
-    title = values["title"]
+    description = shorten(release.summary, options.social.description_length)
+    url = absolute_url(settings, release.url)
+    title = release.title
     lines = [f"title: {len(title)} characters, description: {len(description)} characters, card: {len(data)} bytes"]
     for platform in PLATFORMS:
         shown = "not shown" if platform.description is None else f"up to {platform.description}"
@@ -127,8 +113,9 @@ def release_preview(path: str, settings: dict, folder: str) -> Preview:
         warnings.append(f"WhatsApp: the card has more than {WHATSAPP_IMAGE_LIMIT} bytes and is not shown")
     if len(data) > BLUESKY_IMAGE_LIMIT:
         warnings.append(f"Bluesky: the card has more than {BLUESKY_IMAGE_LIMIT} bytes and is rejected")
-    if image and (image["width"] < 1200 or image["height"] < 630):
-        warnings.append(f"the picture ({image['width']}×{image['height']}) is smaller than 1200×630 and is enlarged for the card")
+    image = release.image
+    if image and (image.width < 1200 or image.height < 630):
+        warnings.append(f"the picture ({image.width}×{image.height}) is smaller than 1200×630 and is enlarged for the card")
     return Preview(
         title=title,
         description=description,

@@ -1,0 +1,182 @@
+"""The Release: one press release as every later stage sees it, typed, immutable, derived once.
+
+``rules`` checks the front matter field by field into plain values (what the
+content cache keeps); ``Release.from_source`` turns those values of one valid
+release into this value, and every value more than one stage needs — slug,
+topic slugs, permanent id, URL, last change, the number as shown — is
+computed here and nowhere else. Pelican's metadata, links, cards, feeds,
+social tags, the sitemap and the tools read it; ``fingerprint`` is what a
+cache of anything made from one release keys on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+
+from ..settings import newsroom
+from .slugs import german_slug
+
+NUMBER_PATTERN = re.compile(r"^([1-9][0-9]{0,5})/([0-9]{4})$")
+CENTRE = (0.5, 0.5)
+
+
+@dataclass(frozen=True, order=True)
+class ReleaseNumber:
+    """'422/2017': a serial, counted anew each year. Sorts by year, then serial."""
+
+    year: int
+    serial: int
+
+    @classmethod
+    def parse(cls, text: str) -> ReleaseNumber | None:
+        """The number written as 'N/YYYY', or None."""
+        match = NUMBER_PATTERN.match(text.strip())
+        return cls(int(match[2]), int(match[1])) if match else None
+
+    def __str__(self) -> str:
+        return f"{self.serial}/{self.year}"
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    @property
+    def key(self) -> str:
+        """'2017-422': a name for files and cache entries of this release."""
+        return f"{self.year}-{self.serial}"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One correction of a release: when, what, and the line it was written on."""
+
+    date: dt.datetime
+    note: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Image:
+    """A release's picture: a normalised path under the content folder, its size and what it shows."""
+
+    path: str
+    width: int
+    height: int
+    alt: str
+    credit: str = ""
+    focus: tuple[float, float] = CENTRE
+
+    def as_metadata(self) -> dict:
+        """What templates and feeds read as ``article.image``."""
+        return {"url": self.path, "width": self.width, "height": self.height, "alt": self.alt, "credit": self.credit,
+                "focus": self.focus}
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, eq=False)
+class Release:
+    """A valid release, with everything derived from its front matter and its text.
+
+    Compared by identity; two releases with equal values have equal ``fingerprint``s.
+    """
+
+    path: str  # as shown in messages
+    lines: dict[str, int] = field(compare=False, hash=False)  # field name → its line in the file
+    title: str
+    date: dt.datetime
+    number: ReleaseNumber
+    slug: str
+    summary: str
+    html: str
+    department: dict  # the registry entry: key, name, head
+    contact: dict | None
+    topics: tuple[Topic, ...]
+    image: Image | None
+    corrections: tuple[Correction, ...]  # newest first
+    aliases: tuple[tuple[str, int], ...]  # old address, its line
+    status: str  # published, draft or withdrawn (as written; the build clock decides what is public)
+    withdrawn: dt.datetime | None
+    withdrawal_reason: str | None
+    permanent_id: str
+    id_written: bool  # the id comes from the front matter, not from the number
+    url: str  # site-relative, no leading slash: "pressemitteilungen/2017/422-…/"
+    save_as: str
+
+    @classmethod
+    def from_source(cls, source, settings: dict) -> Release:
+        """The Release of a source read without errors (``newsroom.content.reading.Source`` of kind release)."""
+        values, options = source.values, newsroom(settings)
+        number = ReleaseNumber(values["number"][1], values["number"][0])
+        image = None
+        if "image" in values:
+            picture = values["image"]
+            image = Image(picture["url"], picture["width"], picture["height"], values["image_alt"],
+                          values.get("image_credit", ""), tuple(values.get("image_focus", CENTRE)))
+        if "corrections" in values:
+            corrections = values["corrections"]
+        elif "updated" in values:
+            corrections = [Correction(values["updated"], values["update_note"], source.line_of["updated"])]
+        else:
+            corrections = []
+        address = {"slug": source.slug, "release_year": number.year, "release_no": number.serial,
+                   "lang": settings.get("DEFAULT_LANG", "")}
+        return cls(
+            path=source.path,
+            lines=dict(source.line_of),
+            title=values["title"],
+            date=values["date"],
+            number=number,
+            slug=source.slug,
+            summary=source.summary,
+            html=source.html,
+            department=values["department"],
+            contact=values["contact"],
+            topics=tuple(Topic(name, german_slug(name, options.slug_max_length)) for name in values.get("tags", [])),
+            image=image,
+            corrections=tuple(sorted(corrections, key=lambda correction: correction.date, reverse=True)),
+            aliases=tuple(values.get("aliases", [])),
+            status=values.get("status", "published"),
+            withdrawn=values.get("withdrawn"),
+            withdrawal_reason=values.get("withdrawal_reason"),
+            permanent_id=values.get("id") or tag_uri(settings, f"pm-{number.serial}-{number.year}"),
+            id_written="id" in values,
+            url=settings["ARTICLE_URL"].format_map(address),
+            save_as=settings["ARTICLE_SAVE_AS"].format_map(address),
+        )
+
+    @property
+    def updated(self) -> dt.datetime | None:
+        """The date of the newest correction, if there is one."""
+        return self.corrections[0].date if self.corrections else None
+
+    @property
+    def last_change(self) -> dt.datetime:
+        """When the release last changed: its newest correction, else its date (feeds, sitemap, JSON-LD)."""
+        return self.updated or self.date
+
+    @property
+    def id_line(self) -> int:
+        """The line the permanent id comes from: the ``id`` field, else the number."""
+        return self.lines["id" if self.id_written else "number"]
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """sha256 of every value of the release: equal fingerprints, equal releases for anything made from them."""
+        data = asdict(self)
+        del data["lines"]
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+def tag_uri(settings: dict, specific: str) -> str:
+    """'tag:presse.example.org,2025:<specific>': a permanent id under the office's tag authority."""
+    options = newsroom(settings).feeds
+    return f"tag:{options.tag_authority},{options.tag_date}:{specific}"
