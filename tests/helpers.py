@@ -8,6 +8,7 @@ Plain functions and constants live here and are imported by name
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from pelican import Pelican
+from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 from newsroom.content.markup import MarkdownRenderer
@@ -30,7 +32,12 @@ SETTINGS = ROOT / "pelicanconf.py"
 
 
 def build(content: Path, output: Path, **overrides) -> Pelican:
-    """Run Pelican in this process with the project's settings."""
+    """Run Pelican in this process with the project's settings, as a fresh ``pelican`` process would.
+
+    Pelican drops a log message it has logged before in the same process
+    (``LimitFilter``); a new process starts without that memory.
+    """
+    LimitFilter._raised_messages.clear()
     settings = read_settings(
         str(SETTINGS),
         override={"PATH": str(content), "OUTPUT_PATH": str(output), **overrides},
@@ -112,6 +119,33 @@ FETCHED = {"img": "src", "script": "src", "iframe": "src", "source": "src", "aud
 FETCHED_LINK_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch"}
 OTHER_HOST = re.compile(r"^\s*([a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 SCRIPT_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.IGNORECASE)
+
+
+class LoggedCounts(logging.Handler):
+    """The figures of the latest log line a stage writes about its work, e.g. 'Sources: 3 read, 12 from the cache'.
+
+    What a build did is read from what it tells its operator, so the
+    production objects carry no counters for tests.
+    """
+
+    def __init__(self, logger: str, prefix: str) -> None:
+        super().__init__(logging.INFO)
+        self.prefix = prefix
+        self.latest: tuple = ()
+        logging.getLogger(logger).setLevel(logging.INFO)
+        logging.getLogger(logger).addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(self.prefix):
+            self.latest = record.args
+
+
+SOURCES_READ = LoggedCounts("newsroom.content.preread", "Sources: ")
+
+
+def sources_read() -> tuple[int, int]:
+    """(read anew, taken from the cache) in the latest reading of all sources."""
+    return SOURCES_READ.latest
 
 
 def csp_violations(path: Path) -> list[str]:

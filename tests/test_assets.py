@@ -7,9 +7,11 @@ import re
 import shutil
 from pathlib import Path
 
+from pelican.settings import read_settings
+
 from newsroom.outputs.compress import ENCODINGS
 
-from helpers import ROOT, build, soup
+from helpers import ROOT, SETTINGS, build, soup
 
 THEME = ROOT / "theme"
 HASHED_NAME = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{8})\.(?P<suffix>[^.]+)$")
@@ -73,11 +75,11 @@ def test_a_changed_or_new_theme_file_gets_a_new_name(site, tmp_path, sample_outp
     assert soup(output / "index.html").find("link", rel="stylesheet")["href"] == f"/theme/{stylesheet}"
 
 
-def test_asking_for_a_missing_theme_file_names_it(sample_output):
-    from newsroom.site.assets import ASSETS, MissingAsset
+def test_asking_for_a_missing_theme_file_names_it():
+    from newsroom.site.assets import Assets, MissingAsset
 
     try:
-        ASSETS.url("css/fehlt.css")
+        Assets.read(read_settings(str(SETTINGS))).url("css/fehlt.css")
     except MissingAsset as error:
         assert "asset('css/fehlt.css'): no such file in" in str(error)
     else:

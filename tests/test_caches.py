@@ -20,10 +20,9 @@ from PIL import Image
 
 from newsroom.content import preread
 from newsroom.outputs import cards
-from newsroom.outputs.cards import CARDS
-from newsroom.site.build import BUILD
+from newsroom.site.plugin import PLUGIN
 
-from helpers import build, rebuild_digest, tree_digest
+from helpers import build, rebuild_digest, sources_read, tree_digest
 
 WITHDRAWN_RELEASE = """---
 title: Sprechstunde im Rathaus fällt aus
@@ -108,7 +107,7 @@ def assert_rebuilt(site: Path, tmp_path: Path, caplog, clean: dict[str, str], pr
     assert len(warnings) == 1 and problem in warnings[0], warnings
     assert rebuild_digest(output) == clean
     if read is not None:
-        assert BUILD.reading[0] == read
+        assert sources_read()[0] == read
 
 
 # --- The content cache -------------------------------------------------------------
@@ -122,7 +121,7 @@ def test_cached_values_of_every_kind_come_back_as_read(site, tmp_path, caplog):
     (site / "releases" / "2024" / "bibliothek.md").write_text(CORRECTED_RELEASE, encoding="utf-8")
     clean = clean_build(site, tmp_path, caplog)
     build(site, tmp_path / "again", NEWSROOM=options(tmp_path))
-    assert BUILD.reading == (0, source_count(site))
+    assert sources_read() == (0, source_count(site))
     assert rebuild_digest(tmp_path / "again") == clean and not cache_warnings(caplog)
 
 
@@ -141,11 +140,11 @@ def test_a_pickle_in_the_cache_runs_no_code(site, tmp_path, caplog, where):
     if expected:
         warnings = cache_warnings(caplog)
         assert len(warnings) == 1 and expected in warnings[0], warnings
-        assert BUILD.reading[0] == source_count(site)
+        assert sources_read()[0] == source_count(site)
     else:
-        assert not cache_warnings(caplog) and BUILD.reading[0] == 0  # the pickle was not even opened
+        assert not cache_warnings(caplog) and sources_read()[0] == 0  # the pickle was not even opened
     build(site, output, NEWSROOM=options(tmp_path))
-    assert BUILD.reading[0] == 0  # rebuilt
+    assert sources_read()[0] == 0  # rebuilt
 
 
 def signed(key: bytes, payload: bytes) -> bytes:
@@ -267,7 +266,7 @@ def test_a_manifest_naming_files_outside_the_cache_deletes_nothing(site, tmp_pat
     assert_rebuilt(site, tmp_path, caplog, clean, "manifest.json")
     assert victim.read_text(encoding="utf-8") == "Geheimer Vermerk 7f3a: nicht veröffentlichen."
     assert_no_byte_of(b"Geheimer Vermerk 7f3a", tmp_path / "again")
-    assert CARDS.drawn == 3
+    assert PLUGIN.state.cards.drawn == 3
     assert manifest(tmp_path)["version"] == 2
 
 
@@ -287,7 +286,7 @@ def test_a_malformed_manifest_gives_one_warning_and_fresh_cards(site, tmp_path, 
     (card_cache(tmp_path) / "manifest.json").write_bytes(content)
     assert_rebuilt(site, tmp_path, caplog, clean, "manifest.json")
     assert "is ignored and every card is drawn again" in cache_warnings(caplog)[0]
-    assert CARDS.drawn == 3
+    assert PLUGIN.state.cards.drawn == 3
 
 
 def cached_card(tmp_path: Path, key: str) -> Path:

@@ -18,7 +18,6 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 from newsroom.errors import ContentErrors
 from newsroom.outputs import cards
 from newsroom.outputs.cards import (
-    CARDS,
     HEIGHT,
     WIDTH,
     Drawing,
@@ -35,6 +34,7 @@ from newsroom.outputs.cards import (
     render,
 )
 from newsroom.settings import DEFAULTS, contrast
+from newsroom.site.plugin import PLUGIN
 
 from helpers import SETTINGS, build, soup
 
@@ -320,10 +320,10 @@ def test_second_build_draws_no_card_and_keeps_the_cache(site, tmp_path):
     cache = tmp_path / "cache"
     options = newsroom_with(cache)
     build(site, tmp_path / "first", NEWSROOM=options)
-    assert (CARDS.drawn, CARDS.reused) == (3, 0)
+    assert (PLUGIN.state.cards.drawn, PLUGIN.state.cards.reused) == (3, 0)
     before = {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in cache.iterdir()}
     build(site, tmp_path / "second", NEWSROOM=options)
-    assert (CARDS.drawn, CARDS.reused) == (0, 3)
+    assert (PLUGIN.state.cards.drawn, PLUGIN.state.cards.reused) == (0, 3)
     assert {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in cache.iterdir()} == before
     first = {path.name: path.read_bytes() for path in (tmp_path / "first" / "karten").iterdir()}
     assert {path.name: path.read_bytes() for path in (tmp_path / "second" / "karten").iterdir()} == first
@@ -332,7 +332,7 @@ def test_second_build_draws_no_card_and_keeps_the_cache(site, tmp_path):
 def test_two_cold_builds_give_identical_bytes(site, tmp_path):
     for name in ("one", "two"):
         build(site, tmp_path / name, NEWSROOM=newsroom_with(tmp_path / f"cache-{name}"))
-        assert CARDS.drawn == 3
+        assert PLUGIN.state.cards.drawn == 3
     one = {path.name: path.read_bytes() for path in (tmp_path / "one" / "karten").iterdir()}
     two = {path.name: path.read_bytes() for path in (tmp_path / "two" / "karten").iterdir()}
     assert one == two and len(one) == 3
@@ -348,7 +348,7 @@ def test_title_change_changes_the_card_url_and_draws_only_that_card(site, tmp_pa
     build(site, output, NEWSROOM=options)
     after = card_of(output, "pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-rathausplatz/index.html")
     assert after != before and after.startswith("karten/2024-422-")
-    assert (CARDS.drawn, CARDS.reused) == (1, 2)
+    assert (PLUGIN.state.cards.drawn, PLUGIN.state.cards.reused) == (1, 2)
     assert not (output / before).exists() and (output / after).is_file()
     manifest = json.loads((tmp_path / "cache" / "manifest.json").read_text(encoding="utf-8"))
     assert card_file_name("2024-422", manifest["cards"]["2024-422"]["sha256"]) == Path(after).name
@@ -389,7 +389,7 @@ def test_releases_with_the_same_picture_share_one_drawing(site, tmp_path, monkey
     monkeypatch.setattr(cards, "render", lambda card: drawn.append(card) or real_render(card))
     output = tmp_path / "output"
     build(site, output, NEWSROOM=newsroom_with(tmp_path / "cache"))
-    assert len([card for card in drawn if isinstance(card, PhotoCard)]) == 1 and CARDS.drawn == 5
+    assert len([card for card in drawn if isinstance(card, PhotoCard)]) == 1 and PLUGIN.state.cards.drawn == 5
     first = output / card_of(output, "pressemitteilungen/2024/200-mit-bild/index.html")
     second = output / card_of(output, "pressemitteilungen/2024/201-noch-einmal-mit-bild/index.html")
     assert first.name.startswith("2024-200-") and second.name.startswith("2024-201-")
@@ -418,7 +418,7 @@ def test_picture_that_cannot_be_drawn_stops_the_build(site, tmp_path):
     broken.write_bytes(broken.read_bytes()[:200])
     with pytest.raises(ContentErrors) as caught:
         build(site, tmp_path / "output", NEWSROOM=newsroom_with(tmp_path / "cache"))
-    assert "bild.md: image: 'images/streifen.png' cannot be drawn as a card:" in caught.value.format_message()
+    assert "bild.md:6: image: 'images/streifen.png' cannot be drawn as a card:" in caught.value.format_message()
     assert not (tmp_path / "output").exists()
 
 

@@ -30,7 +30,7 @@ from pelican.settings import read_settings
 import newsroom.site.output
 from newsroom.outputs.search import bundle_problem
 from newsroom.progress import Progress
-from newsroom.site.output import OUTPUT, OutputFault
+from newsroom.site.output import OutputFault, StagedOutput
 from newsroom.site.writing import PendingPage, write_in_parallel
 
 from helpers import ROOT, SETTINGS, build, run_pelican_cli, tree_digest
@@ -384,13 +384,14 @@ def run_until_killed(running) -> None:
 def test_no_forked_process_keeps_the_output_lock(tmp_path):
     """The lock's descriptor is closed in every forked child, so the lock ends with the build's process."""
     fork = multiprocessing.get_context("fork")
-    OUTPUT._lock(str(tmp_path))
+    output = StagedOutput()
+    output._lock(str(tmp_path))
     running = fork.Event()
     child = fork.Process(target=run_until_killed, args=(running,), daemon=True)
     child.start()
     running.wait()
     try:
-        OUTPUT._unlock()  # what the kernel does when the build's process dies
+        output._unlock()  # what the kernel does when the build's process dies
         probe = os.open(tmp_path, os.O_RDONLY)
         try:
             fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if the child kept the lock

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from newsroom.errors import ContentErrors
-from newsroom.site.build import BUILD
 from newsroom.tools.corpus import write_newsroom_corpus
 
-from helpers import SAMPLE_CONTENT, build, rebuild_digest, run_pelican_cli, soup
+from helpers import SAMPLE_CONTENT, build, rebuild_digest, run_pelican_cli, soup, sources_read
 
 
 def newsroom(site: Path, **options) -> dict:
@@ -25,11 +24,6 @@ def newsroom(site: Path, **options) -> dict:
     return {**base, "content_cache_dir": str(site.parent / "cache"), **options}
 
 
-def read_counts() -> tuple[int, int]:
-    """(read anew, from the cache) in the latest build."""
-    return BUILD.reading
-
-
 def first_release(site: Path) -> Path:
     return sorted((site / "releases").rglob("*.md"))[0]
 
@@ -38,9 +32,9 @@ def test_second_build_reads_nothing_and_writes_the_same_site(site, tmp_path):
     options = newsroom(site)
     build(site, tmp_path / "first", NEWSROOM=options)
     files = len(list(site.rglob("*.md")))
-    assert read_counts() == (files, 0)
+    assert sources_read() == (files, 0)
     build(site, tmp_path / "second", NEWSROOM=options)
-    assert read_counts() == (0, files)
+    assert sources_read() == (0, files)
     assert rebuild_digest(tmp_path / "second") == rebuild_digest(tmp_path / "first")
 
 
@@ -51,7 +45,7 @@ def test_only_the_edited_file_is_read_again_and_its_change_shows(site, tmp_path)
     release.write_text(release.read_text(encoding="utf-8") + "\nEin neuer Schlusssatz aus der Redaktion.\n", encoding="utf-8")
     build(site, tmp_path / "output", NEWSROOM=options)
     files = len(list(site.rglob("*.md")))
-    assert read_counts() == (1, files - 1)
+    assert sources_read() == (1, files - 1)
     pages = [
         path
         for path in (tmp_path / "output" / "pressemitteilungen").rglob("index.html")
@@ -67,12 +61,12 @@ def test_the_key_is_the_content_not_the_modification_time(site, tmp_path):
     status = release.stat()
     os.utime(release, ns=(status.st_atime_ns + 10**12, status.st_mtime_ns + 10**12))  # like a fresh git checkout
     build(site, tmp_path / "output", NEWSROOM=options)
-    assert read_counts()[0] == 0
+    assert sources_read()[0] == 0
     text = release.read_text(encoding="utf-8")
     release.write_text(text.replace("\n---\n", "\n---\nErgänzt.\n", 1) if "\n---\n" in text else text + "x", encoding="utf-8")
     os.utime(release, ns=(status.st_atime_ns, status.st_mtime_ns))  # same mtime, other bytes
     build(site, tmp_path / "output", NEWSROOM=options)
-    assert read_counts()[0] == 1
+    assert sources_read()[0] == 1
 
 
 def test_a_file_with_errors_is_not_cached(site, tmp_path):
@@ -86,7 +80,7 @@ def test_a_file_with_errors_is_not_cached(site, tmp_path):
     (site / "images").mkdir(exist_ok=True)
     shutil.copy(SAMPLE_CONTENT / "images" / "baumpflanzung-buergerpark.jpg", site / "images" / "neu.jpg")
     build(site, tmp_path / "output", NEWSROOM=options)
-    assert read_counts()[0] == 1
+    assert sources_read()[0] == 1
 
 
 def test_a_changed_image_is_measured_again(site, tmp_path):
@@ -101,7 +95,7 @@ def test_a_changed_image_is_measured_again(site, tmp_path):
     build(site, tmp_path / "output", NEWSROOM=options)
     Image.new("RGB", (1000, 500), "navy").save(site / "images" / "bild.jpg")
     build(site, tmp_path / "output", NEWSROOM=options)
-    assert read_counts()[0] == 1
+    assert sources_read()[0] == 1
     pictures = [
         img
         for path in (tmp_path / "output" / "pressemitteilungen").rglob("index.html")
@@ -127,7 +121,7 @@ def test_workers_give_the_same_site_as_one_process(tmp_path):
     content = tmp_path / "content"
     write_newsroom_corpus(str(SAMPLE_CONTENT), str(content), 60)
     build(content, tmp_path / "parallel", NEWSROOM=newsroom(content, reading_workers=2, content_cache_dir=str(tmp_path / "c1")))
-    assert read_counts()[0] == 60 + len(list((content / "pages").rglob("*.md")))
+    assert sources_read()[0] == 60 + len(list((content / "pages").rglob("*.md")))
     build(content, tmp_path / "serial", NEWSROOM=newsroom(content, reading_workers=1, content_cache_dir=str(tmp_path / "c2")))
     assert rebuild_digest(tmp_path / "parallel") == rebuild_digest(tmp_path / "serial")
 
@@ -144,7 +138,7 @@ def test_the_draft_preview_does_not_evict_the_site(site, tmp_path):
     build(site, tmp_path / "site", NEWSROOM=options)
     build(site, tmp_path / "preview", NEWSROOM={**options, "preview_drafts": True})
     build(site, tmp_path / "site", NEWSROOM=options)
-    assert read_counts()[0] == 0
+    assert sources_read()[0] == 0
 
 
 def test_settings_that_do_not_change_reading_keep_the_cache(site, tmp_path):
@@ -152,9 +146,9 @@ def test_settings_that_do_not_change_reading_keep_the_cache(site, tmp_path):
     build(site, tmp_path / "output", NEWSROOM=options)
     other = {**options, "reading_workers": 1, "cards": {**options.get("cards", {}), "cache_dir": str(tmp_path / "cards")}}
     build(site, tmp_path / "output", NEWSROOM=other)
-    assert read_counts()[0] == 0
+    assert sources_read()[0] == 0
     build(site, tmp_path / "output", NEWSROOM={**options, "summary_length": 80})
-    assert read_counts()[0] == len(list(site.rglob("*.md")))
+    assert sources_read()[0] == len(list(site.rglob("*.md")))
 
 
 def test_another_working_directory_shares_the_cache_and_shows_its_own_paths(site, tmp_path, monkeypatch):

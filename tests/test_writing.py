@@ -15,7 +15,7 @@ from pelican.writers import FileOverwriteFailedError
 import newsroom.site.output
 from newsroom.progress import Progress
 from newsroom.site.output import StagedOutput
-from newsroom.site.writing import PAGES, NewsroomWriter, PendingPage, ReleaseList, RenderError, write_in_parallel
+from newsroom.site.writing import NewsroomWriter, PendingPage, PendingPages, ReleaseList, RenderError, write_in_parallel
 
 from helpers import SAMPLE_CONTENT, SETTINGS, build, rebuild_digest
 
@@ -101,7 +101,7 @@ def test_bad_workers_setting_stops_the_build(site, tmp_path, capsys):
     assert not (tmp_path / "output").exists()
 
 
-# --- OUTPUT.place -------------------------------------------------------------------
+# --- StagedOutput.place -------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -181,7 +181,7 @@ def pending(tmp_path: Path, source: str, count: int, **functions) -> list[Pendin
 def test_workers_write_their_shares(tmp_path):
     pages = pending(tmp_path, "Seite {{ number }}", 120)
     with Progress("Geschrieben", len(pages), "Seiten") as shown:
-        write_in_parallel(pages, 3, shown)
+        write_in_parallel(pages, 3, StagedOutput(), shown)
     assert shown.done == 120
     assert [(tmp_path / f"{number}.html").read_text() for number in range(120)] == [f"Seite {number}" for number in range(120)]
 
@@ -194,7 +194,7 @@ def test_a_failing_page_in_a_worker_stops_the_writing_with_its_traceback(tmp_pat
 
     pages = pending(tmp_path, "{{ check(number) }}", 40, check=check)
     with pytest.raises(RenderError, match=r"(?s)3\.html.*ValueError: kaputt"):
-        write_in_parallel(pages, 2, Progress("Geschrieben", len(pages), "Seiten"))
+        write_in_parallel(pages, 2, StagedOutput(), Progress("Geschrieben", len(pages), "Seiten"))
 
 
 def test_a_worker_that_dies_stops_the_writing(tmp_path):
@@ -205,20 +205,16 @@ def test_a_worker_that_dies_stops_the_writing(tmp_path):
 
     pages = pending(tmp_path, "{{ die(number) }}", 40, die=die)
     with pytest.raises(RenderError, match="exit status 3"):
-        write_in_parallel(pages, 2, Progress("Geschrieben", len(pages), "Seiten"))
+        write_in_parallel(pages, 2, StagedOutput(), Progress("Geschrieben", len(pages), "Seiten"))
 
 
 def test_a_file_asked_for_twice_is_refused_as_pelican_does(tmp_path):
     settings = read_settings(str(SETTINGS))
-    writer = NewsroomWriter(str(tmp_path), settings=settings)
+    writer = NewsroomWriter.for_build(PendingPages(settings), StagedOutput())(str(tmp_path), settings=settings)
     template = jinja2.Environment().from_string("x")
-    PAGES.__init__()
-    try:
+    writer.write_file("twice.html", template, {"localsiteurl": ""})
+    with pytest.raises(FileOverwriteFailedError):
         writer.write_file("twice.html", template, {"localsiteurl": ""})
-        with pytest.raises(FileOverwriteFailedError):
-            writer.write_file("twice.html", template, {"localsiteurl": ""})
-    finally:
-        PAGES.__init__()
 
 
 def test_release_list_answers_membership_by_identity_like_a_list():

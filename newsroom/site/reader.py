@@ -77,6 +77,7 @@ def placeholder_metadata(source: Source) -> dict:
         "date": PLACEHOLDER_DATE,
         "status": "draft",
         "slug": "invalid-" + german_slug(source.path),
+        "release": None,
     }
 
 

@@ -40,9 +40,9 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from ..content.registry import load_registries
-from ..outputs.cards import CARDS
 from ..settings import DEFAULTS, data_dir, newsroom
 from ..site.clock import NOW_VARIABLE
+from ..site.plugin import PLUGIN
 from .corpus import (
     EDITED_SENTENCE,
     HUGO_FORMAT,
@@ -102,10 +102,11 @@ def bench_cards(settings_file: str, content: str, extra: int, workers: int) -> l
         cache, output = os.path.join(scratch, "cache"), os.path.join(scratch, "output")
         for name in ("cold", "warm"):
             total = timed_build(settings_file, copy, output, cache, workers)
-            per_card = f"{1000 * CARDS.seconds / CARDS.drawn:.1f}" if CARDS.drawn else "–"
-            cards = CARDS.drawn + CARDS.reused
+            stage = PLUGIN.state.cards
+            per_card = f"{1000 * stage.seconds / stage.drawn:.1f}" if stage.drawn else "–"
+            cards = stage.drawn + stage.reused
             rows.append(
-                f"{name:<6} {cards:>6} {CARDS.drawn:>6} {CARDS.reused:>6} {CARDS.seconds:>13.3f} {per_card:>18} {total:>14.2f}"
+                f"{name:<6} {cards:>6} {stage.drawn:>6} {stage.reused:>6} {stage.seconds:>13.3f} {per_card:>18} {total:>14.2f}"
             )
         folder = os.path.join(output, "karten")
         sizes = sorted(os.path.getsize(os.path.join(folder, name)) for name in os.listdir(folder))

@@ -42,8 +42,8 @@ def check_content(settings_file: str, content_path: str | None = None, now: dt.d
     override = {"PATH": os.path.abspath(content_path)} if content_path else None
     settings = read_settings(settings_file, override=override)
     now = now or read_now()
-    files = source_files(settings)
     state = BuildState.start(settings, now)
+    files = source_files(settings)
     if not state.ready:  # as the build: nothing is read with bad settings or through a link out of the content folder
         return Check(state.errors, [], len(files), [], [], None, now, settings)
     read, _ = read_all(settings, state.registries, files)
