@@ -20,7 +20,7 @@ import logging
 from pelican import signals
 
 from .content.preread import read_ahead
-from .outputs.cards import CARDS, card_generator
+from .outputs.cards.stage import CARDS, card_generator
 from .outputs.compress import precompress
 from .outputs.feeds import feeds_generator
 from .outputs.redirects import LINKS, redirect_generator

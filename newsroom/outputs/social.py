@@ -28,7 +28,7 @@ from ..content.markup import shorten
 from ..settings import newsroom
 from ..site.assets import ASSETS
 from ..urls import absolute_url
-from .cards import Card
+from .cards.stage import Card
 
 LOCALE = "de_DE"
 LANGUAGE = "de-DE"
