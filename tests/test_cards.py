@@ -1,4 +1,4 @@
-"""Social cards: text fitting, cropping, the cache, determinism, and the cards of real builds."""
+"""Social cards: text fitting, cropping, the cache and what its fingerprint covers, determinism, the cards of real builds."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import io
 import json
 import os
 import re
+import shutil
+import subprocess
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -17,7 +20,8 @@ from pelican.settings import read_settings
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 
 from newsroom.errors import ContentErrors
-from newsroom.outputs.cards import drawing, glyphs, stage
+from newsroom.fingerprint import module_closure
+from newsroom.outputs.cards import cache, drawing, glyphs, layout, stage
 from newsroom.outputs.cards.cache import card_file_name
 from newsroom.outputs.cards.drawing import draw_text_card, focal_crop, place, render
 from newsroom.outputs.cards.glyphs import fit_title
@@ -280,6 +284,43 @@ def test_pool_draws_the_same_files_as_one_process(tmp_path):
     alone = drawn_files(tmp_path / "alone", drawings, workers=1)
     assert drawn_files(tmp_path / "pool", drawings, workers=2) == alone
     assert sorted(alone.values()) == sorted(render(drawing.card) for drawing in drawings)
+
+
+# --- What the code fingerprint covers ----------------------------------------------
+
+
+def test_drawing_code_is_layout_and_glyphs_but_not_the_cache_the_stage_or_the_settings():
+    closure = module_closure(drawing.__name__)
+    assert {drawing.__name__, layout.__name__, glyphs.__name__} <= closure.keys()
+    assert not {cache.__name__, stage.__name__, "newsroom.settings"} & closure.keys(), sorted(closure)
+
+
+def renderer_of(parent: Path) -> str:
+    """``RENDERER`` as a new process computes it from the copy of the package in ``parent``."""
+    code = "from newsroom.outputs.cards import drawing; print(drawing.__file__); print(drawing.RENDERER)"
+    env = {**os.environ, "PYTHONPATH": str(parent)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=parent, env=env, capture_output=True, text=True, check=True)
+    path, renderer = done.stdout.splitlines()
+    assert Path(path).is_relative_to(parent), path
+    return renderer
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_cards_are_drawn_again_after_a_change_to_the_drawing_code_only(tmp_path):
+    """A new log line in the stage or the cache keeps every cached card; a change to text fitting redraws them all."""
+    shutil.copytree(ROOT / "newsroom", tmp_path / "newsroom", ignore=shutil.ignore_patterns("__pycache__"))
+    copy = tmp_path / "newsroom" / "outputs" / "cards"
+    assert renderer_of(tmp_path) == drawing.RENDERER
+    edit(copy / "stage.py", "Cards: %d drawn, %d reused", "Karten: %d gezeichnet, %d übernommen")
+    edit(copy / "cache.py", "it is ignored and every card is drawn again", "es wird übergangen, alle Karten neu gezeichnet")
+    assert renderer_of(tmp_path) == drawing.RENDERER
+    edit(copy / "glyphs.py", 'ELLIPSIS = "…"', 'ELLIPSIS = "..."')
+    assert renderer_of(tmp_path) != drawing.RENDERER
 
 
 # --- Real builds --------------------------------------------------------------------
