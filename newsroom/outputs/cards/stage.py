@@ -47,6 +47,7 @@ SUMMARY = "Cards: %d drawn, %d reused from %s in %.2f s"
 
 
 def card_style(settings: dict) -> Style:
+    """The look of every card, from the settings: here, not in ``layout``, so the settings code is no part of ``RENDERER``."""
     options = newsroom(settings).cards
     files = options.theme_files(settings["THEME"])
     return Style(
