@@ -170,7 +170,7 @@ class FeedSettings:
 
 @dataclass(frozen=True)
 class CardSettings:
-    """Social cards (newsroom/outputs/cards.py). Fonts are relative to the theme folder."""
+    """Social cards (newsroom/outputs/cards/). Fonts are relative to the theme folder."""
 
     output_dir: str = setting("karten", path_problem)
     site_title: str = setting("Pressemitteilungen", text_problem)  # the big line on the card of lists and static pages

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+from newsroom.outputs.cards import stage
 
 from helpers import FIXTURE_SITE, SAMPLE_CONTENT, build
 
@@ -36,3 +39,16 @@ def sample_output(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("sample") / "output"
     build(SAMPLE_CONTENT, output)
     return output
+
+
+@pytest.fixture
+def card_log(caplog, monkeypatch):
+    """caplog with the card stage's line of every build (read by ``helpers.card_counts``).
+
+    At INFO, and without Pelican's filter on the logger, which drops a line
+    logged word for word before in this process: two builds in one test
+    may draw and reuse the same cards in the same hundredths of a second.
+    """
+    caplog.set_level(logging.INFO, logger=stage.logger.name)
+    monkeypatch.setattr(stage.logger, "filters", [])
+    return caplog

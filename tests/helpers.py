@@ -82,6 +82,18 @@ def rebuild_digest(folder: Path) -> dict[str, str]:
     return {path: digest for path, digest in tree_digest(folder).items() if not PAGEFIND_FILTER_ORDER_FILES.search(path)}
 
 
+# The card stage's line per build (newsroom.outputs.cards.stage.SUMMARY).
+CARD_SUMMARY = re.compile(r"Cards: (\d+) drawn, (\d+) reused from .+ in \d+\.\d\d s")
+
+
+def card_counts(caplog) -> tuple[int, int]:
+    """Cards drawn and reused by the last build, read from its log line (``caplog`` of the ``card_log`` fixture)."""
+    counts = [match.groups() for record in caplog.records if (match := CARD_SUMMARY.fullmatch(record.getMessage()))]
+    assert counts, "no card stage line in the log"
+    drawn, reused = counts[-1]
+    return int(drawn), int(reused)
+
+
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 

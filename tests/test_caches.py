@@ -19,10 +19,10 @@ import pytest
 from PIL import Image
 
 from newsroom.content import preread
-from newsroom.outputs import cards
-from newsroom.site.plugin import PLUGIN
+from newsroom.outputs.cards import stage
+from newsroom.outputs.cards.cache import card_file_name
 
-from helpers import build, rebuild_digest, sources_read, tree_digest
+from helpers import build, card_counts, rebuild_digest, sources_read, tree_digest
 
 WITHDRAWN_RELEASE = """---
 title: Sprechstunde im Rathaus fällt aus
@@ -258,6 +258,7 @@ def assert_no_byte_of(secret: bytes, folder: Path) -> None:
     ],
     ids=["old format", "key with a path", "digest with a path", "extra file field"],
 )
+@pytest.mark.usefixtures("card_log")
 def test_a_manifest_naming_files_outside_the_cache_deletes_nothing(site, tmp_path, caplog, planted):
     clean = clean_build(site, tmp_path, caplog)
     victim = tmp_path / "opfer.txt"
@@ -266,7 +267,7 @@ def test_a_manifest_naming_files_outside_the_cache_deletes_nothing(site, tmp_pat
     assert_rebuilt(site, tmp_path, caplog, clean, "manifest.json")
     assert victim.read_text(encoding="utf-8") == "Geheimer Vermerk 7f3a: nicht veröffentlichen."
     assert_no_byte_of(b"Geheimer Vermerk 7f3a", tmp_path / "again")
-    assert PLUGIN.state.cards.drawn == 3
+    assert card_counts(caplog)[0] == 3
     assert manifest(tmp_path)["version"] == 2
 
 
@@ -281,12 +282,13 @@ def test_a_manifest_naming_files_outside_the_cache_deletes_nothing(site, tmp_pat
     ],
     ids=["cut off", "a list", "entry not a mapping", "not UTF-8", "deep nesting"],
 )
+@pytest.mark.usefixtures("card_log")
 def test_a_malformed_manifest_gives_one_warning_and_fresh_cards(site, tmp_path, caplog, content):
     clean = clean_build(site, tmp_path, caplog)
     (card_cache(tmp_path) / "manifest.json").write_bytes(content)
     assert_rebuilt(site, tmp_path, caplog, clean, "manifest.json")
     assert "is ignored and every card is drawn again" in cache_warnings(caplog)[0]
-    assert PLUGIN.state.cards.drawn == 3
+    assert card_counts(caplog)[0] == 3
 
 
 def cached_card(tmp_path: Path, key: str) -> Path:
@@ -329,7 +331,7 @@ def test_a_card_file_that_is_a_link_out_of_the_cache_is_not_read(site, tmp_path,
     recorded["cards"]["2024-422"]["sha256"] = hashlib.sha256(secret.read_bytes()).hexdigest()
     (card_cache(tmp_path) / "manifest.json").write_text(json.dumps(recorded), encoding="utf-8")
     cached.unlink()
-    link = card_cache(tmp_path) / cards.card_file_name("2024-422", recorded["cards"]["2024-422"]["sha256"])
+    link = card_cache(tmp_path) / card_file_name("2024-422", recorded["cards"]["2024-422"]["sha256"])
     link.symlink_to(secret)
     assert_rebuilt(site, tmp_path, caplog, clean, "1 card file(s) not as recorded (2024-422)")
     assert_no_byte_of(b"Vertraulich 91c2", tmp_path / "again")
@@ -339,13 +341,13 @@ def test_a_card_file_that_is_a_link_out_of_the_cache_is_not_read(site, tmp_path,
 def test_a_card_changed_while_the_build_runs_is_drawn_again(site, tmp_path, caplog, monkeypatch):
     """By another build sharing the cache: the bytes are checked when they are published."""
     clean = clean_build(site, tmp_path, caplog)
-    write = cards.CardGenerator.generate_output
+    write = stage.CardStage.write
 
-    def damage_then_write(self, writer):
+    def damage_then_write(self, output, site):
         os.truncate(cached_card(tmp_path, "allgemein"), 10)
-        write(self, writer)
+        write(self, output, site)
 
-    monkeypatch.setattr(cards.CardGenerator, "generate_output", damage_then_write)
+    monkeypatch.setattr(stage.CardStage, "write", damage_then_write)
     assert_rebuilt(site, tmp_path, caplog, clean, "1 card file(s) not as recorded (allgemein)")
 
 

@@ -1,4 +1,4 @@
-"""Social cards: text fitting, cropping, the cache, determinism, and the cards of real builds."""
+"""Social cards: text fitting, cropping, the cache and what its fingerprint covers, determinism, the cards of real builds."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ import io
 import json
 import os
 import re
+import shutil
+import subprocess
+import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -16,27 +20,16 @@ from pelican.settings import read_settings
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 
 from newsroom.errors import ContentErrors
-from newsroom.outputs import cards
-from newsroom.outputs.cards import (
-    HEIGHT,
-    WIDTH,
-    Drawing,
-    Layout,
-    PhotoCard,
-    Style,
-    TextCard,
-    card_file_name,
-    draw_all,
-    draw_text_card,
-    fit_title,
-    focal_crop,
-    place,
-    render,
-)
+from newsroom.fingerprint import module_closure
+from newsroom.outputs.cards import cache, drawing, glyphs, layout, stage
+from newsroom.outputs.cards.cache import card_file_name
+from newsroom.outputs.cards.drawing import draw_text_card, focal_crop, place, render
+from newsroom.outputs.cards.glyphs import fit_title
+from newsroom.outputs.cards.layout import HEIGHT, WIDTH, Layout, PhotoCard, Style, TextCard
+from newsroom.outputs.cards.stage import Drawing, draw_all
 from newsroom.settings import DEFAULTS, contrast
-from newsroom.site.plugin import PLUGIN
 
-from helpers import SETTINGS, build, soup
+from helpers import SETTINGS, build, card_counts, soup
 
 ROOT = Path(__file__).resolve().parent.parent
 THEME = ROOT / "theme"
@@ -116,13 +109,13 @@ def test_short_titles_are_big_and_long_titles_shrink():
 
 def test_lines_are_balanced():
     fitted = fit_title("Regenwasser vor Ort halten – Bezirk startet Programm für Schwammstadt-Maßnahmen", STYLE.font_bold, LAYOUT)
-    widths = [cards.text_width(STYLE.font_bold, fitted.size, line) for line in fitted.lines]
+    widths = [glyphs.text_width(STYLE.font_bold, fitted.size, line) for line in fitted.lines]
     assert len(widths) == 3 and min(widths) > 0.6 * max(widths)
 
 
 def test_word_wider_than_the_line_is_hyphenated_as_a_last_resort():
     word = "Grundstücksverkehrsgenehmigungszuständigkeitsübertragungsverordnungsänderungsgesetz"
-    assert cards.text_width(STYLE.font_bold, LAYOUT.title_min_size, word) > LAYOUT.text_width
+    assert glyphs.text_width(STYLE.font_bold, LAYOUT.title_min_size, word) > LAYOUT.text_width
     fitted = assert_fits(text_card(f"Neues {word} beschlossen"))
     assert fitted.size == LAYOUT.title_min_size and not fitted.shortened
     assert any(line.endswith("-") for line in fitted.lines)
@@ -171,7 +164,7 @@ KERNED_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 def assert_drawn_like_pillow(font_path: str, size: int, text: str) -> None:
     pillow = ImageFont.truetype(font_path, size, layout_engine=ImageFont.Layout.BASIC)
-    face = cards.face(font_path, size)
+    face = glyphs.face(font_path, size)
     assert face.width(text) == pillow.getlength(text)
     expected = Image.new("RGB", (1400, 160), STYLE.background)
     drawn = expected.copy()
@@ -200,11 +193,12 @@ def test_title_gets_the_largest_size_that_fits(words):
     assume(not fitted.shortened)
     larger = fitted.size + LAYOUT.title_step
     if larger <= LAYOUT.title_max_size:
-        lines = cards.wrap(cards.pieces(title), lambda text: cards.text_width(STYLE.font_bold, larger, text), LAYOUT.text_width)
+        measure = partial(glyphs.text_width, STYLE.font_bold, larger)
+        lines = glyphs.wrap(glyphs.pieces(title), measure, LAYOUT.text_width)
         line_height = round(larger * LAYOUT.title_leading)
         assert (
             lines is None
-            or cards.block_height(cards.load_font(STYLE.font_bold, larger), line_height, len(lines)) > LAYOUT.title_height
+            or glyphs.block_height(glyphs.load_font(STYLE.font_bold, larger), line_height, len(lines)) > LAYOUT.title_height
         )
 
 
@@ -261,7 +255,7 @@ def test_photo_card_is_cut_around_the_focal_point(tmp_path):
     ],
 )
 def test_pictures_are_decoded_at_twice_the_size_their_crop_needs(size, turned, expected):
-    assert cards.decode_size(size, turned) == expected
+    assert drawing.decode_size(size, turned) == expected
 
 
 def test_camera_sized_jpeg_decoded_at_reduced_size_keeps_its_detail(tmp_path):
@@ -272,7 +266,7 @@ def test_camera_sized_jpeg_decoded_at_reduced_size_keeps_its_detail(tmp_path):
     picture.save(tmp_path / "kamera.jpg", quality=90)
     card = Image.open(io.BytesIO(render(PhotoCard("k", str(tmp_path / "kamera.jpg"), (0.5, 0.5), STYLE))))
     whole = picture.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
-    expected = Image.open(io.BytesIO(cards.encode(whole, STYLE.quality)))
+    expected = Image.open(io.BytesIO(drawing.encode(whole, STYLE.quality)))
     # Mean difference per channel, at most: decoded whole 3.9, at half size 4.8, at a quarter (too small) 15.7.
     assert max(ImageStat.Stat(ImageChops.difference(card, expected)).mean) < 8
 
@@ -285,11 +279,48 @@ def drawn_files(folder: Path, drawings, workers: int) -> dict[str, bytes]:
 
 
 def test_pool_draws_the_same_files_as_one_process(tmp_path):
-    titles = [" ".join(WORDS[index : index + 6]) for index in range(cards.PARALLEL_FROM + 2)]
+    titles = [" ".join(WORDS[index : index + 6]) for index in range(stage.PARALLEL_FROM + 2)]
     drawings = [Drawing(text_card(title), (f"2017-{index}",)) for index, title in enumerate(titles)]
     alone = drawn_files(tmp_path / "alone", drawings, workers=1)
     assert drawn_files(tmp_path / "pool", drawings, workers=2) == alone
     assert sorted(alone.values()) == sorted(render(drawing.card) for drawing in drawings)
+
+
+# --- What the code fingerprint covers ----------------------------------------------
+
+
+def test_drawing_code_is_layout_and_glyphs_but_not_the_cache_the_stage_or_the_settings():
+    closure = module_closure(drawing.__name__)
+    assert {drawing.__name__, layout.__name__, glyphs.__name__} <= closure.keys()
+    assert not {cache.__name__, stage.__name__, "newsroom.settings"} & closure.keys(), sorted(closure)
+
+
+def renderer_of(parent: Path) -> str:
+    """``RENDERER`` as a new process computes it from the copy of the package in ``parent``."""
+    code = "from newsroom.outputs.cards import drawing; print(drawing.__file__); print(drawing.RENDERER)"
+    env = {**os.environ, "PYTHONPATH": str(parent)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=parent, env=env, capture_output=True, text=True, check=True)
+    path, renderer = done.stdout.splitlines()
+    assert Path(path).is_relative_to(parent), path
+    return renderer
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_cards_are_drawn_again_after_a_change_to_the_drawing_code_only(tmp_path):
+    """A new log line in the stage or the cache keeps every cached card; a change to text fitting redraws them all."""
+    shutil.copytree(ROOT / "newsroom", tmp_path / "newsroom", ignore=shutil.ignore_patterns("__pycache__"))
+    copy = tmp_path / "newsroom" / "outputs" / "cards"
+    assert renderer_of(tmp_path) == drawing.RENDERER
+    edit(copy / "stage.py", "Cards: %d drawn, %d reused", "Karten: %d gezeichnet, %d übernommen")
+    edit(copy / "cache.py", "it is ignored and every card is drawn again", "es wird übergangen, alle Karten neu gezeichnet")
+    assert renderer_of(tmp_path) == drawing.RENDERER
+    edit(copy / "glyphs.py", 'ELLIPSIS = "…"', 'ELLIPSIS = "..."')
+    assert renderer_of(tmp_path) != drawing.RENDERER
 
 
 # --- Real builds --------------------------------------------------------------------
@@ -316,29 +347,29 @@ def test_cards_of_a_build(site, tmp_path):
     assert card_of(output, RELEASE).startswith("karten/2024-422-")
 
 
-def test_second_build_draws_no_card_and_keeps_the_cache(site, tmp_path):
+def test_second_build_draws_no_card_and_keeps_the_cache(site, tmp_path, card_log):
     cache = tmp_path / "cache"
     options = newsroom_with(cache)
     build(site, tmp_path / "first", NEWSROOM=options)
-    assert (PLUGIN.state.cards.drawn, PLUGIN.state.cards.reused) == (3, 0)
+    assert card_counts(card_log) == (3, 0)
     before = {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in cache.iterdir()}
     build(site, tmp_path / "second", NEWSROOM=options)
-    assert (PLUGIN.state.cards.drawn, PLUGIN.state.cards.reused) == (0, 3)
+    assert card_counts(card_log) == (0, 3)
     assert {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in cache.iterdir()} == before
     first = {path.name: path.read_bytes() for path in (tmp_path / "first" / "karten").iterdir()}
     assert {path.name: path.read_bytes() for path in (tmp_path / "second" / "karten").iterdir()} == first
 
 
-def test_two_cold_builds_give_identical_bytes(site, tmp_path):
+def test_two_cold_builds_give_identical_bytes(site, tmp_path, card_log):
     for name in ("one", "two"):
         build(site, tmp_path / name, NEWSROOM=newsroom_with(tmp_path / f"cache-{name}"))
-        assert PLUGIN.state.cards.drawn == 3
+        assert card_counts(card_log)[0] == 3
     one = {path.name: path.read_bytes() for path in (tmp_path / "one" / "karten").iterdir()}
     two = {path.name: path.read_bytes() for path in (tmp_path / "two" / "karten").iterdir()}
     assert one == two and len(one) == 3
 
 
-def test_title_change_changes_the_card_url_and_draws_only_that_card(site, tmp_path):
+def test_title_change_changes_the_card_url_and_draws_only_that_card(site, tmp_path, card_log):
     options = newsroom_with(tmp_path / "cache")
     output = tmp_path / "output"
     build(site, output, NEWSROOM=options)
@@ -348,7 +379,7 @@ def test_title_change_changes_the_card_url_and_draws_only_that_card(site, tmp_pa
     build(site, output, NEWSROOM=options)
     after = card_of(output, "pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-rathausplatz/index.html")
     assert after != before and after.startswith("karten/2024-422-")
-    assert (PLUGIN.state.cards.drawn, PLUGIN.state.cards.reused) == (1, 2)
+    assert card_counts(card_log) == (1, 2)
     assert not (output / before).exists() and (output / after).is_file()
     manifest = json.loads((tmp_path / "cache" / "manifest.json").read_text(encoding="utf-8"))
     assert card_file_name("2024-422", manifest["cards"]["2024-422"]["sha256"]) == Path(after).name
@@ -378,18 +409,18 @@ def test_release_with_a_picture_gets_a_crop_and_keeps_the_original_on_the_page(s
         assert card.getpixel((WIDTH // 2, HEIGHT // 2))[0] > 200 and card.getpixel((WIDTH // 2, HEIGHT // 2))[1] < 60
 
 
-def test_releases_with_the_same_picture_share_one_drawing(site, tmp_path, monkeypatch):
+def test_releases_with_the_same_picture_share_one_drawing(site, tmp_path, monkeypatch, card_log):
     add_picture_release(site)
     shared = (site / "releases" / "2024" / "bild.md").read_text(encoding="utf-8")
     (site / "releases" / "2024" / "bild-2.md").write_text(
         shared.replace("Mit Bild", "Noch einmal mit Bild").replace("200/2024", "201/2024"), encoding="utf-8"
     )
     drawn = []
-    real_render = cards.render
-    monkeypatch.setattr(cards, "render", lambda card: drawn.append(card) or real_render(card))
+    real_render = stage.render
+    monkeypatch.setattr(stage, "render", lambda card: drawn.append(card) or real_render(card))
     output = tmp_path / "output"
     build(site, output, NEWSROOM=newsroom_with(tmp_path / "cache"))
-    assert len([card for card in drawn if isinstance(card, PhotoCard)]) == 1 and PLUGIN.state.cards.drawn == 5
+    assert len([card for card in drawn if isinstance(card, PhotoCard)]) == 1 and card_counts(card_log)[0] == 5
     first = output / card_of(output, "pressemitteilungen/2024/200-mit-bild/index.html")
     second = output / card_of(output, "pressemitteilungen/2024/201-noch-einmal-mit-bild/index.html")
     assert first.name.startswith("2024-200-") and second.name.startswith("2024-201-")

@@ -425,7 +425,7 @@ def test_full_disk_in_a_page_writing_worker_reaches_the_build_as_the_fault(tmp_p
         for number in range(40)
     ]
     with pytest.raises(OSError) as raised:
-        write_in_parallel(pages, 2, Progress("Geschrieben", len(pages), "Seiten"))
+        write_in_parallel(pages, 2, StagedOutput(), Progress("Geschrieben", len(pages), "Seiten"))
     assert (raised.value.errno, raised.value.filename) == (errno.ENOSPC, str(tmp_path / "7.html"))
     assert OutputFault.from_error(raised.value).code.startswith(
         f"Build failed: {FULL_DISK}: '{tmp_path}/7.html'; the disk is full"

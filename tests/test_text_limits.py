@@ -14,8 +14,10 @@ import pytest
 from pelican.settings import read_settings
 
 from newsroom.errors import short_repr
-from newsroom.outputs import cards
-from newsroom.outputs.cards import ELLIPSIS, Layout, card_style, fit_line, fit_title
+from newsroom.outputs.cards import glyphs
+from newsroom.outputs.cards.glyphs import ELLIPSIS, fit_line, fit_title
+from newsroom.outputs.cards.layout import Layout
+from newsroom.outputs.cards.stage import card_style
 from newsroom.tools.check import check_content
 
 from helpers import SETTINGS, build, run_pelican_cli, soup, tree_digest
@@ -265,29 +267,29 @@ LAYOUT = Layout()
 
 
 class CountingWidths:
-    """Stands in for ``cards.text_width`` and counts the characters measured."""
+    """Stands in for ``glyphs.text_width`` and counts the characters measured."""
 
     def __init__(self) -> None:
         self.characters = 0
 
     def __call__(self, path: str, size: int, text: str) -> float:
         self.characters += len(text)
-        return cards.face(path, size).width(text)
+        return glyphs.face(path, size).width(text)
 
 
 def measured_characters(monkeypatch, fit, *arguments) -> tuple[int, object]:
     counter = CountingWidths()
-    monkeypatch.setattr(cards, "text_width", counter)
+    monkeypatch.setattr(glyphs, "text_width", counter)
     result = fit(*arguments)
     monkeypatch.undo()
     return counter.characters, result
 
 
 def assert_block_fits(block) -> None:
-    font = cards.load_font(STYLE.font_bold, block.size)
-    assert cards.block_height(font, block.line_height, len(block.lines)) <= LAYOUT.title_height
+    font = glyphs.load_font(STYLE.font_bold, block.size)
+    assert glyphs.block_height(font, block.line_height, len(block.lines)) <= LAYOUT.title_height
     for line in block.lines:
-        assert cards.text_width(STYLE.font_bold, block.size, line) <= LAYOUT.text_width, line
+        assert glyphs.text_width(STYLE.font_bold, block.size, line) <= LAYOUT.text_width, line
 
 
 @pytest.mark.parametrize("unit", ["Bürgerfest im Park ", "Grundstücksverkehrsgenehmigung", "a "])
@@ -321,7 +323,7 @@ def test_small_line_far_beyond_its_width_is_cut_after_a_word(monkeypatch):
     size, text = long
     assert long == short and size == 22 and text.endswith(ELLIPSIS)
     assert (long_text(1_000_000) + " ").startswith(text[: -len(ELLIPSIS)] + " ")
-    assert cards.text_width(STYLE.font_regular, size, text) <= LAYOUT.text_width
+    assert glyphs.text_width(STYLE.font_regular, size, text) <= LAYOUT.text_width
     assert long_work <= 2 * short_work, (short_work, long_work)
 
 

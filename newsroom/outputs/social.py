@@ -6,7 +6,7 @@ Everything is computed here and only printed by
 the first share without ``og:image:width``/``height``; Mastodon reads a JSON-LD
 ``NewsArticle`` before Open Graph, finds it only as a top-level object or in a
 top-level array (not inside ``@graph``), and takes author and publisher names
-from inline objects; WhatsApp and Bluesky want small images, which cards.py
+from inline objects; WhatsApp and Bluesky want small images, which outputs.cards
 makes. The page's own ``<title>`` and description block are the fallback for
 lists, whose wording belongs to the templates.
 """
@@ -27,7 +27,7 @@ from ..content.dates import isodate
 from ..content.markup import shorten
 from ..settings import newsroom
 from ..urls import absolute_url
-from .cards import Card
+from .cards.stage import Card
 
 LOCALE = "de_DE"
 LANGUAGE = "de-DE"

@@ -24,7 +24,7 @@ from ..content.reading import Source
 from ..content.registry import Registries, load_registries
 from ..content.release import Release
 from ..errors import ContentError, stop
-from ..outputs.cards import CardStage
+from ..outputs.cards.stage import CardStage
 from ..outputs.redirects import Links
 from ..outputs.sitemap import WrittenPages
 from ..settings import configure, data_dir, newsroom

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import os
 import re
 import resource
@@ -40,9 +41,9 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from ..content.registry import load_registries
+from ..outputs.cards import stage
 from ..settings import DEFAULTS, data_dir, newsroom
 from ..site.clock import NOW_VARIABLE
-from ..site.plugin import PLUGIN
 from .corpus import (
     EDITED_SENTENCE,
     HUGO_FORMAT,
@@ -76,16 +77,38 @@ def add_generated_releases(settings_file: str, content: str, count: int) -> None
             )
 
 
-def timed_build(settings_file: str, content: str, output: str, cache: str, workers: int) -> float:
+class CardSummary(logging.Handler):
+    """Catches the card stage's line of one build (``stage.SUMMARY``): cards drawn and reused, seconds."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.drawn, self.reused, self.seconds = 0, 0, 0.0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == stage.SUMMARY:
+            self.drawn, self.reused, _, self.seconds = record.args
+
+
+def timed_build(settings_file: str, content: str, output: str, cache: str, workers: int) -> tuple[float, CardSummary]:
+    """Seconds of the whole build, and its card stage's figures."""
     base = read_settings(settings_file)
     newsroom = {
         **base.get("NEWSROOM", {}),
         "cards": {**base.get("NEWSROOM", {}).get("cards", {}), "cache_dir": cache, "workers": workers},
     }
     settings = read_settings(settings_file, override={"PATH": content, "OUTPUT_PATH": output, "NEWSROOM": newsroom})
-    started = time.perf_counter()
-    Pelican(settings).run()
-    return time.perf_counter() - started
+    summary, level, filters = CardSummary(), stage.logger.level, stage.logger.filters
+    stage.logger.setLevel(logging.INFO)
+    stage.logger.filters = []  # Pelican's filter drops a line logged word for word before in this process
+    stage.logger.addHandler(summary)
+    try:
+        started = time.perf_counter()
+        Pelican(settings).run()
+        return time.perf_counter() - started, summary
+    finally:
+        stage.logger.removeHandler(summary)
+        stage.logger.setLevel(level)
+        stage.logger.filters = filters
 
 
 def bench_cards(settings_file: str, content: str, extra: int, workers: int) -> list[str]:
@@ -101,12 +124,11 @@ def bench_cards(settings_file: str, content: str, extra: int, workers: int) -> l
             add_generated_releases(settings_file, copy, extra)
         cache, output = os.path.join(scratch, "cache"), os.path.join(scratch, "output")
         for name in ("cold", "warm"):
-            total = timed_build(settings_file, copy, output, cache, workers)
-            stage = PLUGIN.state.cards
-            per_card = f"{1000 * stage.seconds / stage.drawn:.1f}" if stage.drawn else "–"
-            cards = stage.drawn + stage.reused
+            total, summary = timed_build(settings_file, copy, output, cache, workers)
+            drawn, reused, seconds = summary.drawn, summary.reused, summary.seconds
+            per_card = f"{1000 * seconds / drawn:.1f}" if drawn else "–"
             rows.append(
-                f"{name:<6} {cards:>6} {stage.drawn:>6} {stage.reused:>6} {stage.seconds:>13.3f} {per_card:>18} {total:>14.2f}"
+                f"{name:<6} {drawn + reused:>6} {drawn:>6} {reused:>6} {seconds:>13.3f} {per_card:>18} {total:>14.2f}"
             )
         folder = os.path.join(output, "karten")
         sizes = sorted(os.path.getsize(os.path.join(folder, name)) for name in os.listdir(folder))

@@ -21,7 +21,9 @@ from ..content.reading import read_source
 from ..content.registry import load_registries
 from ..content.release import Release
 from ..errors import ContentError
-from ..outputs.cards import TextCard, place, release_card, render
+from ..outputs.cards.drawing import place, render
+from ..outputs.cards.layout import TextCard
+from ..outputs.cards.stage import release_card
 from ..settings import configure, data_dir, newsroom
 from ..urls import absolute_url
 
