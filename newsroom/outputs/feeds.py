@@ -45,7 +45,7 @@ URL_ATTRIBUTES = ("href", "src", "poster", "cite")
 
 def newest_first(articles) -> list:
     """Entries by date, then number, newest first."""
-    return sorted(articles, key=lambda article: (article.date, article.release_no), reverse=True)
+    return sorted(articles, key=lambda article: (article.release.date, article.release.number.serial), reverse=True)
 
 
 @dataclass

@@ -51,8 +51,7 @@ def release_metadata(release: Release, reader: BaseReader) -> dict:
         "summary": release.summary,
         "date": release.date,
         "number": str(release.number),
-        "release_id": release.permanent_id,
-        "release_no": release.number.serial,
+        "release_no": release.number.serial,  # ARTICLE_URL and ARTICLE_SAVE_AS name them
         "release_year": release.number.year,
         "override_url": release.url,
         "category": category,
