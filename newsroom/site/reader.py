@@ -33,8 +33,9 @@ def release_metadata(release: Release, reader: BaseReader) -> dict:
     """What Pelican's Article and the templates read, every value taken from the Release.
 
     ``release`` itself travels along for the stages that read the typed value;
-    ``override_url`` fixes the URL to the Release's (Pelican would format it
-    again on every ``article.url``, ~15 times per release in the lists).
+    ``override_url`` and ``override_save_as`` fix the address to the
+    Release's (Pelican would format it again on every ``article.url``, ~15
+    times per release in the lists).
     """
     category = reader.process_metadata("category", release.department["name"])
     category.slug = release.department["key"]
@@ -51,9 +52,8 @@ def release_metadata(release: Release, reader: BaseReader) -> dict:
         "summary": release.summary,
         "date": release.date,
         "number": str(release.number),
-        "release_no": release.number.serial,  # ARTICLE_URL and ARTICLE_SAVE_AS name them
-        "release_year": release.number.year,
         "override_url": release.url,
+        "override_save_as": release.save_as,
         "category": category,
         "department": release.department,
         "tags": tags,
