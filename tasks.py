@@ -101,25 +101,42 @@ def preview(c, drafts=False, content=CONTENT, output=""):
 
 def report(check_result):
     """Print errors and URL warnings of ``invoke check``-like tasks; exit 1 on errors."""
-    for error in check_result.errors:
-        print(error.format(), file=sys.stderr)
-    for warning in check_result.warnings:
-        print("warning: " + warning.format(), file=sys.stderr)
+    from newsroom.tools.annotations import summary, text_lines
+
+    for line in text_lines(check_result):
+        print(line, file=sys.stderr)
     if check_result.errors:
-        count = len(check_result.errors)
-        sys.exit(f"{count} {'error' if count == 1 else 'errors'} in {check_result.files} files.")
+        sys.exit(summary(check_result))
 
 
-@task(help={"content": "content folder", "settings": "settings file"})
-def check(c, content=CONTENT, settings=SETTINGS):
+@task(
+    help={
+        "content": "content folder",
+        "settings": "settings file",
+        "format": "text (default); github: workflow commands that mark each line in the pull request; "
+        "gitlab: a Code Quality report (JSON) on standard output; json: every message with its fields",
+    }
+)
+def check(c, content=CONTENT, settings=SETTINGS, format="text"):
     """Validate all content without building; same messages as the build, and URL warnings."""
+    from newsroom.tools import annotations
     from newsroom.tools.check import check_content
 
+    if format not in annotations.FORMATS:
+        sys.exit(f"check: --format {format!r} is not one of {', '.join(annotations.FORMATS)}")
     result = check_content(settings, content)
-    report(result)
-    count = len(result.warnings)
-    warnings = f", {count} {'warning' if count == 1 else 'warnings'}" if count else ""
-    print(f"{result.files} files checked, no errors{warnings}.")
+    if format == "text":
+        report(result)
+    elif format == "github":  # the runner reads the commands on standard output and shows each as an annotation
+        for line in annotations.github_commands(result):
+            print(line)
+    else:  # the document alone on standard output (CI writes it to the report file); the messages readable in the log
+        sys.stdout.write(annotations.gitlab_report(result) if format == "gitlab" else annotations.json_report(result))
+        for line in annotations.text_lines(result):
+            print(line, file=sys.stderr)
+    if result.errors:
+        sys.exit(annotations.summary(result))
+    print(annotations.summary(result), file=sys.stdout if format in ("text", "github") else sys.stderr)
 
 
 @task(
