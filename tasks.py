@@ -182,18 +182,34 @@ def record_urls(c, content=CONTENT, settings=SETTINGS, force=False):
     print(f"Written: {os.path.relpath(path)} ({count} releases)")
 
 
-@task(help={"title": "headline of the release", "department": "key from content/data/departments.yml"})
-def new(c, title, department):
-    """Start a release with the next free number of this year and today's date."""
+@task(
+    help={
+        "title": "headline of the release",
+        "department": "key from content/data/departments.yml",
+        "date": "publication date, e.g. 2025-06-02 or 2025-06-02 10:30 (Berlin time); default: now",
+        "embargo": "publication time in the future: the release stays invisible until then, e.g. 2025-06-02 10:30",
+        "contact": "key from content/data/contacts.yml (default: the press office)",
+        "tags": "topics, separated by commas, e.g. 'Verkehr, Schule'",
+        "content": "content folder",
+    }
+)
+def new(c, title, department, date="", embargo="", contact="", tags="", content=CONTENT):
+    """Start a release with the next free number of its year; prints where it is and how to preview it."""
     from pelican.settings import read_settings
 
     from newsroom.tools.authoring import AuthoringError, new_release
 
+    settings = read_settings(SETTINGS, override={"PATH": os.path.abspath(content)})
     try:
-        path = new_release(read_settings(SETTINGS, override={"PATH": os.path.abspath(CONTENT)}), title, department)
+        made = new_release(settings, title, department, date=date, embargo=embargo, contact=contact, tags=tags)
     except AuthoringError as error:
-        sys.exit(f"new: {error}")
-    print(f"Written: {os.path.relpath(path)}")
+        sys.exit("\n".join(f"new: {line}" for line in str(error).splitlines()))
+    print(f"Written: {os.path.relpath(made.path)}")
+    if made.embargoed:
+        page = os.path.join(DRAFTS_OUTPUT, made.url, "index.html")
+        print(f"Preview: invoke preview --drafts, then open {page} (under embargo: the site shows it from its date on)")
+    else:
+        print(f"Preview: invoke livereload, then open http://{HOST}:{PORT}/{made.url}")
 
 
 @task(help={"path": "the release's Markdown file", "content": "content folder", "settings": "settings file"})
