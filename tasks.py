@@ -191,17 +191,18 @@ def record_urls(c, content=CONTENT, settings=SETTINGS, force=False):
         "contact": "key from content/data/contacts.yml (default: the press office)",
         "tags": "topics, separated by commas, e.g. 'Verkehr, Schule'",
         "content": "content folder",
+        "settings": "settings file",
     }
 )
-def new(c, title, department, date="", embargo="", contact="", tags="", content=CONTENT):
+def new(c, title, department, date="", embargo="", contact="", tags="", content=CONTENT, settings=SETTINGS):
     """Start a release with the next free number of its year; prints where it is and how to preview it."""
     from pelican.settings import read_settings
 
     from newsroom.tools.authoring import AuthoringError, new_release
 
-    settings = read_settings(SETTINGS, override={"PATH": os.path.abspath(content)})
+    site = read_settings(settings, override={"PATH": os.path.abspath(content)})
     try:
-        made = new_release(settings, title, department, date=date, embargo=embargo, contact=contact, tags=tags)
+        made = new_release(site, title, department, date=date, embargo=embargo, contact=contact, tags=tags)
     except AuthoringError as error:
         sys.exit("\n".join(f"new: {line}" for line in str(error).splitlines()))
     print(f"Written: {os.path.relpath(made.path)}")
