@@ -254,9 +254,62 @@ def bench(c, releases=10000, seed=1, keep="", compare=True, settings=SETTINGS):
     print("\n".join(format_result(result)))
 
 
-@task(help={"args": "extra arguments for pytest, e.g. '-k feeds'"})
-def test(c, args=""):
-    """Run the test suite."""
+# What the whole suite needs beyond pip, as Debian packages, and the command or file that shows each is
+# there: Chromium and axe-core (below) for tests/browser, Node.js for the search, nginx with brotli_static,
+# rsync and openssl for the web server and publishing, DejaVu Sans for the cards' kerning.
+TEST_PACKAGES = (
+    ("chromium", "chromium"),
+    ("nodejs", "node"),
+    ("npm", "npm"),
+    ("nginx", "/usr/sbin/nginx"),
+    ("libnginx-mod-http-brotli-static", "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"),
+    ("rsync", "rsync"),
+    ("openssl", "openssl"),
+    ("fonts-dejavu-core", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+)
+
+
+def missing_test_packages() -> list[str]:
+    return [name for name, found in TEST_PACKAGES if not (os.path.exists(found) if os.sep in found else shutil.which(found))]
+
+
+def node_modules_current() -> bool:
+    """Every package in package-lock.json installed at its locked version (then `npm ci` has nothing to do)."""
+    with open("package-lock.json", encoding="utf-8") as handle:
+        locked = json.load(handle)["packages"]
+    for folder, entry in locked.items():
+        if not folder:  # the project itself
+            continue
+        try:
+            with open(os.path.join(folder, "package.json"), encoding="utf-8") as handle:
+                if json.load(handle).get("version") != entry["version"]:
+                    return False
+        except FileNotFoundError:
+            return False
+    return True
+
+
+def install_test_needs(c) -> None:
+    """Install what is missing (Debian's packages only as root), or stop with the one line that says how."""
+    missing = missing_test_packages()
+    if missing and shutil.which("apt-get") and os.geteuid() == 0:
+        quiet = {"DEBIAN_FRONTEND": "noninteractive"}
+        c.run("apt-get update -qq", pty=False, env=quiet)
+        c.run("apt-get install -y -qq --no-install-recommends " + " ".join(missing), pty=False, env=quiet)
+        missing = missing_test_packages()
+    if missing:
+        sys.exit(f"test: the full suite needs Debian's {' '.join(missing)}: run `sudo apt-get install {' '.join(missing)}`, "
+                 "or `invoke test --skip-browser` to run without (those tests are then skipped)")
+    if not node_modules_current():
+        c.run("npm ci --no-audit --no-fund --loglevel=error", pty=False)
+
+
+@task(help={"args": "extra arguments for pytest, e.g. '-k feeds'",
+            "skip_browser": "neither install nor demand what the browser, web-server and search tests need; they skip"})
+def test(c, args="", skip_browser=False):
+    """Run the test suite; first installs what the browser tests need where it can, so "passed" means every test ran."""
+    if not skip_browser:
+        install_test_needs(c)
     c.run(f"{shlex.quote(sys.executable)} -m pytest {args}", pty=False)
 
 

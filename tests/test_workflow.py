@@ -9,6 +9,7 @@ holds the content (messages name ``content/…`` as in a repository),
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
 import os
 import re
@@ -358,3 +359,66 @@ def test_new_names_every_bad_option_at_once(office: Path):
         "new: --department: 'kultur' is not a key of content/data/departments.yml; known keys: bauen, umwelt",
         "new: --contact: 'presse' is not a key of content/data/contacts.yml; known keys: pressestelle, umwelt",
     ]
+
+
+# --- A fresh machine: `invoke test` installs what the browser tests need ----------------------
+
+
+def tasks_module():
+    """The project's tasks.py as a module (it is not part of the installed package)."""
+    spec = importlib.util.spec_from_file_location("newsroom_tasks", ROOT / "tasks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Recorder:
+    """Stands in for invoke's context: records the commands instead of running them."""
+
+    def __init__(self):
+        self.commands: list[str] = []
+
+    def run(self, command: str, **options) -> None:
+        self.commands.append(command)
+
+
+def test_test_task_installs_only_what_is_missing_as_root(monkeypatch, tmp_path: Path):
+    tasks = tasks_module()
+    absent = str(tmp_path / "nicht-da")
+    monkeypatch.setattr(tasks, "TEST_PACKAGES", (("rsync", "rsync"), ("fonts-dejavu-core", absent)))
+    monkeypatch.setattr(tasks.os, "geteuid", lambda: 0)
+    monkeypatch.chdir(ROOT)
+    context = Recorder()
+    with pytest.raises(SystemExit):  # the recorder installs nothing, so the font is still missing afterwards
+        tasks.install_test_needs(context)
+    assert context.commands == ["apt-get update -qq", "apt-get install -y -qq --no-install-recommends fonts-dejavu-core"]
+
+
+def test_test_task_without_root_says_in_one_line_what_to_install(monkeypatch, tmp_path: Path):
+    tasks = tasks_module()
+    monkeypatch.setattr(tasks, "TEST_PACKAGES", (("chromium", str(tmp_path / "chromium")), ("rsync", "rsync")))
+    monkeypatch.setattr(tasks.os, "geteuid", lambda: 1000)
+    context = Recorder()
+    with pytest.raises(SystemExit) as stopped:
+        tasks.install_test_needs(context)
+    assert context.commands == []
+    assert str(stopped.value) == (
+        "test: the full suite needs Debian's chromium: run `sudo apt-get install chromium`, "
+        "or `invoke test --skip-browser` to run without (those tests are then skipped)"
+    )
+
+
+def test_test_task_runs_npm_ci_only_when_node_modules_differ_from_the_lock(monkeypatch, tmp_path: Path):
+    tasks = tasks_module()
+    monkeypatch.setattr(tasks, "TEST_PACKAGES", ())
+    shutil.copy(ROOT / "package-lock.json", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    context = Recorder()
+    tasks.install_test_needs(context)
+    assert context.commands == ["npm ci --no-audit --no-fund --loglevel=error"]
+    locked = json.loads((ROOT / "package-lock.json").read_text())["packages"]["node_modules/axe-core"]["version"]
+    (tmp_path / "node_modules/axe-core").mkdir(parents=True)
+    (tmp_path / "node_modules/axe-core/package.json").write_text(json.dumps({"name": "axe-core", "version": locked}))
+    context = Recorder()
+    tasks.install_test_needs(context)
+    assert context.commands == []
