@@ -101,25 +101,42 @@ def preview(c, drafts=False, content=CONTENT, output=""):
 
 def report(check_result):
     """Print errors and URL warnings of ``invoke check``-like tasks; exit 1 on errors."""
-    for error in check_result.errors:
-        print(error.format(), file=sys.stderr)
-    for warning in check_result.warnings:
-        print("warning: " + warning.format(), file=sys.stderr)
+    from newsroom.tools.annotations import summary, text_lines
+
+    for line in text_lines(check_result):
+        print(line, file=sys.stderr)
     if check_result.errors:
-        count = len(check_result.errors)
-        sys.exit(f"{count} {'error' if count == 1 else 'errors'} in {check_result.files} files.")
+        sys.exit(summary(check_result))
 
 
-@task(help={"content": "content folder", "settings": "settings file"})
-def check(c, content=CONTENT, settings=SETTINGS):
+@task(
+    help={
+        "content": "content folder",
+        "settings": "settings file",
+        "format": "text (default); github: workflow commands that mark each line in the pull request; "
+        "gitlab: a Code Quality report (JSON) on standard output; json: every message with its fields",
+    }
+)
+def check(c, content=CONTENT, settings=SETTINGS, format="text"):
     """Validate all content without building; same messages as the build, and URL warnings."""
+    from newsroom.tools import annotations
     from newsroom.tools.check import check_content
 
+    if format not in annotations.FORMATS:
+        sys.exit(f"check: --format {format!r} is not one of {', '.join(annotations.FORMATS)}")
     result = check_content(settings, content)
-    report(result)
-    count = len(result.warnings)
-    warnings = f", {count} {'warning' if count == 1 else 'warnings'}" if count else ""
-    print(f"{result.files} files checked, no errors{warnings}.")
+    if format == "text":
+        report(result)
+    elif format == "github":  # the runner reads the commands on standard output and shows each as an annotation
+        for line in annotations.github_commands(result):
+            print(line)
+    else:  # the document alone on standard output (CI writes it to the report file); the messages readable in the log
+        sys.stdout.write(annotations.gitlab_report(result) if format == "gitlab" else annotations.json_report(result))
+        for line in annotations.text_lines(result):
+            print(line, file=sys.stderr)
+    if result.errors:
+        sys.exit(annotations.summary(result))
+    print(annotations.summary(result), file=sys.stdout if format in ("text", "github") else sys.stderr)
 
 
 @task(
@@ -165,18 +182,35 @@ def record_urls(c, content=CONTENT, settings=SETTINGS, force=False):
     print(f"Written: {os.path.relpath(path)} ({count} releases)")
 
 
-@task(help={"title": "headline of the release", "department": "key from content/data/departments.yml"})
-def new(c, title, department):
-    """Start a release with the next free number of this year and today's date."""
+@task(
+    help={
+        "title": "headline of the release",
+        "department": "key from content/data/departments.yml",
+        "date": "publication date, e.g. 2025-06-02 or 2025-06-02 10:30 (Berlin time); default: now",
+        "embargo": "publication time in the future: the release stays invisible until then, e.g. 2025-06-02 10:30",
+        "contact": "key from content/data/contacts.yml (default: the press office)",
+        "tags": "topics, separated by commas, e.g. 'Verkehr, Schule'",
+        "content": "content folder",
+        "settings": "settings file",
+    }
+)
+def new(c, title, department, date="", embargo="", contact="", tags="", content=CONTENT, settings=SETTINGS):
+    """Start a release with the next free number of its year; prints where it is and how to preview it."""
     from pelican.settings import read_settings
 
     from newsroom.tools.authoring import AuthoringError, new_release
 
+    site = read_settings(settings, override={"PATH": os.path.abspath(content)})
     try:
-        path = new_release(read_settings(SETTINGS, override={"PATH": os.path.abspath(CONTENT)}), title, department)
+        made = new_release(site, title, department, date=date, embargo=embargo, contact=contact, tags=tags)
     except AuthoringError as error:
-        sys.exit(f"new: {error}")
-    print(f"Written: {os.path.relpath(path)}")
+        sys.exit("\n".join(f"new: {line}" for line in str(error).splitlines()))
+    print(f"Written: {os.path.relpath(made.path)}")
+    if made.embargoed:
+        page = os.path.join(DRAFTS_OUTPUT, made.url, "index.html")
+        print(f"Preview: invoke preview --drafts, then open {page} (under embargo: the site shows it from its date on)")
+    else:
+        print(f"Preview: invoke livereload, then open http://{HOST}:{PORT}/{made.url}")
 
 
 @task(help={"path": "the release's Markdown file", "content": "content folder", "settings": "settings file"})
@@ -220,9 +254,62 @@ def bench(c, releases=10000, seed=1, keep="", compare=True, settings=SETTINGS):
     print("\n".join(format_result(result)))
 
 
-@task(help={"args": "extra arguments for pytest, e.g. '-k feeds'"})
-def test(c, args=""):
-    """Run the test suite."""
+# What the whole suite needs beyond pip, as Debian packages, and the command or file that shows each is
+# there: Chromium and axe-core (below) for tests/browser, Node.js for the search, nginx with brotli_static,
+# rsync and openssl for the web server and publishing, DejaVu Sans for the cards' kerning.
+TEST_PACKAGES = (
+    ("chromium", "chromium"),
+    ("nodejs", "node"),
+    ("npm", "npm"),
+    ("nginx", "/usr/sbin/nginx"),
+    ("libnginx-mod-http-brotli-static", "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"),
+    ("rsync", "rsync"),
+    ("openssl", "openssl"),
+    ("fonts-dejavu-core", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+)
+
+
+def missing_test_packages() -> list[str]:
+    return [name for name, found in TEST_PACKAGES if not (os.path.exists(found) if os.sep in found else shutil.which(found))]
+
+
+def node_modules_current() -> bool:
+    """Every package in package-lock.json installed at its locked version (then `npm ci` has nothing to do)."""
+    with open("package-lock.json", encoding="utf-8") as handle:
+        locked = json.load(handle)["packages"]
+    for folder, entry in locked.items():
+        if not folder:  # the project itself
+            continue
+        try:
+            with open(os.path.join(folder, "package.json"), encoding="utf-8") as handle:
+                if json.load(handle).get("version") != entry["version"]:
+                    return False
+        except FileNotFoundError:
+            return False
+    return True
+
+
+def install_test_needs(c) -> None:
+    """Install what is missing (Debian's packages only as root), or stop with the one line that says how."""
+    missing = missing_test_packages()
+    if missing and shutil.which("apt-get") and os.geteuid() == 0:
+        quiet = {"DEBIAN_FRONTEND": "noninteractive"}
+        c.run("apt-get update -qq", pty=False, env=quiet)
+        c.run("apt-get install -y -qq --no-install-recommends " + " ".join(missing), pty=False, env=quiet)
+        missing = missing_test_packages()
+    if missing:
+        sys.exit(f"test: the full suite needs Debian's {' '.join(missing)}: run `sudo apt-get install {' '.join(missing)}`, "
+                 "or `invoke test --skip-browser` to run without (those tests are then skipped)")
+    if not node_modules_current():
+        c.run("npm ci --no-audit --no-fund --loglevel=error", pty=False)
+
+
+@task(help={"args": "extra arguments for pytest, e.g. '-k feeds'",
+            "skip_browser": "neither install nor demand what the browser, web-server and search tests need; they skip"})
+def test(c, args="", skip_browser=False):
+    """Run the test suite; first installs what the browser tests need where it can, so "passed" means every test ran."""
+    if not skip_browser:
+        install_test_needs(c)
     c.run(f"{shlex.quote(sys.executable)} -m pytest {args}", pty=False)
 
 
