@@ -207,15 +207,15 @@ class RedirectGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         template = self.get_template("redirect")
-        releases = chain(self.context.get("articles", []), self.context.get("hidden_articles", []))
-        for release in sorted(releases, key=lambda item: item.save_as):
-            for alias in getattr(release, "aliases", []):
+        articles = chain(self.context.get("articles", []), self.context.get("hidden_articles", []))
+        for article in sorted(articles, key=lambda item: item.save_as):
+            for alias, _line in article.release.aliases:
                 writer.write_file(
                     alias_save_as(alias),
                     template,
                     self.context,
                     relative_urls=self.settings["RELATIVE_URLS"],
-                    redirect_to=release,
+                    redirect_to=article,
                     redirect_from=alias,
                 )
 

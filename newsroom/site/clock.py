@@ -131,9 +131,8 @@ class BuildClock:
         for name in ("articles", "hidden_articles", "pages", "hidden_pages"):
             for content in generator.context.get(name, ()):
                 public |= referenced_paths(content._content, content.relative_dir, self.settings)
-                release = getattr(content, "release", None)
-                if release and release.image:
-                    public.add(release.image.path)
+                if content.release and content.release.image:
+                    public.add(content.release.image.path)
         kept = []
         for static in generator.staticfiles:
             path = static.get_relative_source_path()

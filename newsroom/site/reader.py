@@ -26,7 +26,8 @@ def report_warnings(source: Source) -> None:
 
 
 def page_metadata(source: Source) -> dict:
-    return {"title": source.values["title"], "slug": source.slug, "summary": source.summary}
+    """A static page has no Release (``release`` is None, as for a file with errors)."""
+    return {"title": source.values["title"], "slug": source.slug, "summary": source.summary, "release": None}
 
 
 def release_metadata(release: Release, reader: BaseReader) -> dict:
@@ -59,7 +60,6 @@ def release_metadata(release: Release, reader: BaseReader) -> dict:
         "tags": tags,
         "contact": release.contact,
         "image": release.image.as_metadata() if release.image else None,
-        "aliases": [alias for alias, _ in release.aliases],
         "corrections": corrections,
         "updated": release.updated,
         "update_note": corrections[0]["note"] if corrections else None,
