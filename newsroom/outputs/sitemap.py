@@ -11,6 +11,15 @@ or files other stages write without such a context (redirects, the feeds themsel
 ``lastmod`` comes from the content, never from the clock: a release's newest
 correction (``updated``) else its ``date``; for a list the newest such time
 of its releases. Static pages carry no date, so they have no ``lastmod``.
+A withdrawn release keeps its page (with the notice) but is no page to find:
+it is left out, as from the feeds and lists.
+
+The sitemap protocol allows 50,000 addresses and 50 MB per file, which a city
+office's archive passes. ``sitemap.xml`` is therefore a sitemap index, and the
+addresses are in ``sitemaps/``: one file per year of release pages
+(``2024.xml``) and one for the other pages (``seiten.xml``), each split into
+``-2``, ``-3`` … parts should it pass a limit. A year's file only changes
+when one of its releases does, so a rebuild leaves the others as they were.
 """
 
 from __future__ import annotations
@@ -21,11 +30,17 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from ..content.dates import isodate
+from ..content.release import Release
 from ..settings import newsroom
 from ..urls import absolute_url
 
 SITEMAP = "sitemap.xml"
+SITEMAPS_DIR = "sitemaps"
+OTHER_PAGES = "seiten"
 NEWS_SITEMAP = "sitemap-news.xml"
+# The protocol's limits per sitemap file (sitemaps.org): addresses, and bytes uncompressed.
+MOST_URLS = 50_000
+MOST_BYTES = 50 * 1024 * 1024
 ROBOTS = "robots.txt"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -39,7 +54,7 @@ UNLISTED_DIRECT_TEMPLATES = ("notfound",)
 class WrittenPage:
     path: str  # site-relative URL path: "" for the home page, else e.g. "impressum/"
     lastmod: dt.datetime | None
-    release: object | None = None  # the Pelican article of a release page
+    release: Release | None = None  # the release a release page shows
 
 
 def url_path(output_file: str) -> str:
@@ -72,8 +87,8 @@ class WrittenPages:
         article = context.get("article")
         page = context.get("page")
         if article is not None:
-            if output_file == article.save_as:
-                self.pages[output_file] = WrittenPage(url_path(output_file), article.release.last_change, article)
+            if output_file == article.save_as and not article.withdrawn:
+                self.pages[output_file] = WrittenPage(url_path(output_file), article.release.last_change, article.release)
         elif page is not None:
             if output_file == page.save_as:
                 self.pages[output_file] = WrittenPage(url_path(output_file), None)
@@ -107,14 +122,51 @@ def serialize(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def sitemap_xml(settings: dict, pages: list[WrittenPage]) -> bytes:
-    urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+def url_entry(settings: dict, page: WrittenPage) -> ET.Element:
+    url = ET.Element("url")
+    ET.SubElement(url, "loc").text = absolute_url(settings, page.path)
+    if page.lastmod is not None:
+        ET.SubElement(url, "lastmod").text = isodate(page.lastmod)
+    return url
+
+
+def urlset_parts(settings: dict, pages: list[WrittenPage]) -> list[tuple[bytes, dt.datetime | None]]:
+    """The pages as sitemap files within the protocol's limits, each with its newest ``lastmod``."""
+    parts = []
+    entries = [(page, ET.tostring(url_entry(settings, page), encoding="utf-8")) for page in pages]
+    room = MOST_BYTES - len(serialize(ET.Element("urlset", {"xmlns": SITEMAP_NS})))
+    start = 0
+    while start < len(entries):
+        end, size = start, 0
+        # Each entry is indented and on lines of its own when serialised: count generously.
+        while end < len(entries) and end - start < MOST_URLS and size + 2 * len(entries[end][1]) <= room:
+            size += 2 * len(entries[end][1])
+            end += 1
+        end = max(end, start + 1)
+        urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+        urlset.extend(url_entry(settings, page) for page, _ in entries[start:end])
+        newest = max((page.lastmod for page, _ in entries[start:end] if page.lastmod), default=None)
+        parts.append((serialize(urlset), newest))
+        start = end
+    return parts
+
+
+def sitemap_set(settings: dict, pages: list[WrittenPage]) -> dict[str, bytes]:
+    """``sitemap.xml`` as an index of ``sitemaps/<year>.xml`` (release pages) and ``sitemaps/seiten.xml`` (the others)."""
+    groups: dict[str, list[WrittenPage]] = {}
     for page in pages:
-        url = ET.SubElement(urlset, "url")
-        ET.SubElement(url, "loc").text = absolute_url(settings, page.path)
-        if page.lastmod is not None:
-            ET.SubElement(url, "lastmod").text = isodate(page.lastmod)
-    return serialize(urlset)
+        groups.setdefault(str(page.release.date.year) if page.release else OTHER_PAGES, []).append(page)
+    files = {}
+    index = ET.Element("sitemapindex", {"xmlns": SITEMAP_NS})
+    for name in sorted(groups, key=lambda group: (group == OTHER_PAGES, group)):
+        for number, (data, newest) in enumerate(urlset_parts(settings, groups[name]), start=1):
+            path = f"{SITEMAPS_DIR}/{name}{'' if number == 1 else f'-{number}'}.xml"
+            files[path] = data
+            entry = ET.SubElement(index, "sitemap")
+            ET.SubElement(entry, "loc").text = absolute_url(settings, path)
+            if newest is not None:
+                ET.SubElement(entry, "lastmod").text = isodate(newest)
+    return {SITEMAP: serialize(index), **files}
 
 
 def recent_releases(releases: list[WrittenPage]) -> list[WrittenPage]:
@@ -148,9 +200,11 @@ def robots_txt(settings: dict, sitemaps: list[str]) -> str:
 
 
 def sitemap_files(settings: dict, written: WrittenPages) -> dict[str, bytes]:
-    """sitemap.xml, the news sitemap (if any release is recent) and robots.txt, by file name."""
-    sitemaps = {SITEMAP: sitemap_xml(settings, written.sorted_pages())}
+    """The sitemap index and its sitemaps, the news sitemap (if any release is recent) and robots.txt, by file name."""
+    files = sitemap_set(settings, written.sorted_pages())
+    announced = [SITEMAP]
     news = recent_releases(written.releases())
     if news:
-        sitemaps[NEWS_SITEMAP] = news_sitemap_xml(settings, news)
-    return {**sitemaps, ROBOTS: robots_txt(settings, list(sitemaps)).encode("utf-8")}
+        files[NEWS_SITEMAP] = news_sitemap_xml(settings, news)
+        announced.append(NEWS_SITEMAP)
+    return {**files, ROBOTS: robots_txt(settings, announced).encode("utf-8")}

@@ -17,6 +17,7 @@ from ..content.release import Release, ReleaseNumber
 from ..errors import ContentError, display_path
 from ..outputs.feeds import FEEDS_DIR
 from ..outputs.search import BUNDLE_DIR
+from ..outputs.sitemap import SITEMAPS_DIR
 from ..settings import newsroom
 
 
@@ -137,9 +138,11 @@ def reserved_sections(settings: dict) -> set[str]:
 
 
 def file_sections(settings: dict) -> set[str]:
-    """First URL segments of the folders the site fills with files of its own: theme, images, feeds, search index, cards."""
+    """First URL segments of the folders the site fills with files of its own: theme, images, feeds, search index, sitemaps,
+    cards.
+    """
     urls = [settings.get("THEME_STATIC_DIR", ""), *settings.get("STATIC_PATHS", ())]
-    urls += [FEEDS_DIR, BUNDLE_DIR, newsroom(settings).cards.output_dir]
+    urls += [FEEDS_DIR, BUNDLE_DIR, SITEMAPS_DIR, newsroom(settings).cards.output_dir]
     return first_segments(urls)
 
 
