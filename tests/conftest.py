@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIXTURE_SITE, SAMPLE_CONTENT, build
+from helpers import FIXTURE_SITE, SAMPLE_CONTENT, build, copy_of_output, tree_digest
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -36,3 +36,18 @@ def sample_output(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("sample") / "output"
     build(SAMPLE_CONTENT, output)
     return output
+
+
+@pytest.fixture(scope="session")
+def fixture_site_output(tmp_path_factory) -> Path:
+    """The fixture site built once, for tests that only read it or copy it (``built_site``)."""
+    output = tmp_path_factory.mktemp("fixture-site") / "output"
+    build(FIXTURE_SITE, output)
+    return output
+
+
+@pytest.fixture
+def built_site(site: Path, tmp_path: Path, fixture_site_output: Path):
+    """The fixture site and a private copy of its built output: (content, output, digest of the output)."""
+    output = copy_of_output(fixture_site_output, tmp_path / "output")
+    return site, output, tree_digest(output)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from pelican.settings import read_settings
 from newsroom.content.markup import MarkdownRenderer
 from newsroom.content.reading import Source, read_source
 from newsroom.content.registry import load_registries
+from newsroom.errors import ContentErrors
 from newsroom.settings import data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +42,21 @@ def build(content: Path, output: Path, **overrides) -> Pelican:
     return pelican
 
 
+def refused_build(content: Path, output: Path, **overrides) -> ContentErrors:
+    """``build`` of content that must be refused: the ``ContentErrors`` it stopped with.
+
+    The command line prints exactly ``format_message()`` and exits with its
+    code; a ``SystemExit`` shows no traceback. A few tests per rule family run
+    the real command (``run_pelican_cli``) to see that end to end.
+    """
+    try:
+        build(content, output, **overrides)
+    except ContentErrors as failure:
+        assert failure.code == 1
+        return failure
+    raise AssertionError(f"the build of {content} was not refused")
+
+
 def run_pelican_cli(content: Path, output: Path) -> subprocess.CompletedProcess:
     """Run the plain `pelican` command, as an editor or CI would."""
     pelican = Path(sys.executable).with_name("pelican")
@@ -50,6 +67,12 @@ def run_pelican_cli(content: Path, output: Path) -> subprocess.CompletedProcess:
         cwd=ROOT,
         env={**os.environ, "COLUMNS": "200"},
     )
+
+
+def copy_of_output(output: Path, target: Path) -> Path:
+    """A private copy of a built site: the previous output a later build must leave as it was."""
+    shutil.copytree(output, target, symlinks=True)
+    return target
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
