@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from jinja2 import BytecodeCache
 from pelican import Pelican
 from pelican.settings import read_settings
 
@@ -31,12 +32,37 @@ SAMPLE_CONTENT = ROOT / "content"
 SETTINGS = ROOT / "pelicanconf.py"
 
 
+class CompiledTemplates(BytecodeCache):
+    """The theme's templates compiled once per test process instead of once per build.
+
+    Jinja checks each entry against the template's source, so a changed
+    template is compiled afresh; the pages are the same bytes either way.
+    One cache per set of environment options, as those shape the code.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES: dict[str, CompiledTemplates] = {}
+
+
 def build(content: Path, output: Path, **overrides) -> Pelican:
-    """Run Pelican in this process with the project's settings."""
+    """Run Pelican in this process with the project's settings (templates compiled once: ``CompiledTemplates``)."""
     settings = read_settings(
         str(SETTINGS),
         override={"PATH": str(content), "OUTPUT_PATH": str(output), **overrides},
     )
+    options = settings["JINJA_ENVIRONMENT"]
+    compiled = COMPILED_TEMPLATES.setdefault(repr(sorted(options.items())), CompiledTemplates())
+    settings["JINJA_ENVIRONMENT"] = {**options, "bytecode_cache": compiled}
     pelican = Pelican(settings)
     pelican.run()
     return pelican
