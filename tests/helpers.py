@@ -7,7 +7,10 @@ Plain functions and constants live here and are imported by name
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib.util
+import io
 import os
 import re
 import shutil
@@ -16,6 +19,7 @@ import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from invoke import Collection, Program
 from jinja2 import BytecodeCache
 from pelican import Pelican
 from pelican.settings import read_settings
@@ -99,6 +103,28 @@ def copy_of_output(output: Path, target: Path) -> Path:
     """A private copy of a built site: the previous output a later build must leave as it was."""
     shutil.copytree(output, target, symlinks=True)
     return target
+
+
+def run_task(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """An `invoke` command run in this process: invoke's own parser and the task of tasks.py, without starting Python.
+
+    For tasks that start no command themselves. ``sys.exit(message)`` gives
+    what Python's exit gives: the message on stderr, exit status 1. A few
+    cases per task still run the `invoke` command itself.
+    """
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    status = 0
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            Program(namespace=Collection.from_module(tasks)).run(["invoke", *args])
+        except SystemExit as stop:
+            if isinstance(stop.code, str):
+                print(stop.code, file=sys.stderr)
+            status = 1 if isinstance(stop.code, str) else (stop.code or 0)
+    return subprocess.CompletedProcess(["invoke", *args], status, stdout.getvalue(), stderr.getvalue())
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
