@@ -225,10 +225,8 @@ def test_malformed_newsroom_now_is_a_clear_error(value: str, message: str):
     assert str(failure.value).startswith(message)
 
 
-def test_malformed_newsroom_now_stops_the_build_before_anything_is_written(site: Path, tmp_path: Path):
-    output = tmp_path / "output"
-    build(site, output)
-    before = tree_digest(output)
+def test_malformed_newsroom_now_stops_the_build_before_anything_is_written(built_site, tmp_path: Path):
+    site, output, before = built_site
     pelican = Path(sys.executable).with_name("pelican")
     result = subprocess.run(
         [str(pelican), str(site), "-s", str(SETTINGS), "-o", str(output)],
