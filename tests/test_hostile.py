@@ -3,8 +3,10 @@
 Property-based (hypothesis): every generated file either reads cleanly or
 yields ``path:line`` errors; whatever is rendered holds no script, handler,
 style or ``javascript:`` URL. Reading is tested in this process, example by
-example; the real builds take several hostile releases at once, as each
-build costs far more than a reading. Bounded so the module runs in CI in
+example (bodies, which cost a Markdown rendering each, on half as many
+examples, with the deepest and longest blocks always among them); the real
+builds take several hostile releases at once, as each build costs far more
+than a reading. Bounded so the module runs in CI in
 well under a minute; in CI (``CI`` set) the examples are derandomized so a
 run can be repeated. For a deeper local search: ``HOSTILE_EXAMPLES=2000 invoke test
 --args tests/test_hostile.py``.
@@ -217,25 +219,35 @@ def markdown_link(label: str, url: str, image: bool) -> str:
     return f"{'!' if image else ''}[{label}]({url})"
 
 
+# Blocks nested ``depth`` levels deep, and the deepest the strategy draws (each is also an explicit example).
+DEEP_BLOCKS = {
+    "quote": lambda depth: ">" * depth + " Zitat",
+    "list": lambda depth: "\n".join("  " * level + "- Punkt" for level in range(depth)),
+    "div": lambda depth: "<div>" * depth + "x" + "</div>" * depth,
+    "emphasis": lambda depth: "*" * depth + "x" + "*" * depth,
+    "link": lambda depth: "[" * depth + "x" + "](y)" * depth,
+}
+DEEPEST = {"quote": 400, "list": 200, "div": 300, "emphasis": 100, "link": 100}
+LONG_BLOCKS = ["a" * 50_000, "\u202e" * 1000 + "\U0001F600" * 1000]
+
 block = st.one_of(
     scalar_text,
     st.sampled_from(HOSTILE_HTML),
     st.sampled_from(ATTRIBUTE_LISTS),
     st.sampled_from(CONTROL),
     st.builds(markdown_link, scalar_text, st.sampled_from(HOSTILE_URLS), st.booleans()),
-    st.integers(1, 400).map(lambda depth: ">" * depth + " Zitat"),
-    st.integers(1, 200).map(lambda depth: "\n".join("  " * level + "- Punkt" for level in range(depth))),
-    st.integers(1, 300).map(lambda depth: "<div>" * depth + "x" + "</div>" * depth),
-    st.integers(1, 100).map(lambda depth: "*" * depth + "x" + "*" * depth),
-    st.integers(1, 100).map(lambda depth: "[" * depth + "x" + "](y)" * depth),
+    st.integers(1, DEEPEST["quote"]).map(DEEP_BLOCKS["quote"]),
+    st.integers(1, DEEPEST["list"]).map(DEEP_BLOCKS["list"]),
+    st.integers(1, DEEPEST["div"]).map(DEEP_BLOCKS["div"]),
+    st.integers(1, DEEPEST["emphasis"]).map(DEEP_BLOCKS["emphasis"]),
+    st.integers(1, DEEPEST["link"]).map(DEEP_BLOCKS["link"]),
     st.integers(1, 8).map(lambda level: "#" * level + " Überschrift"),
     st.just("| a | b |\n|:--|--:|\n| <script>x</script> | [y](javascript:z) |"),
     st.just("> „Zitat“\n>\n> — <img src=x onerror=alert(1)>"),
     st.just("```\n<script>alert(1)</script>\n```"),
     st.just("Text[^1]\n\n[^1]: <script>alert(1)</script>"),
     st.just("*[HTML]: <script>alert(1)</script>\n\nHTML"),
-    st.just("a" * 50_000),
-    st.just("\u202e" * 1000 + "\U0001F600" * 1000),
+    st.sampled_from(LONG_BLOCKS),
 )
 body = st.lists(block, max_size=8).flatmap(
     lambda blocks: st.sampled_from(["\n", "\n\n", "\r\n", "\t"]).map(lambda separator: separator.join(blocks))
@@ -369,8 +381,10 @@ def test_reading_any_file_gives_clean_values_or_clean_errors(reading, raw):
     assert_read_cleanly(source, raw)
 
 
-@BOUNDED
+@settings(BOUNDED, max_examples=max(EXAMPLES // 2, 10))  # each costs a Markdown rendering; the extremes are examples
 @given(markdown=body)
+@example(markdown="\n\n".join(DEEP_BLOCKS[name](depth) for name, depth in DEEPEST.items()))
+@example(markdown="\r\n".join(LONG_BLOCKS + HOSTILE_HTML))
 def test_any_body_under_valid_front_matter_renders_without_script(reading, caplog, markdown):
     caplog.clear()
     raw = ("---\n" + valid_front_matter() + "\n---\n" + markdown).encode("utf-8", "surrogatepass")
