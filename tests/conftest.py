@@ -11,7 +11,7 @@ import pytest
 
 from newsroom.outputs.cards import stage
 
-from helpers import FIXTURE_SITE, SAMPLE_CONTENT, build
+from helpers import FIXTURE_SITE, SAMPLE_CONTENT, build, copy_of_output, tree_digest
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -42,13 +42,24 @@ def sample_output(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def card_log(caplog, monkeypatch):
-    """caplog with the card stage's line of every build (read by ``helpers.card_counts``).
-
-    At INFO, and without Pelican's filter on the logger, which drops a line
-    logged word for word before in this process: two builds in one test
-    may draw and reuse the same cards in the same hundredths of a second.
+def card_log(caplog):
+    """caplog with the card stage's line of every build at INFO (read by ``helpers.card_counts``; ``helpers.build``
+    keeps Pelican from dropping a line it logged before).
     """
     caplog.set_level(logging.INFO, logger=stage.logger.name)
-    monkeypatch.setattr(stage.logger, "filters", [])
     return caplog
+
+
+@pytest.fixture(scope="session")
+def fixture_site_output(tmp_path_factory) -> Path:
+    """The fixture site built once, for tests that only read it or copy it (``built_site``)."""
+    output = tmp_path_factory.mktemp("fixture-site") / "output"
+    build(FIXTURE_SITE, output)
+    return output
+
+
+@pytest.fixture
+def built_site(site: Path, tmp_path: Path, fixture_site_output: Path):
+    """The fixture site and a private copy of its built output: (content, output, digest of the output)."""
+    output = copy_of_output(fixture_site_output, tmp_path / "output")
+    return site, output, tree_digest(output)

@@ -7,15 +7,21 @@ Plain functions and constants live here and are imported by name
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib.util
+import io
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from invoke import Collection, Program
+from jinja2 import BytecodeCache
 from pelican import Pelican
 from pelican.log import LimitFilter
 from pelican.settings import read_settings
@@ -23,6 +29,7 @@ from pelican.settings import read_settings
 from newsroom.content.markup import MarkdownRenderer
 from newsroom.content.reading import Source, read_source
 from newsroom.content.registry import load_registries
+from newsroom.errors import ContentErrors
 from newsroom.settings import data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,20 +38,61 @@ SAMPLE_CONTENT = ROOT / "content"
 SETTINGS = ROOT / "pelicanconf.py"
 
 
+class CompiledTemplates(BytecodeCache):
+    """The theme's templates compiled once per test process instead of once per build.
+
+    Jinja checks each entry against the template's source, so a changed
+    template is compiled afresh; the pages are the same bytes either way.
+    One cache per set of environment options, as those shape the code.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES: dict[str, CompiledTemplates] = {}
+
+
 def build(content: Path, output: Path, **overrides) -> Pelican:
     """Run Pelican in this process with the project's settings, as a fresh ``pelican`` process would.
 
     Pelican drops a log message it has logged before in the same process
-    (``LimitFilter``); a new process starts without that memory.
+    (``LimitFilter``); a new process starts without that memory. Templates
+    are compiled once per test process (``CompiledTemplates``).
     """
     LimitFilter._raised_messages.clear()
     settings = read_settings(
         str(SETTINGS),
         override={"PATH": str(content), "OUTPUT_PATH": str(output), **overrides},
     )
+    options = settings["JINJA_ENVIRONMENT"]
+    compiled = COMPILED_TEMPLATES.setdefault(repr(sorted(options.items())), CompiledTemplates())
+    settings["JINJA_ENVIRONMENT"] = {**options, "bytecode_cache": compiled}
     pelican = Pelican(settings)
     pelican.run()
     return pelican
+
+
+def refused_build(content: Path, output: Path, **overrides) -> ContentErrors:
+    """``build`` of content that must be refused: the ``ContentErrors`` it stopped with.
+
+    The command line prints exactly ``format_message()`` and exits with its
+    code; a ``SystemExit`` shows no traceback. A few tests per rule family run
+    the real command (``run_pelican_cli``) to see that end to end.
+    """
+    try:
+        build(content, output, **overrides)
+    except ContentErrors as failure:
+        assert failure.code == 1
+        return failure
+    raise AssertionError(f"the build of {content} was not refused")
 
 
 def run_pelican_cli(content: Path, output: Path) -> subprocess.CompletedProcess:
@@ -57,6 +105,34 @@ def run_pelican_cli(content: Path, output: Path) -> subprocess.CompletedProcess:
         cwd=ROOT,
         env={**os.environ, "COLUMNS": "200"},
     )
+
+
+def copy_of_output(output: Path, target: Path) -> Path:
+    """A private copy of a built site: the previous output a later build must leave as it was."""
+    shutil.copytree(output, target, symlinks=True)
+    return target
+
+
+def run_task(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """An `invoke` command run in this process: invoke's own parser and the task of tasks.py, without starting Python.
+
+    For tasks that start no command themselves. ``sys.exit(message)`` gives
+    what Python's exit gives: the message on stderr, exit status 1. A few
+    cases per task still run the `invoke` command itself.
+    """
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    status = 0
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            Program(namespace=Collection.from_module(tasks)).run(["invoke", *args])
+        except SystemExit as stop:
+            if isinstance(stop.code, str):
+                print(stop.code, file=sys.stderr)
+            status = 1 if isinstance(stop.code, str) else (stop.code or 0)
+    return subprocess.CompletedProcess(["invoke", *args], status, stdout.getvalue(), stderr.getvalue())
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

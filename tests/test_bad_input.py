@@ -4,10 +4,11 @@ The rules of one file (``newsroom/content/frontmatter.py`` and ``newsroom/conten
 every field of ``RELEASE_FIELDS`` and ``PAGE_FIELDS`` and the cross-field
 rules) are checked in this process through ``read_source``, the function
 both the build and ``invoke check`` read with: one case per rule, each
-asserting the complete list of messages. The end-to-end tests below run the
-`pelican` command on a built site for what only a build shows: exit status 1,
-every message, no traceback, the earlier output byte for byte, and
-``invoke check`` saying the same. Length limits and invisible characters are
+asserting the complete list of messages. The build tests below refuse content
+in a copy of a built site for what only a build shows: every message in the
+build's order, the earlier output byte for byte, and ``invoke check`` saying
+the same; two of them run the `pelican` command for exit status 1 and no
+traceback, the others build in this process (``refused_build``). Length limits and invisible characters are
 in tests/test_text_limits.py; alias collisions across files in tests/test_links.py.
 """
 
@@ -23,7 +24,7 @@ from newsroom.content.rules import PAGE_FIELDS, RELEASE_FIELDS
 from newsroom.errors import ContentError
 from newsroom.tools.check import check_content
 
-from helpers import FIXTURE_SITE, SETTINGS, Reading, build, run_pelican_cli, tree_digest
+from helpers import FIXTURE_SITE, SETTINGS, Reading, refused_build, run_pelican_cli, tree_digest
 
 GOOD = """---
 title: Neue Öffnungszeiten im Rathaus
@@ -487,27 +488,24 @@ def test_every_field_has_a_case():
     assert set(PAGE_FIELDS) - fields_with_a_case(PAGE_RULES) == set()
 
 
-# --- end to end: the `pelican` command on a site built before ---------------------
+# --- builds refusing the content, into a site built before ---------------------------
 
 
-@pytest.fixture
-def built_site(site: Path, tmp_path: Path):
-    """The fixture site built once; returns (content, output, digest of the output)."""
-    output = tmp_path / "output"
-    build(site, output)
-    return site, output, tree_digest(output)
-
-
-def assert_rejected(content: Path, output: Path, before: dict, expected: list[str]) -> list[str]:
-    """Exit status 1, exactly the ``expected`` messages in the build's order (paths relative to
-    ``content``), the same from ``invoke check``, no traceback, the earlier output as it was."""
-    result = run_pelican_cli(content, output)
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    lines = result.stderr.replace(f"{content}/", "").strip().split("\n")
+def assert_rejected(content: Path, output: Path, before: dict, expected: list[str], command: bool = False) -> list[str]:
+    """Exactly the ``expected`` messages in the build's order (paths relative to ``content``), the same
+    from ``invoke check``, the earlier output as it was. With ``command`` the `pelican` command builds:
+    exit status 1, no traceback."""
+    if command:
+        result = run_pelican_cli(content, output)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+        stderr = result.stderr
+    else:
+        stderr = refused_build(content, output).format_message()
+    lines = stderr.replace(f"{content}/", "").strip().split("\n")
     noun = "error" if len(expected) == 1 else "errors"
     assert lines[-len(expected) - 1 :] == [*expected, f"{len(expected)} {noun} in the content; nothing was written."], (
-        result.stderr
+        stderr
     )
     assert tree_digest(output) == before
     assert not list(output.parent.glob("output.staging-*"))
@@ -523,7 +521,7 @@ def test_bad_release_stops_the_build_and_keeps_output(built_site, name):
     content, output, before = built_site
     raw, expected = RELEASE_RULES[name]
     (content / RELEASE).write_text(raw, encoding="utf-8")
-    assert_rejected(content, output, before, expected)
+    assert_rejected(content, output, before, expected, command=name == "malformed-yaml")
 
 
 def test_duplicate_number_names_both_files(built_site):
@@ -540,7 +538,7 @@ def test_every_problem_of_every_file_in_one_run(built_site):
     releases = content / "releases" / "2024"
     (releases / "eins.md").write_text(GOOD.replace("title:", "tilte:").replace("bauen", "kultur"), encoding="utf-8")
     (releases / "zwei.md").write_text("", encoding="utf-8")
-    assert_rejected(content, output, before, [
+    assert_rejected(content, output, before, command=True, expected=[
         "releases/2024/eins.md:1: title: is required but missing",
         "releases/2024/eins.md:2: tilte: unknown field; did you mean 'title'?",
         "releases/2024/eins.md:5: department: 'kultur' is not a key of data/departments.yml; known keys: bauen, umwelt",

@@ -1,17 +1,22 @@
 """Confinement: nothing from outside the content folder reaches the site, however it is linked.
 
-Every hostile case builds the site once cleanly, adds the hostile link and
-builds again into the same output folder: the second build must stop with
-exit status 1 and a ``path`` or ``path:line`` message, show no traceback,
-leave the first output byte for byte as it was, and no byte of the secret
-(a file beside the content folder, never a real system file) may appear in
-any file under the test's folder, the content cache, or the build's own
-messages. ``invoke check`` (``check_content``) must report the same errors.
+Every hostile case starts from a copy of the cleanly built site, adds the
+hostile link and builds again into that output folder: the build must stop
+with a ``path`` or ``path:line`` message, leave the first output byte for
+byte as it was, and no byte of the secret (a file beside the content folder,
+never a real system file) may appear in any file under the test's folder,
+the content cache, or the build's own messages. ``invoke check``
+(``check_content``) must report the same errors. One case of each kind of
+link runs the `pelican` command (exit status 1, no traceback); the others
+build in this process and read what it printed and logged.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
+import logging
 import re
 from pathlib import Path
 
@@ -22,7 +27,7 @@ from PIL import Image
 from newsroom.errors import ContentErrors
 from newsroom.tools.check import check_content
 
-from helpers import ROOT, SETTINGS, build, run_pelican_cli, soup, tree_digest
+from helpers import ROOT, SETTINGS, build, copy_of_output, refused_build, run_pelican_cli, soup, tree_digest
 
 MARKER = "VERTRAULICH-Personalakte-7f3a9c"
 RELEASE = Path("releases") / "2024" / "baeume.md"
@@ -59,11 +64,28 @@ def secret(tmp_path: Path) -> Path:
     return folder
 
 
-def built(site: Path, tmp_path: Path) -> Path:
-    """The output of a clean build of the fixture site (in build/, so a write beside it would show)."""
-    output = tmp_path / "build" / "output"
-    build(site, output)
-    return output
+@pytest.fixture
+def built(fixture_site_output: Path, tmp_path: Path) -> Path:
+    """A copy of the fixture site's clean build (in build/, so a write beside it would show)."""
+    (tmp_path / "build").mkdir()
+    return copy_of_output(fixture_site_output, tmp_path / "build" / "output")
+
+
+def refused_in_this_process(site: Path, output: Path) -> tuple[str, str]:
+    """The refused build's errors, and everything it printed or logged (from INFO up, as the command shows)."""
+    printed = io.StringIO()
+    handler = logging.StreamHandler(printed)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            failure = refused_build(site, output)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    return failure.format_message(), printed.getvalue()
 
 
 def places_with_marker(*folders: Path, skip: Path) -> list[str]:
@@ -81,15 +103,22 @@ def places_with_marker(*folders: Path, skip: Path) -> list[str]:
     return found
 
 
-def assert_refused(site: Path, output: Path, secret: Path, expected: list[str]) -> str:
-    """Build again into ``output``: refused, with the expected messages, nothing changed, nothing disclosed."""
+def assert_refused(site: Path, output: Path, secret: Path, expected: list[str], command: bool = False) -> str:
+    """Build again into ``output``: refused, with the expected messages, nothing changed, nothing disclosed.
+
+    With ``command`` the `pelican` command builds: exit status 1, no traceback.
+    """
     before = tree_digest(output)
-    result = run_pelican_cli(site, output)
-    messages = result.stdout + result.stderr
-    assert result.returncode == 1, messages
-    assert "Traceback" not in messages
+    if command:
+        result = run_pelican_cli(site, output)
+        stderr, messages = result.stderr, result.stdout + result.stderr
+        assert result.returncode == 1, messages
+        assert "Traceback" not in messages
+    else:
+        stderr, printed = refused_in_this_process(site, output)
+        messages = stderr + printed
     for message in expected:
-        assert message in result.stderr, result.stderr
+        assert message in stderr, stderr
     assert tree_digest(output) == before
     assert MARKER not in messages
     tmp_path = secret.parent
@@ -97,10 +126,10 @@ def assert_refused(site: Path, output: Path, secret: Path, expected: list[str]) 
     assert sorted(path.name for path in (tmp_path / "build").iterdir()) == ["output"]
     checked = [error.format() for error in check_content(str(SETTINGS), str(site)).errors]
     assert checked
-    assert all(line in result.stderr for line in checked), (checked, result.stderr)
-    count = int(re.search(r"(\d+) errors? in the content; nothing was written\.", result.stderr).group(1))
+    assert all(line in stderr for line in checked), (checked, stderr)
+    count = int(re.search(r"(\d+) errors? in the content; nothing was written\.", stderr).group(1))
     assert count == len(checked)
-    return result.stderr
+    return stderr
 
 
 # --- Symbolic links -------------------------------------------------------------------
@@ -118,8 +147,8 @@ def assert_refused(site: Path, output: Path, secret: Path, expected: list[str]) 
         ("notizen/notiz.txt", "notiz.txt"),  # anywhere under the content folder
     ],
 )
-def test_a_link_out_of_the_content_folder_stops_the_build_before_anything_is_read(site, tmp_path, secret, link, target):
-    output = built(site, tmp_path)
+def test_a_link_out_of_the_content_folder_stops_the_build_before_anything_is_read(site, tmp_path, built, secret, link, target):
+    output = built
     path = site / link
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
@@ -131,13 +160,14 @@ def test_a_link_out_of_the_content_folder_stops_the_build_before_anything_is_rea
         output,
         secret,
         [f"{path}: is a link to {written!r}, outside the content folder; put a copy here instead of the link"],
+        command=link == "releases/2024/intern.md",
     )
     assert "1 error in the content" in stderr  # only the link: nothing was read through it
 
 
-def test_a_relative_link_out_is_refused_too(site, tmp_path, secret):
+def test_a_relative_link_out_is_refused_too(site, tmp_path, built, secret):
     """What git stores: a relative target such as ../../geheim/foto.png."""
-    output = built(site, tmp_path)
+    output = built
     (site / "images").mkdir()
     (site / "images" / "lageplan.png").symlink_to(Path("..") / ".." / "geheim" / "foto.png")
     assert_refused(
@@ -148,8 +178,8 @@ def test_a_relative_link_out_is_refused_too(site, tmp_path, secret):
     )
 
 
-def test_a_release_whose_picture_is_a_link_out_stops_before_the_cards_read_it(site, tmp_path, secret):
-    output = built(site, tmp_path)
+def test_a_release_whose_picture_is_a_link_out_stops_before_the_cards_read_it(site, tmp_path, built, secret):
+    output = built
     (site / "images").mkdir()
     (site / "images" / "foto.png").symlink_to(secret / "foto.png")
     release = site / RELEASE
@@ -165,8 +195,8 @@ def test_a_release_whose_picture_is_a_link_out_stops_before_the_cards_read_it(si
     )
 
 
-def test_links_to_folders_and_to_nothing_are_refused_inside_the_content_folder(site, tmp_path, secret):
-    output = built(site, tmp_path)
+def test_links_to_folders_and_to_nothing_are_refused_inside_the_content_folder(site, tmp_path, built, secret):
+    output = built
     (site / "images").mkdir()
     (site / "images" / "alle").symlink_to(".")  # a loop Pelican would walk until the path is too long
     (site / "images" / "weg.png").symlink_to("fehlt.png")
@@ -186,7 +216,8 @@ def test_a_link_to_a_file_inside_the_content_folder_keeps_working(site, tmp_path
     (site / "images").mkdir()
     Image.new("RGB", (8, 8), "green").save(site / "images" / "plan.png")
     (site / "images" / "plan-aktuell.png").symlink_to("plan.png")
-    output = built(site, tmp_path)
+    output = tmp_path / "output"
+    build(site, output)
     assert (output / "images" / "plan-aktuell.png").read_bytes() == (site / "images" / "plan.png").read_bytes()
     assert check_content(str(SETTINGS), str(site)).errors == []
 
@@ -212,8 +243,8 @@ def test_a_link_to_a_file_inside_the_content_folder_keeps_working(site, tmp_path
         ('<img alt="Plan src=\'{static}../../../geheim/foto.png\'" src="/images/plan.png">', "{static}../../../geheim/foto.png"),
     ],
 )
-def test_a_pelican_link_out_of_the_content_folder_is_an_error_on_its_line(site, tmp_path, secret, markdown, shown):
-    output = built(site, tmp_path)
+def test_a_pelican_link_out_of_the_content_folder_is_an_error_on_its_line(site, tmp_path, built, secret, markdown, shown):
+    output = built
     release = site / RELEASE
     text = release.read_text(encoding="utf-8")
     release.write_text(text + f"\nDas Protokoll der Sitzung: {markdown}\n", encoding="utf-8")
@@ -226,11 +257,12 @@ def test_a_pelican_link_out_of_the_content_folder_is_an_error_on_its_line(site, 
             f"{site / RELEASE}:{line}: the link {shown!r} leads outside the content folder; link only to files inside it, "
             f"such as '{{static}}/images/lageplan.pdf'"
         ],
+        command=shown == "{attach}../../../geheim/notiz.txt",
     )
 
 
-def test_a_page_link_out_is_an_error_on_its_line(site, tmp_path, secret):
-    output = built(site, tmp_path)
+def test_a_page_link_out_is_an_error_on_its_line(site, tmp_path, built, secret):
+    output = built
     page = site / "pages" / "impressum.md"
     page.write_text(
         page.read_text(encoding="utf-8") + "\nDatenschutz: [Hinweise]({attach}../../geheim/notiz.txt)\n", encoding="utf-8"
@@ -240,9 +272,9 @@ def test_a_page_link_out_is_an_error_on_its_line(site, tmp_path, secret):
     )
 
 
-def test_a_static_link_cannot_write_beside_the_output_folder(site, tmp_path, secret):
+def test_a_static_link_cannot_write_beside_the_output_folder(site, tmp_path, built, secret):
     """``{static}../../../geheim/notiz.txt`` would be copied to output/../geheim/notiz.txt."""
-    output = built(site, tmp_path)
+    output = built
     release = site / RELEASE
     release.write_text(release.read_text(encoding="utf-8") + "\n[Notiz]({static}../../../geheim/notiz.txt)\n", encoding="utf-8")
     assert_refused(site, output, secret, ["the link '{static}../../../geheim/notiz.txt' leads outside the content folder"])
@@ -250,19 +282,23 @@ def test_a_static_link_cannot_write_beside_the_output_folder(site, tmp_path, sec
 
 
 @pytest.mark.parametrize("link", ["{static}../2024", "{attach}.", "{static}/releases", "{static}../../"])
-def test_a_static_link_to_a_folder_is_an_error_on_its_line(site, tmp_path, secret, monkeypatch, link):
+def test_a_static_link_to_a_folder_is_an_error_on_its_line(site, tmp_path, built, secret, monkeypatch, link):
     """Pelican would copy the whole folder: here the releases, with the embargoed one's source."""
     (site / RELEASE.parent / "zeppelinwiese.md").write_text(
         EMBARGOED.replace("image: {image}\nimage_alt: Luftbild der Zeppelinwiese\n", ""), encoding="utf-8"
     )
     monkeypatch.setenv("NEWSROOM_NOW", BEFORE)
-    output = built(site, tmp_path)
+    output = built
     release = site / RELEASE
     text = release.read_text(encoding="utf-8")
     release.write_text(text + f"\nAlle Mitteilungen: [hier]({link})\n", encoding="utf-8")
     line = len(text.splitlines()) + 2
     assert_refused(
-        site, output, secret, [f"{release}:{line}: the link {link!r} names a folder, which Pelican would publish whole"]
+        site,
+        output,
+        secret,
+        [f"{release}:{line}: the link {link!r} names a folder, which Pelican would publish whole"],
+        command=link == "{static}../2024",
     )
     assert not list(output.rglob("*.md"))
 
@@ -276,7 +312,8 @@ def test_links_inside_the_content_folder_still_resolve(site, tmp_path):
         + "\n![Plan]({static}../../images/./plan.png) und [Sprechstunde]({filename}sprechstunde.md)\n",
         encoding="utf-8",
     )
-    output = built(site, tmp_path)
+    output = tmp_path / "output"
+    build(site, output)
     page = next((output / "pressemitteilungen" / "2024").glob("422-*/index.html"))
     assert soup(page).find("img", alt="Plan")["src"] == "/images/plan.png"
 

@@ -95,10 +95,8 @@ def test_a_release_without_corrections_has_none(site: Path, tmp_path: Path, arti
 # Each rule of corrections and withdrawals on its own: tests/test_bad_input.py.
 
 
-def test_every_bad_correction_is_reported_with_the_cli_and_output_kept(site: Path, tmp_path: Path):
-    output = tmp_path / "output"
-    build(site, output)
-    before = tree_digest(output)
+def test_every_bad_correction_is_reported_with_the_cli_and_output_kept(built_site):
+    site, output, before = built_site
     write(
         site,
         "corrections:\n  - {date: 2024-10-01 09:00, note: Früh.}\n  - {date: 2024-10-05}\n  - {date: 2024-02-30, note: X.}\n",

@@ -21,7 +21,7 @@ import pytest
 from newsroom.errors import ContentErrors
 from newsroom.site.clock import ClockError, parse_now
 
-from helpers import ROOT, SETTINGS, build, rebuild_digest, soup, tree_digest
+from helpers import ROOT, SETTINGS, build, rebuild_digest, run_task, soup, tree_digest
 
 EMBARGOED = """---
 title: Zeppelinwiese wird Naturschutzgebiet
@@ -225,10 +225,8 @@ def test_malformed_newsroom_now_is_a_clear_error(value: str, message: str):
     assert str(failure.value).startswith(message)
 
 
-def test_malformed_newsroom_now_stops_the_build_before_anything_is_written(site: Path, tmp_path: Path):
-    output = tmp_path / "output"
-    build(site, output)
-    before = tree_digest(output)
+def test_malformed_newsroom_now_stops_the_build_before_anything_is_written(built_site, tmp_path: Path):
+    site, output, before = built_site
     pelican = Path(sys.executable).with_name("pelican")
     result = subprocess.run(
         [str(pelican), str(site), "-s", str(SETTINGS), "-o", str(output)],
@@ -286,7 +284,7 @@ def test_preview_drafts_builds_everything_with_banners_elsewhere(site: Path, tmp
 
 
 def test_preview_drafts_refuses_the_published_folder(site: Path):
-    result = invoke("preview", "--drafts", "--content", str(site), "--output", "output")
+    result = run_task("preview", "--drafts", "--content", str(site), "--output", "output")
     assert result.returncode == 1
     assert "never writes into output/" in result.stderr
 
@@ -303,7 +301,7 @@ def test_published_pages_carry_no_preview_marks(site: Path, tmp_path: Path, cloc
             assert page.find("meta", attrs={"name": "robots"}) is None, path
 
 
-def test_schedule_lists_coming_releases_in_berlin_time(site: Path):
+def test_schedule_lists_coming_releases_in_berlin_time(site: Path, monkeypatch):
     add(site, "zeppelinwiese.md", EMBARGOED)
     add(site, "spaeter.md", EMBARGOED.replace("Zeppelinwiese", "Sommerwiese").replace("600/2024", "602/2024")
         .replace("2024-12-01 10:00", "2024-12-20T08:30:00Z"))
@@ -315,7 +313,8 @@ def test_schedule_lists_coming_releases_in_berlin_time(site: Path):
     assert lines[1].startswith("2024-12-01 10:00   600/2024  Zeppelinwiese wird Naturschutzgebiet  (")
     assert lines[2].startswith("2024-12-20 09:30   602/2024  Sommerwiese wird Naturschutzgebiet  (")
     assert lines[3] == "1 draft, published only once their status changes."
-    later = invoke("schedule", "--content", str(site), "--now", "2024-12-24T00:00+01:00")
+    monkeypatch.delenv("NEWSROOM_NOW", raising=False)
+    later = run_task("schedule", "--content", str(site), "--now", "2024-12-24T00:00+01:00")
     assert later.stdout.splitlines()[1] == "No releases under embargo."
 
 

@@ -1,8 +1,9 @@
 """Faults of the machine: a killed build, a full disk, a read-only or mounted output folder.
 
 Each fault stops the build with one line (what failed, which path, what to
-do), exit status 1 and no traceback; the published site stays byte for byte
-as it was and no staging folder is left beside it. The faults are real where
+do), exit status 1 and no traceback; the published site (a copy of the
+fixture site built once) stays byte for byte as it was and no staging
+folder is left beside it. The faults are real where
 the machine allows it: a small tmpfs that fills up, a tmpfs remounted
 read-only, a tmpfs mounted as the output folder (these need the right to
 mount, so they are skipped without it), a file size limit (``ulimit -f``),
@@ -33,7 +34,7 @@ from newsroom.progress import Progress
 from newsroom.site.output import OutputFault, StagedOutput
 from newsroom.site.writing import PendingPage, write_in_parallel
 
-from helpers import ROOT, SETTINGS, build, run_pelican_cli, tree_digest
+from helpers import ROOT, SETTINGS, build, copy_of_output, run_pelican_cli, tree_digest
 
 RELEASE = "releases/2024/baeume.md"
 # A build in a subprocess, with settings overrides (JSON) as the tests' build() takes them.
@@ -122,10 +123,10 @@ def write_releases(content: Path, count: int) -> None:
 # --- a full disk -------------------------------------------------------------------
 
 
-def test_full_disk_while_the_pages_are_written_stops_with_one_line(site, tmp_path, mounts):
+def test_full_disk_while_the_pages_are_written_stops_with_one_line(site, tmp_path, fixture_site_output, mounts):
     disk = mounts(tmp_path / "disk", 4096)
     output = disk / "output"
-    build(site, output)
+    copy_of_output(fixture_site_output, output)
     before = tree_digest(output)
     change_a_title(site)
     fill(disk, 0)
@@ -134,11 +135,11 @@ def test_full_disk_while_the_pages_are_written_stops_with_one_line(site, tmp_pat
     assert_unchanged(output, before)
 
 
-def test_full_disk_while_pagefind_writes_stops_with_one_line(site, tmp_path, mounts):
+def test_full_disk_while_pagefind_writes_stops_with_one_line(site, tmp_path, fixture_site_output, mounts):
     """Pagefind exits with status 0 and leaves empty files; the bundle check notices."""
     disk = mounts(tmp_path / "disk", 4096)
     output = disk / "output"
-    build(site, output)
+    copy_of_output(fixture_site_output, output)
     before = tree_digest(output)
     change_a_title(site)
     fill(disk, 600 * 1024)  # room for the changed pages, not for Pagefind's bundle
@@ -148,11 +149,11 @@ def test_full_disk_while_pagefind_writes_stops_with_one_line(site, tmp_path, mou
     assert_unchanged(output, before)
 
 
-def test_full_disk_while_pelican_copies_an_image_stops_with_one_line(site, tmp_path, mounts):
+def test_full_disk_while_pelican_copies_an_image_stops_with_one_line(site, tmp_path, fixture_site_output, mounts):
     """Pelican only logs a failed copy and goes on; the build must stop instead of publishing a cut-off photo."""
     disk = mounts(tmp_path / "disk", 4096)
     output = disk / "output"
-    build(site, output)
+    copy_of_output(fixture_site_output, output)
     before = tree_digest(output)
     (site / "images").mkdir(exist_ok=True)
     (site / "images" / "marktplatz.jpg").write_bytes(os.urandom(1024 * 1024))  # only the bytes count here
@@ -169,10 +170,10 @@ def test_full_disk_while_pelican_copies_an_image_stops_with_one_line(site, tmp_p
         (128, "Search index: Pagefind was killed by SIGXFSZ"),  # only Pagefind's scripts are larger
     ],
 )
-def test_file_size_limit_stops_the_build(site, tmp_path, limit_kb, first_line):
+def test_file_size_limit_stops_the_build(site, tmp_path, fixture_site_output, limit_kb, first_line):
     """``ulimit -f``: no right to mount is needed, so this fault is tested on every machine (caches in tmp_path)."""
     output = tmp_path / "output"
-    build(site, output)
+    copy_of_output(fixture_site_output, output)
     before = tree_digest(output)
     change_a_title(site)
     pelican = Path(sys.executable).with_name("pelican")
@@ -201,9 +202,9 @@ def test_file_size_limit_stops_the_build(site, tmp_path, limit_kb, first_line):
     ],
     ids=["empty", "cut-off", "missing-fragment"],
 )
-def test_bundle_check_finds_what_a_failed_write_leaves(site, tmp_path, damage, problem):
+def test_bundle_check_finds_what_a_failed_write_leaves(site, tmp_path, fixture_site_output, damage, problem):
     output = tmp_path / "output"
-    build(site, output)
+    copy_of_output(fixture_site_output, output)
     bundle = output / "pagefind" / "2024"
     assert bundle_problem(str(bundle)) is None
     damage(bundle)
@@ -213,10 +214,10 @@ def test_bundle_check_finds_what_a_failed_write_leaves(site, tmp_path, damage, p
 # --- permissions, read-only file systems, mount points ------------------------------
 
 
-def test_read_only_file_system_stops_with_one_line(site, tmp_path, mounts):
+def test_read_only_file_system_stops_with_one_line(site, tmp_path, fixture_site_output, mounts):
     disk = mounts(tmp_path / "disk", 4096)
     output = disk / "output"
-    build(site, output)
+    copy_of_output(fixture_site_output, output)
     before = tree_digest(output)
     subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
     line = assert_one_line_failure(run_pelican_cli(site, output), "Read-only file system [EROFS]", "mount it writable")
@@ -224,11 +225,11 @@ def test_read_only_file_system_stops_with_one_line(site, tmp_path, mounts):
     assert_unchanged(output, before)
 
 
-def test_output_folder_without_write_permission_stops_with_one_line(site, tmp_path):
+def test_output_folder_without_write_permission_stops_with_one_line(site, tmp_path, fixture_site_output):
     """Permission bits stop root only without CAP_DAC_OVERRIDE: as root, the build runs with it dropped (setpriv)."""
     parent = tmp_path / "public"
     output = parent / "output"
-    build(site, output)
+    copy_of_output(fixture_site_output, output)
     before = tree_digest(output)
     parent.chmod(0o555)
     without_override = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
@@ -244,11 +245,9 @@ def test_output_folder_without_write_permission_stops_with_one_line(site, tmp_pa
     assert_unchanged(output, before)
 
 
-def test_output_folder_that_is_a_mount_point_is_refused(site, tmp_path, mounts):
-    elsewhere = tmp_path / "elsewhere"
-    build(site, elsewhere)
+def test_output_folder_that_is_a_mount_point_is_refused(site, tmp_path, fixture_site_output, mounts):
     output = mounts(tmp_path / "output", 4096)  # a container volume
-    subprocess.run(["cp", "-a", f"{elsewhere}/.", str(output)], check=True)
+    subprocess.run(["cp", "-a", f"{fixture_site_output}/.", str(output)], check=True)
     before = tree_digest(output)
     change_a_title(site)
     line = assert_one_line_failure(run_pelican_cli(site, output), "is a mount point", "mount the folder above it instead")
@@ -265,10 +264,10 @@ def test_mount_point_is_refused_before_anything_is_done(site, tmp_path, monkeypa
     assert sorted(path.name for path in tmp_path.iterdir()) == ["content"]
 
 
-def test_failed_swap_puts_the_previous_site_back(site, tmp_path, monkeypatch):
+def test_failed_swap_puts_the_previous_site_back(site, tmp_path, fixture_site_output, monkeypatch):
     """Where the exchange is unsupported and the second rename fails (EBUSY), the first is undone."""
     output = tmp_path / "output"
-    build(site, output)
+    copy_of_output(fixture_site_output, output)
     before = tree_digest(output)
     change_a_title(site)
     monkeypatch.setattr(newsroom.site.output, "exchange", lambda first, second: False)
@@ -289,10 +288,10 @@ def test_failed_swap_puts_the_previous_site_back(site, tmp_path, monkeypatch):
 # --- every failed build removes its staging folder ----------------------------------
 
 
-def test_a_crash_removes_the_staging_folder_and_keeps_its_traceback(site, tmp_path, monkeypatch):
+def test_a_crash_removes_the_staging_folder_and_keeps_its_traceback(site, tmp_path, fixture_site_output, monkeypatch):
     """An unexpected error is a bug: its traceback stays, but no staging folder is left behind."""
     output = tmp_path / "output"
-    build(site, output)
+    copy_of_output(fixture_site_output, output)
     before = tree_digest(output)
     change_a_title(site)
 

@@ -13,7 +13,7 @@ import pytest
 from newsroom.errors import ContentErrors
 from newsroom.tools.check import check_content
 
-from helpers import ROOT, SAMPLE_CONTENT, SETTINGS, build, soup
+from helpers import ROOT, SAMPLE_CONTENT, SETTINGS, build, run_task, soup
 
 BAEUME = "pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/"
 SPRECHSTUNDE = "pressemitteilungen/2024/17-sprechstunde-im-rathaus/"
@@ -197,10 +197,22 @@ def test_a_malformed_manifest_is_an_error(site: Path, tmp_path: Path):
 
 
 def invoke(*args: str, now: str = "2024-11-01T00:00+01:00") -> subprocess.CompletedProcess:
+    """The `invoke` command with the build clock at ``now``."""
     executable = Path(sys.executable).with_name("invoke")
     return subprocess.run(
         [str(executable), *args], capture_output=True, text=True, cwd=ROOT, env={**os.environ, "NEWSROOM_NOW": now}
     )
+
+
+@pytest.fixture
+def task(monkeypatch):
+    """``invoke`` in this process (``run_task``), with the same build clock."""
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        monkeypatch.setenv("NEWSROOM_NOW", "2024-11-01T00:00+01:00")
+        return run_task(*args)
+
+    return run
 
 
 def test_record_urls_writes_public_releases_sorted(site: Path):
@@ -220,21 +232,21 @@ def test_record_urls_writes_public_releases_sorted(site: Path):
     assert "(3 releases)" in result.stdout
 
 
-def test_record_urls_refuses_to_forget_an_address_without_alias(site: Path):
+def test_record_urls_refuses_to_forget_an_address_without_alias(site: Path, task):
     manifest = write_manifest(site, f'"422/2024": {OLD_BAEUME}\n')
-    result = invoke("record-urls", "--content", str(site))
+    result = task("record-urls", "--content", str(site))
     assert result.returncode == 1
     assert "baeume.md:2: title: the address changed from" in result.stderr
     assert "add the old addresses to aliases first" in result.stderr
     assert manifest.read_text(encoding="utf-8") == f'"422/2024": {OLD_BAEUME}\n'
-    forced = invoke("record-urls", "--content", str(site), "--force")
+    forced = task("record-urls", "--content", str(site), "--force")
     assert forced.returncode == 0, forced.stderr
     assert f'"422/2024": /{BAEUME}' in manifest.read_text(encoding="utf-8")
 
 
-def test_invoke_check_prints_url_warnings(site: Path):
+def test_invoke_check_prints_url_warnings(site: Path, task):
     write_manifest(site, f'"422/2024": {OLD_BAEUME}\n')
-    result = invoke("check", "--content", str(site))
+    result = task("check", "--content", str(site))
     assert result.returncode == 0
     assert result.stderr.startswith("warning: ") and "baeume.md:2: title: the address changed" in result.stderr
     assert result.stdout.strip() == "3 files checked, no errors, 1 warning."

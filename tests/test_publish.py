@@ -22,7 +22,7 @@ from newsroom.tools.check import check_content
 from newsroom.tools.publish import DRAFTS_MARK
 from newsroom.tools.webconfig import web_config
 
-from helpers import FIXTURE_SITE, ROOT, SETTINGS, build, tree_digest
+from helpers import FIXTURE_SITE, ROOT, SETTINGS, build, run_task, tree_digest
 
 BAEUME = "/pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/"
 PAGES = {"/": "index.html", BAEUME: BAEUME.strip("/") + "/index.html", "/impressum/": "impressum/index.html",
@@ -36,8 +36,10 @@ def invoke(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(executable), *args], capture_output=True, text=True, cwd=ROOT)
 
 
-def publish(site: Path, target: Path, *extra: str) -> subprocess.CompletedProcess:
-    result = invoke("publish", "--to", str(target), "--site", str(site), *extra)
+def publish(site: Path, target: Path, *extra: str, command: bool = False) -> subprocess.CompletedProcess:
+    """`invoke publish` in this process (``run_task``), or with ``command`` the invoke command itself."""
+    args = ("publish", "--to", str(target), "--site", str(site), *extra)
+    result = invoke(*args) if command else run_task(*args)
     assert "Traceback" not in result.stderr
     return result
 
@@ -92,7 +94,7 @@ def test_publishing_twice_under_load_then_rolling_back(two_sites, tmp_path):
     require_nginx()
     content, old, new = two_sites
     target = tmp_path / "presse"
-    first = publish(old, target)
+    first = publish(old, target, command=True)
     assert first.returncode == 0, first.stderr
     assert f"{target}/current points to it" in first.stdout
     port = free_port()
@@ -103,9 +105,9 @@ def test_publishing_twice_under_load_then_rolling_back(two_sites, tmp_path):
         client.start()
         try:
             client.wait_for("old")
-            assert publish(new, target).returncode == 0
+            assert publish(new, target, command=True).returncode == 0
             client.wait_for("new")
-            assert publish(old, target).returncode == 0
+            assert publish(old, target, command=True).returncode == 0
             client.wait_for("old")
         finally:
             client.stop.set()
@@ -113,7 +115,7 @@ def test_publishing_twice_under_load_then_rolling_back(two_sites, tmp_path):
         assert client.problems == []
         assert client.requests > len(PAGES)
 
-        result = publish(old, target, "--rollback")
+        result = publish(old, target, "--rollback", command=True)
         assert result.returncode == 0, result.stderr
         assert "now serves release" in result.stdout
         assert tree_digest(target / "current") == tree_digest(new)
@@ -164,7 +166,7 @@ def test_a_drafts_preview_is_never_published(site, tmp_path):
     build(site, preview, NEWSROOM=options)
     assert (preview / DRAFTS_MARK).is_file()
     target = tmp_path / "presse"
-    result = publish(preview, target)
+    result = publish(preview, target, command=True)
     assert result.returncode == 1
     assert "is a drafts preview (drafts and embargoed releases, with banners) and is never published" in result.stderr
     assert not target.exists()

@@ -248,10 +248,8 @@ def test_build_warns_and_publishes_the_cleaned_release(site, tmp_path):
     assert "onclick" not in (output / RELEASE_URL).read_text(encoding="utf-8")
 
 
-def test_strict_build_stops_and_keeps_the_previous_output(site, tmp_path):
-    output = tmp_path / "output"
-    build(site, output)
-    before = tree_digest(output)
+def test_strict_build_stops_and_keeps_the_previous_output(built_site):
+    site, output, before = built_site
     (site / "releases" / "2024" / "html.md").write_text(FRONT_MATTER + "<script>alert(1)</script>\n", encoding="utf-8")
     result = run_cli(site, output, strict=True)
     assert result.returncode == 1

@@ -16,7 +16,7 @@ from PIL import Image
 
 from newsroom.outputs.social import script_json
 
-from helpers import FIXTURE_SITE, ROOT, SETTINGS, build, soup
+from helpers import FIXTURE_SITE, ROOT, SETTINGS, build, run_task, soup
 
 PUBLIC = "https://presse.testhausen.example"
 SITENAME = read_settings(str(SETTINGS))["SITENAME"]
@@ -286,20 +286,20 @@ def test_release_has_plain_share_links_for_every_platform(output):
     assert soup(output / "impressum/index.html").find("section", class_="teilen") is None
 
 
-def run_share_check(tmp_path: Path, content: Path, release: Path) -> subprocess.CompletedProcess:
-    """`invoke share-check` as an editor runs it, writing its preview below ``tmp_path``."""
+def run_share_check(tmp_path: Path, content: Path, release: Path, command: bool = False) -> subprocess.CompletedProcess:
+    """`invoke share-check` writing its preview below ``tmp_path``: in this process, with ``command`` as an editor runs it."""
+    args = ["share-check", "--settings", str(SETTINGS), "--content", str(content), str(release)]
+    if not command:
+        return run_task(*args, cwd=tmp_path)
     executable = Path(sys.executable).with_name("invoke")
-    return subprocess.run(
-        [str(executable), "-r", str(ROOT), "share-check", "--settings", str(SETTINGS), "--content", str(content), str(release)],
-        capture_output=True, text=True, cwd=tmp_path,
-    )
+    return subprocess.run([str(executable), "-r", str(ROOT), *args], capture_output=True, text=True, cwd=tmp_path)
 
 
 def test_share_check_prints_lengths_and_writes_a_preview(site, tmp_path):
     title = "Neue Öffnungszeiten der Bürgerämter in Nordend, Südend und am Marktplatz ab dem ersten März"
     release_file = site / "releases" / "2024" / "lang.md"
     release_file.write_text(release(9, title, LONG_PARAGRAPH), encoding="utf-8")
-    result = run_share_check(tmp_path, site, release_file)
+    result = run_share_check(tmp_path, site, release_file, command=True)
     assert result.returncode == 0, result.stderr
     assert f"title: {len(title)} characters, description: " in result.stdout
     assert f"warning: the title ({len(title)} characters) is cut on Mastodon (~70)" in result.stdout
@@ -321,8 +321,9 @@ def test_share_check_short_release_has_no_warnings_and_rejects_pages(site, tmp_p
 def test_share_check_reports_content_errors(site, tmp_path):
     broken = site / "releases" / "2024" / "kaputt.md"
     broken.write_text(release(9, "Kaputt", "Text.").replace("department: bauen", "department: kultur"), encoding="utf-8")
-    result = run_share_check(tmp_path, site, broken)
+    result = run_share_check(tmp_path, site, broken, command=True)
     assert result.returncode == 1
+    assert "Traceback" not in result.stderr
     assert "kaputt.md:5: department: 'kultur' is not a key of" in result.stderr
 
 

@@ -1,8 +1,10 @@
 """Text rules: one spelling per text (NFC), nothing invisible, sensible lengths, aliases off the site's own files.
 
-Every rule is checked on real builds (exit status, message, no traceback,
-earlier output untouched) and against ``invoke check`` (``check_content``),
-which must say the same.
+Every rule is checked on a real build into a copy of a built site (refused
+with the message, the earlier output untouched) and against ``invoke check``
+(``check_content``), which must say the same. The build runs in this process
+(``refused_build``); one case of each family runs the `pelican` command for
+exit status 1 and no traceback.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from newsroom.outputs.cards.layout import Layout
 from newsroom.outputs.cards.stage import card_style
 from newsroom.tools.check import check_content
 
-from helpers import SETTINGS, build, run_pelican_cli, soup, tree_digest
+from helpers import SETTINGS, build, refused_build, run_pelican_cli, soup, tree_digest
 
 NFC_TITLE = "Bürgerfest im Schlosspark: Anmeldung für Stände läuft"
 NFD_TITLE = unicodedata.normalize("NFD", NFC_TITLE)
@@ -41,27 +43,26 @@ def write_release(site: Path, name: str, text: str) -> Path:
     return path
 
 
-@pytest.fixture
-def built_site(site: Path, tmp_path: Path):
-    """The fixture site built once; returns (content, output, digest of the output)."""
-    output = tmp_path / "output"
-    build(site, output)
-    return site, output, tree_digest(output)
+def assert_rejected(content: Path, output: Path, before: dict, expected: list[str], command: bool = False) -> str:
+    """The build stops with every expected message, the old output as it was; check says the same. What it printed.
 
-
-def assert_rejected(content: Path, output: Path, before: dict, expected: list[str]) -> str:
-    """The command-line build stops with every expected message, no traceback, the old output as it was; check says the same."""
-    result = run_pelican_cli(content, output)
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
+    With ``command`` the `pelican` command builds: exit status 1, no traceback.
+    """
+    if command:
+        result = run_pelican_cli(content, output)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+        stderr = result.stderr
+    else:
+        stderr = refused_build(content, output).format_message() + "\n"
     for message in expected:
-        assert message in result.stderr, (message, result.stderr)
+        assert message in stderr, (message, stderr)
     assert tree_digest(output) == before
     assert not list(output.parent.glob("output.staging-*"))
     checked = [error.format() for error in check_content(str(SETTINGS), str(content)).errors]
     for message in expected:
         assert any(message in line for line in checked), (message, checked)
-    return result.stderr
+    return stderr
 
 
 # --- One spelling: NFC ------------------------------------------------------------
@@ -175,7 +176,7 @@ def test_invisible_character_in_any_text_field_is_an_error_naming_it(built_site,
         "kontakt.md:3: the field name 'summa",
         "departments.yml:7: kultur.name: contains " + shown,
     ]
-    stderr = assert_rejected(content, output, before, expected)
+    stderr = assert_rejected(content, output, before, expected, command=name == "right-to-left-override")
     assert f"{kind}" in stderr and "remove it" in stderr
     assert f"fest.md:2: title: contains {shown} at position 4, " in stderr
 
@@ -248,7 +249,7 @@ def test_over_long_field_is_an_error_with_its_length_and_limit(built_site, line,
     else:
         text = text.replace("tags: [Feste]", f"tags: [Feste]\n{line}")
     write_release(content, "fest.md", text)
-    stderr = assert_rejected(content, output, before, [expected])
+    stderr = assert_rejected(content, output, before, [expected], command=len(line) > 1_000_000)
     assert len(stderr) < 2000  # the message shows the length, never the text
 
 
@@ -366,7 +367,7 @@ def test_aliases_onto_what_the_site_writes_are_errors_in_build_and_check(built_s
     write_release(content, "fest.md", with_aliases("Bürgerfest", 49, [alias for alias, _ in SITE_PATHS]))
     write_release(content, "alt.md", with_aliases("Altes Fest", 50, ["/alt/seite.html"]))
     expected = [f"fest.md:{line}: aliases: {alias!r} {problem}" for line, (alias, problem) in enumerate(SITE_PATHS, start=8)]
-    stderr = assert_rejected(content, output, before, expected)
+    stderr = assert_rejected(content, output, before, expected, command=True)
     assert f"{len(SITE_PATHS)} errors in the content" in stderr
     checked = check_content(str(SETTINGS), str(content)).errors
     assert [error.format() for error in checked] == stderr.strip().split("\n")[:-1]

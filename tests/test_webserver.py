@@ -22,7 +22,7 @@ import newsroom.outputs.compress
 from newsroom.outputs.compress import MARK, TEXT_SUFFIXES, compression
 from newsroom.tools.webconfig import CONTENT_SECURITY_POLICY
 
-from helpers import FIXTURE_SITE, PAGEFIND_FILTER_ORDER_FILES, ROOT, build, tree_digest
+from helpers import FIXTURE_SITE, PAGEFIND_FILTER_ORDER_FILES, ROOT, build, run_task, tree_digest
 
 BAEUME = "/pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/"
 SPRECHSTUNDE = "/pressemitteilungen/2024/17-sprechstunde-im-rathaus/"
@@ -50,12 +50,20 @@ def invoke(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """(port, output folder) of the prepared site built and served by nginx."""
-    folder = tmp_path_factory.mktemp("webserver")
+def prepared_site(tmp_path_factory):
+    """(content, output) of the prepared site, built once for the tests that only read or serve it."""
+    folder = tmp_path_factory.mktemp("prepared")
     content, output = folder / "content", folder / "output"
     prepare_content(content)
     build(content, output)
+    return content, output
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, prepared_site):
+    """(port, output folder) of the prepared site served by nginx."""
+    folder = tmp_path_factory.mktemp("webserver")
+    content, output = prepared_site
     port = free_port()
     config = folder / "presse.conf"
     result = invoke("web-config", "--root", str(output), "--listen", f"127.0.0.1:{port}", "--output", str(config),
@@ -175,20 +183,18 @@ def test_an_unknown_address_gets_the_404_page(served):
     assert_security_headers(headers)
 
 
-def test_an_https_listener_gets_hsts_and_the_certificate(tmp_path):
+def test_an_https_listener_gets_hsts_and_the_certificate(tmp_path, prepared_site):
     """Over TLS with a certificate made for the test: HSTS is sent."""
     if not shutil.which("openssl"):
         pytest.skip("needs openssl to make a test certificate")
-    content, output = tmp_path / "content", tmp_path / "output"
-    prepare_content(content)
-    build(content, output)
+    content, output = prepared_site
     certificate, key = tmp_path / "presse.pem", tmp_path / "presse.key"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
                     "-keyout", str(key), "-out", str(certificate)], check=True, capture_output=True)
     port = free_port()
     config = tmp_path / "presse.conf"
-    result = invoke("web-config", "--root", str(output), "--listen", f"127.0.0.1:{port} ssl", "--output", str(config),
-                    "--certificate", str(certificate), "--key", str(key), "--content", str(content))
+    result = run_task("web-config", "--root", str(output), "--listen", f"127.0.0.1:{port} ssl", "--output", str(config),
+                      "--certificate", str(certificate), "--key", str(key), "--content", str(content))
     assert result.returncode == 0, result.stderr
     import http.client
     import ssl
@@ -221,7 +227,7 @@ def test_an_https_listener_without_certificate_is_refused(tmp_path):
 def test_bad_arguments_are_refused(tmp_path, root, listen, message):
     content = tmp_path / "content"
     prepare_content(content)
-    result = invoke("web-config", "--root", root, "--listen", listen, "--content", str(content))
+    result = run_task("web-config", "--root", root, "--listen", listen, "--content", str(content))
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -229,10 +235,8 @@ def test_bad_arguments_are_refused(tmp_path, root, listen, message):
 
 # Precompressed files (newsroom/outputs/compress.py)
 
-def test_every_text_file_has_a_gz_and_a_br_and_nothing_else_does(tmp_path):
-    content, output = tmp_path / "content", tmp_path / "output"
-    prepare_content(content)
-    build(content, output)
+def test_every_text_file_has_a_gz_and_a_br_and_nothing_else_does(prepared_site):
+    _, output = prepared_site
     files = [path for path in output.rglob("*") if path.is_file()]
     texts = [path for path in files if path.name.endswith(TEXT_SUFFIXES)]
     assert {".html", ".xml", ".css", ".js", ".json", ".svg", ".xsl", ".txt"} <= {path.suffix for path in texts}
@@ -254,11 +258,9 @@ def precompressed_digest(output: Path) -> dict[str, str]:
     }
 
 
-def test_precompressed_files_are_the_same_on_every_build(tmp_path):
-    content = tmp_path / "content"
-    prepare_content(content)
-    first, second = tmp_path / "first", tmp_path / "second"
-    build(content, first)
+def test_precompressed_files_are_the_same_on_every_build(tmp_path, prepared_site):
+    content, first = prepared_site
+    second = tmp_path / "second"
     build(content, second)
     compressed = precompressed_digest(first)
     assert len(compressed) > 20

@@ -89,12 +89,12 @@ def test_github_format_with_warnings_only_passes(office: Path):
 def test_github_commands_escape_what_the_runner_decodes():
     """GitHub's toolkit: %, CR and LF in the message; also : and , in properties."""
     error = ContentError("content/releases/a,b:c.md", 7, "tags", "50% sind\r\nzu viel: 'x, y'")
-    result = Check([error], [], 1, [], None, dt.datetime(2024, 1, 1), {})
+    result = Check([error], [], 1, [], [], None, dt.datetime(2024, 1, 1), {})
     assert github_commands(result) == [
         "::error file=content/releases/a%2Cb%3Ac.md,line=7,title=tags::50%25 sind%0D%0Azu viel: 'x, y'"
     ]
     whole_file = ContentError("content/releases/x.md", None, None, "cannot be read: Permission denied")
-    assert github_commands(Check([], [whole_file], 1, [], None, dt.datetime(2024, 1, 1), {})) == [
+    assert github_commands(Check([], [whole_file], 1, [], [], None, dt.datetime(2024, 1, 1), {})) == [
         "::warning file=content/releases/x.md,title=content::cannot be read: Permission denied"
     ]
 

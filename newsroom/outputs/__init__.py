@@ -1,0 +1,1 @@
+"""What the site publishes, made from the releases: feeds, cards, social tags, sitemaps, search, redirects, compression."""

@@ -1,0 +1,1 @@
+"""The invoke tasks beside the build: check, new, schedule, share-check, bench, web-config, publish."""

@@ -318,28 +318,54 @@ def test_no_horizontal_scrolling(visits, page_type, width):
     assert overflow["scrollWidth"] <= overflow["clientWidth"], f"wider than the window: {overflow['wider']}"
 
 
-def test_skip_link_moves_focus_to_main(browser, site_url, page_type, width):
-    with opened(browser, site_url, page_type, width) as (page, _):
-        page.evaluate(KEYBOARD_HELPERS)
-        page.keyboard.press("Tab")
-        first = page.evaluate(ACTIVE_ELEMENT)
-        assert first["skipTarget"], f"the first Tab focuses {first['description']}, not a link to <main>"
-        assert first["inViewport"], "the focused skip link is not shown"
-        page.keyboard.press("Enter")
-        assert page.evaluate(ACTIVE_ELEMENT)["isMain"], "Enter on the skip link does not focus <main>"
-        page.keyboard.press("Tab")
-        after = page.evaluate(ACTIVE_ELEMENT)
-        assert after["afterSkip"], f"after the skip link, Tab goes back to {after['description']}"
+@dataclass(frozen=True)
+class KeyboardUse:
+    """One page used with the keyboard alone: Tab through every control, then (reloaded) the skip link."""
+
+    expected: list[str]  # the controls in Tab order
+    unfocused: list[dict]  # how each looks without focus
+    reached: list[dict]  # the focused element after each Tab
+    skip: list[dict]  # after Tab, Enter, Tab on the reloaded page
 
 
-def test_tab_reaches_every_control_in_order_with_visible_focus(browser, site_url, page_type, width):
-    with opened(browser, site_url, page_type, width) as (page, _):
-        expected = page.evaluate(KEYBOARD_HELPERS)
-        unfocused = page.evaluate("() => window.newsroomTest.tabOrder.map(window.newsroomTest.look)")
-        reached = []
-        for _ in expected:
-            page.keyboard.press("Tab")
-            reached.append(page.evaluate(ACTIVE_ELEMENT))
+@pytest.fixture(scope="session")
+def keyboard_uses(browser, site_url):
+    """Use each page type at each width with the keyboard once; the skip link and Tab order tests read the same use."""
+    done: dict[tuple[str, int], KeyboardUse] = {}
+
+    def use(page_type: PageType, width: int) -> KeyboardUse:
+        key = (page_type.name, width)
+        if key not in done:
+            with opened(browser, site_url, page_type, width) as (page, _):
+                expected = page.evaluate(KEYBOARD_HELPERS)
+                unfocused = page.evaluate("() => window.newsroomTest.tabOrder.map(window.newsroomTest.look)")
+                reached = []
+                for _ in expected:
+                    page.keyboard.press("Tab")
+                    reached.append(page.evaluate(ACTIVE_ELEMENT))
+                page.reload(wait_until="load")  # a new document: focus starts at the top again
+                page.evaluate(KEYBOARD_HELPERS)
+                skip = []
+                for key_name in ("Tab", "Enter", "Tab"):
+                    page.keyboard.press(key_name)
+                    skip.append(page.evaluate(ACTIVE_ELEMENT))
+            done[key] = KeyboardUse(expected, unfocused, reached, skip)
+        return done[key]
+
+    return use
+
+
+def test_skip_link_moves_focus_to_main(keyboard_uses, page_type, width):
+    first, entered, after = keyboard_uses(page_type, width).skip
+    assert first["skipTarget"], f"the first Tab focuses {first['description']}, not a link to <main>"
+    assert first["inViewport"], "the focused skip link is not shown"
+    assert entered["isMain"], "Enter on the skip link does not focus <main>"
+    assert after["afterSkip"], f"after the skip link, Tab goes back to {after['description']}"
+
+
+def test_tab_reaches_every_control_in_order_with_visible_focus(keyboard_uses, page_type, width):
+    use = keyboard_uses(page_type, width)
+    expected, unfocused, reached = use.expected, use.unfocused, use.reached
     order = [active["index"] for active in reached]
     assert order == list(range(len(expected))), "Tab order differs from document order:\n" + "\n".join(
         f"Tab {number}: {active['description']}, expected {should}"
