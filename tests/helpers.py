@@ -145,7 +145,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 # Pagefind 1.5.2, the newest pagefind-bin on PyPI, writes the values inside a filter chunk in
-# hash-map order, so these files may differ between two builds of the same content (the meta
+# hash-map order, so these files (in each year's bundle) may differ between two builds of the same content (the meta
 # file names the filter chunks, the entry file names the meta file). Pagefind 1.6.0 sorts them.
 # The entry file's precompressed copies (.gz, .br: newsroom/outputs/compress.py) follow it.
 PAGEFIND_FILTER_ORDER_FILES = re.compile(

@@ -1,14 +1,18 @@
-// Query a built Pagefind bundle with Pagefind's own search code (its pagefind.js), in Node.js.
+// Query a built search index with the search page's own code (theme/static/js/suche.js), which runs
+// Pagefind's pagefind.js over every year's bundle and merges the results, in Node.js.
 //
-//   node pagefind_search.mjs BUNDLE_DIR '{"query": "Baum", "filters": {"jahr": "2024"}, "sort": {"datum": "desc"}}'
+//   node pagefind_search.mjs INDEX_DIR '{"query": "Baum", "filters": {"jahr": "2024"}, "sort": {"datum": "desc"}}'
 //
-// Prints JSON: {"filters": {name: {value: count}}, "results": [{url, meta, filters, excerpt}, ...]}.
-// pagefind.js loads its index with fetch(); here fetch reads the bundle's files from disk,
+// INDEX_DIR is the site's pagefind/ folder (with shards.json). Prints JSON:
+// {"results": [{url, meta, filters, excerpt}, ...]}.
+// pagefind.js loads its index with fetch(); here fetch reads the index's files from disk,
 // so the tests need no web server and no network.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const [bundle, requestJson] = process.argv.slice(2);
+import { suchindex } from "../theme/static/js/suche.js";
+
+const [folder, requestJson] = process.argv.slice(2);
 const request = JSON.parse(requestJson);
 
 globalThis.fetch = async (input) => {
@@ -16,18 +20,18 @@ globalThis.fetch = async (input) => {
   if (url.protocol !== "file:") {
     throw new Error(`the test search reads only local files, not ${url}`);
   }
-  return new Response(await readFile(fileURLToPath(url)));
+  try {
+    return new Response(await readFile(fileURLToPath(url)));
+  } catch {
+    return new Response(null, { status: 404 });
+  }
 };
 
-const bundleUrl = pathToFileURL(bundle.endsWith("/") ? bundle : `${bundle}/`).href;
-const pagefind = await import(`${bundleUrl}pagefind.js`);
-await pagefind.options({ basePath: bundleUrl, baseUrl: "/" });
-await pagefind.init();
-
-const search = await pagefind.search(request.query, { filters: request.filters || {}, sort: request.sort || {} });
+const suche = suchindex(pathToFileURL(folder.endsWith("/") ? folder : `${folder}/`).href, "/");
+const search = await suche(request.query, { filters: request.filters || {}, sort: request.sort || {} });
 const results = [];
 for (const result of search.results) {
   const data = await result.data();
   results.push({ url: data.url, meta: data.meta, filters: data.filters, excerpt: data.excerpt });
 }
-console.log(JSON.stringify({ filters: await pagefind.filters(), results }));
+console.log(JSON.stringify({ results }));

@@ -33,10 +33,11 @@ def test_two_builds_of_the_sample_content_are_byte_identical(tmp_path):
     build_in_process_of_its_own(first / "content", first / "output", hash_seed="1", listing_order="forward")
     build_in_process_of_its_own(second / "content", second / "output", hash_seed="2", listing_order="reverse")
 
-    # Every file but the three Pagefind 1.5.2 writes in hash-map order (see helpers.py).
+    # Every file but the three kinds Pagefind 1.5.2 writes in hash-map order (see helpers.py), in each year's bundle.
     one, two = rebuild_digest(first / "output"), rebuild_digest(second / "output")
     assert len(one) > 30
     assert sorted(one) == sorted(two)
     assert [path for path in one if one[path] != two[path]] == []
     unstable = [path for path in tree_digest(first / "output") if PAGEFIND_FILTER_ORDER_FILES.search(path)]
-    assert 0 < len(unstable) <= 8, unstable
+    shards = [path for path in (first / "output" / "pagefind").iterdir() if path.is_dir()]
+    assert 0 < len(unstable) <= 8 * len(shards), unstable

@@ -1,12 +1,15 @@
-"""Full-text search: the real Pagefind indexes a built site; Pagefind's own search code queries it.
+"""Full-text search: the real Pagefind indexes a built site, one bundle per year; the search page's code queries it.
 
-The queries run Pagefind's pagefind.js from the built bundle in Node.js
-(tests/pagefind_search.mjs), the same code a browser runs on /suche/.
+The queries run the search page's script (theme/static/js/suche.js), which
+merges the years' bundles with Pagefind's own pagefind.js, in Node.js
+(tests/pagefind_search.mjs): the same code a browser runs on /suche/.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,6 +24,8 @@ SEARCH_SCRIPT = ROOT / "tests" / "pagefind_search.mjs"
 TREES = "/pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-marktplatz/"
 OFFICE_HOURS = "/pressemitteilungen/2024/17-sprechstunde-im-rathaus/"
 BRIDGE = "/pressemitteilungen/2023/88-kanalbruecke-wird-saniert/"
+PLAYGROUND = "/pressemitteilungen/2022/140-spielplatz-am-rosengarten-ist-fertig/"
+SHARD_SUMMARY = re.compile(r"Search: (\d+) of (\d+) shards indexed, (\d+) kept")
 
 DRAFT = """---
 title: Zauberwürfelturnier im Rathaus
@@ -39,17 +44,31 @@ number: "88/2023"
 department: bauen
 tags: [Verkehr, Baustellen]
 ---
-Die Brücke über den Lindenkanal wird ab Juli saniert.
+Die Brücke über den Lindenkanal wird ab Juli saniert. Die Bauaufsicht begleitet die Arbeiten.
+"""
+
+PLAYGROUND_RELEASE = """---
+title: Spielplatz am Rosengarten ist fertig
+date: 2022-08-12 11:00
+number: "140/2022"
+department: umwelt
+tags: [Spielplätze]
+---
+Der Spielplatz am Rosengarten ist fertig. Die Bauaufsicht hat ihn abgenommen.
 """
 
 
-def pagefind_search(bundle: Path, query: str | None, filters: dict | None = None, sort: dict | None = None) -> dict:
-    """Run Pagefind's search over ``bundle``; returns the filter counts and the results with their data."""
+def pagefind_search(index: Path, query: str | None, filters: dict | None = None, sort: dict | None = None) -> dict:
+    """Run the search page's search over the site's ``pagefind/`` folder; returns the results with their data."""
     node = shutil.which("node")
     assert node, "the search tests run Pagefind's JavaScript in Node.js: install nodejs (.ci/run does)"
     request = json.dumps({"query": query, "filters": filters or {}, "sort": sort or {}})
     result = subprocess.run(
-        [node, str(SEARCH_SCRIPT), str(bundle), request], capture_output=True, text=True, timeout=120
+        # suche.js is an ES module without a package.json saying so; Node notices and warns.
+        [node, "--disable-warning=MODULE_TYPELESS_PACKAGE_JSON", str(SEARCH_SCRIPT), str(index), request],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -65,6 +84,8 @@ def build_search_site(root: Path) -> Path:
     (content / "releases" / "2024" / "entwurf.md").write_text(DRAFT, encoding="utf-8")
     (content / "releases" / "2023").mkdir()
     (content / "releases" / "2023" / "bruecke.md").write_text(BRIDGE_RELEASE, encoding="utf-8")
+    (content / "releases" / "2022").mkdir()
+    (content / "releases" / "2022" / "spielplatz.md").write_text(PLAYGROUND_RELEASE, encoding="utf-8")
     output = root / "output"
     build(content, output)
     return output
@@ -93,12 +114,20 @@ def test_a_word_from_a_release_body_finds_it_with_its_filters(bundle):
     assert "<mark>Lindenkanal</mark>" in found["excerpt"]
 
 
-def test_only_public_release_pages_are_indexed(search_output, bundle):
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["de"]
-    releases = {str(path.parent.relative_to(search_output)) for path in search_output.glob("pressemitteilungen/*/*/index.html")}
-    assert len(releases) == 3
-    assert entry["languages"]["de"]["page_count"] == len(releases)
+def test_one_bundle_per_year_holds_only_that_years_public_release_pages(search_output, bundle):
+    listing = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
+    assert [shard["year"] for shard in listing["shards"]] == ["2024", "2023", "2022"]
+    assert sorted(path.name for path in bundle.iterdir() if path.is_dir()) == ["2022", "2023", "2024"]
+    for shard in listing["shards"]:
+        entry = json.loads((bundle / shard["year"] / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert list(entry["languages"]) == ["de"]
+        pages = search_output.glob(f"pressemitteilungen/{shard['year']}/*/index.html")
+        assert entry["languages"]["de"]["page_count"] == shard["pages"] == len(list(pages)), shard
+
+
+def test_one_search_finds_releases_of_every_year(bundle):
+    """The word stands in a release of 2024, of 2023 and of 2022: three bundles, one list of hits."""
+    assert sorted(urls(pagefind_search(bundle, "Bauaufsicht"))) == sorted([OFFICE_HOURS, BRIDGE, PLAYGROUND])
 
 
 def test_a_drafts_words_are_not_found(search_output, bundle):
@@ -119,18 +148,23 @@ def test_contact_block_footer_and_other_pages_are_not_indexed(bundle):
         assert pagefind_search(bundle, word)["results"] == [], word
 
 
-def test_filters_cover_department_topic_and_year(bundle):
-    everything = pagefind_search(bundle, None)["filters"]
-    assert everything["ressort"] == {"Abteilung Bauen": 2, "Abteilung Umwelt & Grün": 1}
-    assert everything["jahr"] == {"2023": 1, "2024": 2}
-    assert everything["thema"]["Verkehr"] == 1
+def test_filters_cover_department_topic_and_year_across_years(bundle):
+    assert sorted(urls(pagefind_search(bundle, None, {"ressort": "Abteilung Bauen"}))) == sorted([OFFICE_HOURS, BRIDGE])
+    assert sorted(urls(pagefind_search(bundle, None, {"ressort": "Abteilung Umwelt & Grün"}))) == sorted([TREES, PLAYGROUND])
+    assert urls(pagefind_search(bundle, None, {"jahr": "2023"})) == [BRIDGE]
+    assert urls(pagefind_search(bundle, "Bauaufsicht", {"jahr": "2022"})) == [PLAYGROUND]
+    assert urls(pagefind_search(bundle, None, {"thema": "Verkehr"})) == [BRIDGE]
     assert urls(pagefind_search(bundle, None, {"ressort": "Abteilung Bauen", "jahr": "2024"})) == [OFFICE_HOURS]
     assert urls(pagefind_search(bundle, None, {"thema": "Straßenbäume"})) == [TREES]
 
 
-def test_date_sorts_newest_or_oldest_first(bundle):
-    assert urls(pagefind_search(bundle, None, sort={"datum": "desc"})) == [TREES, OFFICE_HOURS, BRIDGE]
-    assert urls(pagefind_search(bundle, None, sort={"datum": "asc"})) == [BRIDGE, OFFICE_HOURS, TREES]
+def test_date_sorts_newest_or_oldest_first_across_years(bundle):
+    newest_first = [TREES, OFFICE_HOURS, BRIDGE, PLAYGROUND]
+    assert urls(pagefind_search(bundle, None, sort={"datum": "desc"})) == newest_first
+    assert urls(pagefind_search(bundle, None, sort={"datum": "asc"})) == newest_first[::-1]
+    assert urls(pagefind_search(bundle, "Bauaufsicht", sort={"datum": "asc"})) == [PLAYGROUND, BRIDGE, OFFICE_HOURS]
+    building = {"ressort": "Abteilung Bauen"}
+    assert urls(pagefind_search(bundle, "Bauaufsicht", building, {"datum": "desc"})) == [OFFICE_HOURS, BRIDGE]
 
 
 def test_search_page_works_without_inline_code(search_output):
@@ -158,7 +192,7 @@ def test_search_page_form_is_labelled_and_announces_results(search_output):
     assert status["aria-live"] == "polite" and status["role"] == "status"
     options = {select["name"]: [o["value"] for o in select.find_all("option")] for select in form.find_all("select")}
     assert options["ressort"] == ["", "Abteilung Bauen", "Abteilung Umwelt & Grün"]
-    assert options["jahr"] == ["", "2024", "2023"]
+    assert options["jahr"] == ["", "2024", "2023", "2022"]
     assert "Straßenbäume" in options["thema"]
 
 
@@ -215,15 +249,65 @@ def test_site_without_public_releases_has_no_index(site, tmp_path):
     assert (output / "suche" / "index.html").is_file()
 
 
-def test_index_is_kept_when_no_release_page_changed(site, tmp_path, monkeypatch):
-    """Pagefind is not even run (it would fail here); the live index files are linked into the new site."""
+@pytest.fixture
+def shard_log(caplog, monkeypatch):
+    """caplog with the search stage's summary line of every build (Pelican's filter drops repeated lines)."""
+    caplog.set_level(logging.INFO, logger=search.log.name)
+    monkeypatch.setattr(search.log, "filters", [])
+    return caplog
+
+
+def shard_counts(caplog) -> tuple[int, int, int]:
+    """(indexed, shards, kept) of the last build, from the stage's log line."""
+    counts = [match.groups() for record in caplog.records if (match := SHARD_SUMMARY.fullmatch(record.getMessage()))]
+    assert counts, "no search stage line in the log"
+    return tuple(map(int, counts[-1]))
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {path: (folder / path).stat().st_ino for path in tree_digest(folder)}
+
+
+def test_index_is_kept_when_no_release_page_changed(site, tmp_path, monkeypatch, shard_log):
+    """Pagefind is not even run (it would fail here); the live bundles are linked into the new site."""
     output = tmp_path / "output"
     build(site, output)
-    before = {path: (output / "pagefind" / path).stat().st_ino for path in tree_digest(output / "pagefind")}
+    before = inodes(output / "pagefind")
     monkeypatch.setattr(search, "get_executable", lambda: shutil.which("false"))
     build(site, output)
-    after = {path: (output / "pagefind" / path).stat().st_ino for path in tree_digest(output / "pagefind")}
-    assert before and after == before
+    assert shard_counts(shard_log) == (0, 1, 1)
+    assert before and inodes(output / "pagefind") == before
+
+
+def test_an_edit_re_indexes_only_the_year_of_the_edited_release(tmp_path, shard_log):
+    output = build_search_site(tmp_path)
+    assert shard_counts(shard_log) == (3, 3, 0)
+    before = {year: inodes(output / "pagefind" / year) for year in ("2024", "2023", "2022")}
+    bridge = tmp_path / "content" / "releases" / "2023" / "bruecke.md"
+    bridge.write_text(bridge.read_text(encoding="utf-8") + "\nDer Wasserspielplatz bleibt geöffnet.\n", encoding="utf-8")
+    build(tmp_path / "content", output)
+    assert shard_counts(shard_log) == (1, 3, 2)
+    after = {year: inodes(output / "pagefind" / year) for year in ("2024", "2023", "2022")}
+    assert after["2024"] == before["2024"] and after["2022"] == before["2022"]
+    assert after["2023"] != before["2023"]
+    assert urls(pagefind_search(output / "pagefind", "Wasserspielplatz")) == [BRIDGE]
+    assert sorted(urls(pagefind_search(output / "pagefind", "Bauaufsicht"))) == sorted([OFFICE_HOURS, BRIDGE, PLAYGROUND])
+
+
+def test_a_year_is_re_indexed_when_one_of_its_releases_is_gone(tmp_path, shard_log):
+    """A withdrawn release keeps its page, but its year's bundle is made again without it."""
+    output = build_search_site(tmp_path)
+    office_hours = tmp_path / "content" / "releases" / "2024" / "sprechstunde.md"
+    office_hours.write_text(
+        office_hours.read_text(encoding="utf-8").replace(
+            "---\n", "---\nstatus: withdrawn\nwithdrawn: 2024-03-05 12:00\nwithdrawal_reason: Die Sprechstunde entfällt.\n", 1
+        ),
+        encoding="utf-8",
+    )
+    build(tmp_path / "content", output)
+    # 2024 and 2023: the bridge's page links to the next release, which is now another one.
+    assert shard_counts(shard_log) == (2, 3, 1)
+    assert sorted(urls(pagefind_search(output / "pagefind", "Bauaufsicht"))) == sorted([BRIDGE, PLAYGROUND])
 
 
 def test_index_is_rebuilt_when_a_release_page_changed(site, tmp_path):

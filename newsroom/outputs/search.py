@@ -1,27 +1,35 @@
-"""Last stage before publishing: index the written release pages with Pagefind.
+"""Last stage before publishing: index the written release pages with Pagefind, one bundle per year.
 
 Pagefind reads the HTML this build wrote into the staging directory, so it
 indexes exactly what is public: drafts and embargoed releases were never
-written. The release template marks what Pagefind takes: the article as
-``data-pagefind-body`` (all other pages stay out of the index), the
-filters ``ressort``, ``thema`` and ``jahr``, the sort key ``datum`` and the
-meta data for the result list; ``<html lang="de">`` selects German stemming.
-The bundle lands in ``pagefind/`` and is swapped in with the rest of the site.
+written, withdrawn ones are not passed in. The release template marks what
+Pagefind takes: the article as ``data-pagefind-body``, the filters
+``ressort``, ``thema`` and ``jahr``, the sort key ``datum`` and the meta data
+for the result list; ``<html lang="de">`` selects German stemming.
+
+The index is in shards, one Pagefind bundle per year of the releases' dates
+(``pagefind/2024/``), listed newest first in ``pagefind/shards.json``; the
+search page (``theme/static/js/suche.js``) searches the shards and merges
+their results. A year is the shard because it bounds what Pagefind holds in
+memory by one year of releases, because old years do not change, so a
+rebuild re-indexes only the year of an edited release, and because the
+shards' order is the date order: results sorted by date are the shards'
+sorted results one after another, which Pagefind's own merging
+(``mergeIndex``, by score only) cannot give. Pagefind has no incremental
+mode; a year whose pages are all unchanged hardlinks (``StagedOutput.place``
+keeps unchanged pages as hardlinks) is kept from the live site instead.
 
 The binary comes from the pinned ``pagefind-bin`` package and runs as a
-plain command, no network needed. Its exit status is not enough: Pagefind
-ignores failed writes, so the bundle is checked before the site is published
-(``bundle_problem``). When no release page changed since the
-live site was built, its index is kept (linked) instead: Pagefind has no
-incremental mode, and at 10,000 releases it takes longer than the rest of a
-rebuild.
+plain command, one year after the other, no network needed. Its exit status
+is not enough: Pagefind ignores failed writes, so every bundle is checked
+before the site is published (``bundle_problem``).
 """
 
 from __future__ import annotations
 
 import errno
-import glob
 import gzip
+import hashlib
 import importlib.metadata
 import json
 import logging
@@ -30,14 +38,20 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from pagefind_bin import get_executable
 
-from ..site.output import describe
+from ..content.release import Release
+from ..site.output import StagedOutput, describe
 
 BUNDLE_DIR = "pagefind"
-ENTRY_FILE = "pagefind-entry.json"  # Pagefind names its version there
+ENTRY_FILE = "pagefind-entry.json"  # in every bundle: its languages and their meta files
+LISTING_FILE = "shards.json"  # the shards, newest year first, for the search page and the next build
+PAGEFIND_VERSION = importlib.metadata.version("pagefind-bin")
 
 log = logging.getLogger(__name__)
 
@@ -60,38 +74,64 @@ class SearchIndexError(SystemExit):
         super().__init__(f"Search index: {message}")
 
 
-def release_glob(settings: dict) -> str:
-    """The release pages' file pattern, from ARTICLE_SAVE_AS with every ``{…}`` field a wildcard.
+@dataclass(frozen=True)
+class Shard:
+    """The release pages of one year: one Pagefind bundle in ``pagefind/<year>/``."""
 
-    Only release pages carry ``data-pagefind-body``; telling Pagefind so
-    spares it parsing every list page (at 10,000 releases a third of its time).
-    """
-    return re.sub(r"\{[^}]*\}", "*", settings["ARTICLE_SAVE_AS"])
+    year: str
+    pages: tuple[str, ...]  # output files, relative to the site, sorted
+
+    @property
+    def folder(self) -> str:
+        return f"{BUNDLE_DIR}/{self.year}"
+
+    @property
+    def digest(self) -> str:
+        """Names the shard's pages: a kept shard must hold no page that is gone and miss none that came."""
+        return hashlib.sha256("\n".join(self.pages).encode("utf-8")).hexdigest()
+
+    def listing(self) -> dict:
+        return {"year": self.year, "pages": len(self.pages), "digest": self.digest}
 
 
-def release_pages(site: str, pattern: str) -> dict[str, int]:
-    """Inode of every release page under ``site``, by path relative to it."""
-    return {os.path.relpath(path, site): os.stat(path).st_ino for path in glob.glob(os.path.join(glob.escape(site), pattern))}
+def shards(releases: Iterable[Release]) -> list[Shard]:
+    """The releases' pages by the year of their date (the ``jahr`` filter), newest year first."""
+    years: dict[str, list[str]] = {}
+    for release in releases:
+        years.setdefault(str(release.date.year), []).append(release.save_as.replace(os.sep, "/"))
+    return [Shard(year, tuple(sorted(pages))) for year, pages in sorted(years.items(), reverse=True)]
 
 
-def previous_index(site: str, previous_site: str | None, pattern: str) -> str | None:
-    """The live site's index folder, if it indexed exactly these release pages with this Pagefind.
+def live_listing(live_site: str | None, site: str) -> dict[str, dict]:
+    """The shards the live site lists in its ``shards.json``, by year, if it was indexed by this Pagefind."""
+    if not live_site or not os.path.isdir(live_site) or os.path.samefile(live_site, site):
+        return {}
+    try:
+        with open(os.path.join(live_site, BUNDLE_DIR, LISTING_FILE), encoding="utf-8") as handle:
+            listing = json.load(handle)
+        if listing["pagefind"] != PAGEFIND_VERSION:
+            return {}
+        return {shard["year"]: shard for shard in listing["shards"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def kept_shard(shard: Shard, site: str, live_site: str, live: dict[str, dict]) -> str | None:
+    """The live site's bundle of this year, if it indexed exactly these release pages with this Pagefind.
 
     Every release page this build did not change is a hardlink to the live
     one (``StagedOutput.place``): same paths and same inodes mean the same bytes,
-    and Pagefind reads nothing else, so its index would come out the same.
+    and Pagefind reads nothing else, so its bundle would come out the same.
     """
-    if not previous_site or not os.path.isdir(previous_site) or os.path.samefile(previous_site, site):
+    if live.get(shard.year) != shard.listing():
         return None
-    folder = os.path.join(previous_site, BUNDLE_DIR)
+    folder = os.path.join(live_site, shard.folder)
+    if not os.path.isfile(os.path.join(folder, ENTRY_FILE)):
+        return None
     try:
-        with open(os.path.join(folder, ENTRY_FILE), encoding="utf-8") as handle:
-            version = json.load(handle).get("version")
-    except (OSError, ValueError, AttributeError):
-        return None
-    if version != importlib.metadata.version("pagefind-bin"):
-        return None
-    if release_pages(site, pattern) != release_pages(previous_site, pattern):
+        if any(os.stat(os.path.join(site, page)).st_ino != os.stat(os.path.join(live_site, page)).st_ino for page in shard.pages):
+            return None
+    except OSError:
         return None
     return folder
 
@@ -186,22 +226,51 @@ def bundle_problem(folder: str) -> str | None:
     return None
 
 
-def index_site(settings: dict, site: str, live_site: str | None, has_releases: bool) -> None:
-    """Write the Pagefind bundle into the staged ``site``; ``live_site`` is the published one, whose index may still fit."""
-    if not has_releases:
+def index_site(output: StagedOutput, site: str, releases: list[Release]) -> None:
+    """Write one Pagefind bundle per year and ``pagefind/shards.json`` into the staged ``site``.
+
+    ``releases`` are those whose pages this build wrote as public pages; a
+    year's bundle is linked from the live site when none of its pages changed.
+    """
+    if not releases:
         # Without a single data-pagefind-body page Pagefind would index every
         # page; the search page says the search is unavailable instead.
         log.warning("Search: no public releases, no search index written")
         return
     site = os.path.abspath(site)
-    unchanged = previous_index(site, live_site, release_glob(settings))
-    if unchanged:
-        link_tree(unchanged, os.path.join(site, BUNDLE_DIR))
-        log.info("Search: no release page changed, index kept")
-        return
-    command = [str(get_executable()), "--site", site, "--output-subdir", BUNDLE_DIR, "--glob", release_glob(settings)]
-    # The working directory is the site so that no pagefind.yml lying around is read.
-    result = subprocess.run(command, cwd=site, capture_output=True, text=True)
+    live_site = output.target
+    live = live_listing(live_site, site)
+    planned = shards(releases)
+    indexed = 0
+    for shard in planned:
+        kept = kept_shard(shard, site, live_site, live)
+        if kept:
+            link_tree(kept, os.path.join(site, shard.folder))
+        else:
+            index_shard(site, shard)
+            indexed += 1
+    listing = {"pagefind": PAGEFIND_VERSION, "shards": [shard.listing() for shard in planned]}
+    output.place(os.path.join(site, BUNDLE_DIR, LISTING_FILE), (json.dumps(listing, indent=1) + "\n").encode("utf-8"))
+    log.info("Search: %d of %d shards indexed, %d kept", indexed, len(planned), len(planned) - indexed)
+
+
+def index_shard(site: str, shard: Shard) -> None:
+    """Run Pagefind over one year's release pages, linked into a folder of their own at their paths in the site.
+
+    Pagefind reads only the pages under ``--site`` and names each by its path
+    there, so the shard's pages keep their addresses and no other page is read.
+    """
+    pages = tempfile.mkdtemp(prefix=".pagefind-pages-", dir=site)  # dies with the staging folder
+    try:
+        for page in shard.pages:
+            os.makedirs(os.path.join(pages, os.path.dirname(page)), exist_ok=True)
+            link_or_copy(os.path.join(site, page), os.path.join(pages, page))
+        bundle = os.path.join(site, shard.folder)
+        command = [str(get_executable()), "--site", pages, "--output-path", bundle]
+        # The working directory is the pages' folder so that no pagefind.yml lying around is read.
+        result = subprocess.run(command, cwd=pages, capture_output=True, text=True)
+    finally:
+        shutil.rmtree(pages, ignore_errors=True)
     if result.returncode < 0:
         raise SearchIndexError(
             f"Pagefind was killed by {signal.Signals(-result.returncode).name}; its output "
@@ -211,11 +280,10 @@ def index_site(settings: dict, site: str, live_site: str | None, has_releases: b
         raise SearchIndexError(
             f"Pagefind failed with exit status {result.returncode}; its output follows.\n{result.stdout}{result.stderr}"
         )
-    log.debug("Pagefind: %s", result.stdout)
-    problem = bundle_problem(os.path.join(site, BUNDLE_DIR))
+    log.debug("Pagefind (%s): %s", shard.year, result.stdout)
+    problem = bundle_problem(bundle)
     if problem:
         raise SearchIndexError(
             f"Pagefind reported success, but {problem}. Pagefind does not report failed writes, which a full disk "
             "or quota causes: free space and build again. The published site was not changed."
         )
-    log.info("Search: index written to %s/", BUNDLE_DIR)

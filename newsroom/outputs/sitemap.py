@@ -113,9 +113,6 @@ class WrittenPages:
     def releases(self) -> list[WrittenPage]:
         return [page for page in self.sorted_pages() if page.release is not None]
 
-    def has_releases(self) -> bool:
-        return any(page.release is not None for page in self.pages.values())
-
 
 def serialize(root: ET.Element) -> bytes:
     ET.indent(root)

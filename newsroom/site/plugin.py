@@ -103,7 +103,7 @@ class Newsroom:
         state.cards.write(state.output, site)
         for name, data in sitemap_files(pelican.settings, state.written).items():
             state.output.place(os.path.join(site, name), data)
-        index_site(pelican.settings, site, state.output.target, state.written.has_releases())
+        index_site(state.output, site, [page.release for page in state.written.releases()])
         precompress(state.output, site)
         if newsroom(pelican.settings).preview_drafts:
             state.output.mark_drafts_preview(site)

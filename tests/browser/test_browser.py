@@ -88,9 +88,11 @@ PAGE_TYPES = [
     PageType("feeds", "/feeds/", "main h1", only_if_built="feeds/index.html"),
 ]
 SEARCH_PAGE = next(page_type for page_type in PAGE_TYPES if page_type.name == "suche")
-# A word of the sample content and the release it is in (tests/test_search.py searches the index itself).
+# A word of the sample content and the release it is in (tests/test_search.py searches the index itself):
+# a release of 2025, whose bundle the search page merges into that of the newest year, 2026.
 SEARCH_WORD = "Fahrbahnsanierung"
 SEARCH_HIT = "/pressemitteilungen/2025/55-lindenallee-fahrbahnsanierung-in-den-sommerferien/"
+OLDER_SHARD = "/pagefind/2025/"
 # The status line (suche.js) has its answer: hits, none, or that the search is not available.
 SEARCH_SETTLED = "() => /^(?!Suche läuft)./.test(document.getElementById('suche-status').textContent)"
 
@@ -388,7 +390,10 @@ def policy_violations(page: Page) -> list[str]:
 
 
 def test_search_finds_a_release_under_the_sites_policy(browser, site_url, site_output):
-    """suche.js, Pagefind's script, its worker and its WebAssembly run with the policy nginx sends; nothing is refused."""
+    """suche.js, Pagefind's script, its worker and its WebAssembly run with the policy nginx sends; nothing is refused.
+
+    The hit is in an older year's bundle, merged into the newest year's search.
+    """
     if not (site_output / SEARCH_PAGE.only_if_built).is_file():
         pytest.skip(f"{SEARCH_PAGE.only_if_built} is not part of this build")
     with opened(browser, site_url, SEARCH_PAGE, WIDTHS[0]) as (page, traffic):
@@ -404,7 +409,8 @@ def test_search_finds_a_release_under_the_sites_policy(browser, site_url, site_o
     assert traffic.console_errors == [], "\n".join(traffic.console_errors)
     assert f"gefunden für „{SEARCH_WORD}“" in status, status
     assert SEARCH_HIT in hits
-    assert any("/pagefind/wasm." in url for url in traffic.requests), "Pagefind's WebAssembly was not loaded"
+    assert any("/pagefind/2026/wasm." in url for url in traffic.requests), "Pagefind's WebAssembly was not loaded"
+    assert any(OLDER_SHARD in url for url in traffic.requests), "the older year's bundle was not searched"
 
 
 def test_the_browser_enforces_the_policy_and_reports_what_it_refuses(browser, site_url):

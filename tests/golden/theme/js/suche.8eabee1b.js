@@ -7,15 +7,69 @@
  * (role="status", aria-live) an Screenreader. Treffer werden als DOM-Knoten
  * gebaut, nie als HTML-Text eingesetzt; kein Inline-Stil. Unter einer CSP
  * braucht Pagefind nur 'wasm-unsafe-eval' in script-src (siehe README).
+ *
+ * Der Index besteht aus einem Pagefind-Bündel je Jahrgang (/pagefind/2024/),
+ * aufgeführt in /pagefind/shards.json, neuestes Jahr zuerst. `suchindex`
+ * durchsucht die Jahrgänge und führt die Treffer zusammen; die Tests rufen
+ * es in Node.js mit dem echten Index auf (tests/pagefind_search.mjs).
  */
 
 const SEITENGROESSE = 20;
 const FILTER = ["ressort", "thema", "jahr"];
 const SORTIERUNGEN = { neueste: { datum: "desc" }, aelteste: { datum: "asc" } };
 
-const formular = document.querySelector("[data-suche]");
+const formular = globalThis.document?.querySelector("[data-suche]");
 if (formular) {
   einrichten(formular);
+}
+
+/*
+ * Die Suche über alle Jahrgänge: `bundle` ist die Adresse von /pagefind/,
+ * `basis` der Pfad, unter dem die Seiten liegen. Gibt eine Funktion
+ * (begriff, {filters, sort}) → {results} zurück, wie Pagefinds search().
+ *
+ * Pagefinds mergeIndex legt die Jahrgänge zu einer Suche zusammen (eine
+ * WebAssembly, ein Worker) und ordnet die Treffer nach Punktzahl. Nach
+ * Relevanz ist das richtig; sortiert Pagefind nach Datum, ist die Punktzahl
+ * aber der Platz in der Datumsfolge des eigenen Jahrgangs, und gemischt
+ * stünden die ersten Treffer jedes Jahrgangs vorn. Darum wird nach Datum
+ * jeder Jahrgang für sich gesucht (mit seinem Jahresfilter: nur er hat
+ * Treffer, in seiner Folge) und die Jahrgänge folgen aufeinander: die
+ * Jahrgänge sind die Datumsordnung.
+ */
+export function suchindex(bundle, basis) {
+  let geladen = null;
+
+  async function laden() {
+    const antwort = await fetch(`${bundle}shards.json`);
+    if (!antwort.ok) {
+      throw new Error(`${bundle}shards.json: ${antwort.status}`);
+    }
+    const jahre = (await antwort.json()).shards.map((shard) => shard.year);
+    const pagefind = await import(`${bundle}${jahre[0]}/pagefind.js`);
+    await pagefind.options({ basePath: `${bundle}${jahre[0]}/`, baseUrl: basis });
+    await Promise.all(jahre.slice(1).map((jahr) => pagefind.mergeIndex(`${bundle}${jahr}/`, { baseUrl: basis })));
+    return { pagefind, jahre };
+  }
+
+  return async function suche(begriff, { filters = {}, sort = {} } = {}) {
+    if (!geladen) {
+      geladen = laden().catch((fehler) => {
+        geladen = null; // beim nächsten Mal neu versuchen
+        throw fehler;
+      });
+    }
+    const { pagefind, jahre } = await geladen;
+    const richtung = Object.values(sort)[0];
+    if (!richtung || filters.jahr) {
+      return { results: (await pagefind.search(begriff, { filters, sort })).results };
+    }
+    const folge = richtung === "asc" ? jahre.slice().reverse() : jahre;
+    const antworten = await Promise.all(
+      folge.map((jahr) => pagefind.search(begriff, { filters: { ...filters, jahr }, sort })),
+    );
+    return { results: antworten.flatMap((antwort) => antwort.results) };
+  };
 }
 
 function einrichten(formular) {
@@ -24,21 +78,12 @@ function einrichten(formular) {
   const bereich = document.getElementById("suche-treffer");
   const liste = document.getElementById("suche-liste");
   const mehr = document.getElementById("suche-mehr");
-  let pagefind = null;
+  const suche = suchindex(formular.dataset.sucheBundle, new URL(formular.dataset.sucheBasis, location.href).pathname);
   let ergebnisse = [];
   let angezeigt = 0;
   let laufendeSuche = 0;
 
   document.querySelector("[data-suche-ohne-js]").hidden = true;
-
-  async function ladePagefind() {
-    if (!pagefind) {
-      const modul = await import(formular.dataset.sucheBundle + "pagefind.js");
-      await modul.options({ baseUrl: new URL(formular.dataset.sucheBasis, location.href).pathname });
-      pagefind = modul;
-    }
-    return pagefind;
-  }
 
   function formularAusAdresse() {
     const parameter = new URLSearchParams(location.search);
@@ -83,10 +128,9 @@ function einrichten(formular) {
       return;
     }
     melden("Suche läuft …");
-    let suche;
+    let antwort;
     try {
-      const pf = await ladePagefind();
-      suche = await pf.search(begriff || null, { filters: filter, sort });
+      antwort = await suche(begriff || null, { filters: filter, sort });
     } catch (fehler) {
       if (nummer === laufendeSuche) {
         bereich.hidden = true;
@@ -97,7 +141,7 @@ function einrichten(formular) {
     if (nummer !== laufendeSuche) {
       return; // eine neuere Anfrage hat diese abgelöst
     }
-    ergebnisse = suche.results;
+    ergebnisse = antwort.results;
     angezeigt = 0;
     const wofuer = begriff ? ` für „${begriff}“` : "";
     if (ergebnisse.length === 0) {
