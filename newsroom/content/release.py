@@ -110,7 +110,7 @@ class Attachment:
 def german_size(size: int) -> str:
     if size < 1000:
         return f"{size} Byte"
-    if size < 1_000_000:
+    if size < 999_500:  # from there on it would round to "1.000 KB"
         return f"{format_decimal(round(size / 1000), locale='de_DE')} KB"
     return f"{format_decimal(round(size / 1_000_000, 1), format='#,##0.#', locale='de_DE')} MB"
 
