@@ -68,7 +68,7 @@ CACHE_FILES_KEPT = 4
 READING_LIBRARIES = ("Markdown", "PyYAML", "nh3", "beautifulsoup4", "Pillow")
 # NEWSROOM keys that never change what reading a file gives: the build, its
 # draft preview and `invoke check` may differ in them and still share a cache.
-NOT_READING_SETTINGS = ("content_cache_dir", "reading_workers", "writing", "cards", "preview_drafts")
+NOT_READING_SETTINGS = ("content_cache_dir", "reading_workers", "writing", "cards", "preview_drafts", "sign_language")
 # Below this many files to read, starting worker processes costs more than it saves.
 PARALLEL_FROM = 32
 CHUNK_SIZE = 32

@@ -59,6 +59,7 @@ class Newsroom:
                 state.stop_on_errors()
             pelican.settings.setdefault("JINJA_FILTERS", {}).update(JINJA_FILTERS)
             add_jinja_globals(pelican.settings)
+            pelican.settings["JINJA_GLOBALS"]["sign_language_video"] = attachments.sign_language_video(pelican.settings)
             output.start(pelican)
         pelican.run = output.failing_cleanly()(pelican.run)
 
@@ -89,7 +90,7 @@ class Newsroom:
         if not state.all_errors():
             state.errors.extend(state.cards.prepare(generators))
         state.stop_on_errors()
-        state.attachments = attachments.planned(generators, state.settings["PATH"])
+        state.attachments = attachments.planned(generators, state.settings)
 
     def get_writer(self, pelican) -> type:
         return NewsroomWriter.for_build(self.state.pages, self.state.output)
