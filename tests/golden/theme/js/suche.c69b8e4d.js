@@ -29,8 +29,6 @@ function einrichten(formular) {
   let angezeigt = 0;
   let laufendeSuche = 0;
 
-  document.querySelector("[data-suche-ohne-js]").hidden = true;
-
   async function ladePagefind() {
     if (!pagefind) {
       const modul = await import(formular.dataset.sucheBundle + "pagefind.js");
