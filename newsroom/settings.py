@@ -229,6 +229,23 @@ class WritingSettings:
 
 
 @dataclass(frozen=True)
+class SignLanguageSettings:
+    """The office's video in German Sign Language on the page 'gebaerdensprache' (theme/templates/page.html).
+
+    Paths under the content folder, both or neither: without them the page
+    says that the video is not there yet. The files are published beside the
+    page (``/gebaerdensprache/<name>``).
+    """
+
+    video: str = setting("", text_problem)  # .mp4 or .webm
+    captions: str = setting("", text_problem)  # WebVTT (.vtt), German captions
+
+
+SIGN_LANGUAGE = "NEWSROOM['sign_language']"
+SIGN_LANGUAGE_FILES = {"video": (".mp4", ".webm"), "captions": (".vtt",)}
+
+
+@dataclass(frozen=True)
 class NewsroomSettings:
     """Everything under NEWSROOM, checked, with every default filled in."""
 
@@ -263,6 +280,7 @@ class NewsroomSettings:
     cards: CardSettings = section(CardSettings)
     social: SocialSettings = section(SocialSettings)
     writing: WritingSettings = section(WritingSettings)
+    sign_language: SignLanguageSettings = section(SignLanguageSettings)
     # Raw HTML outside the allow-list (newsroom.content.sanitize) is removed with a
     # warning; when true, each removal is an error and the build stops.
     strict_html: bool = setting(False, flag_problem)
@@ -367,6 +385,27 @@ def card_errors(cards: CardSettings, theme: str) -> list[ContentError]:
     return errors
 
 
+def sign_language_errors(sign_language: SignLanguageSettings, content_path: str) -> list[ContentError]:
+    """The video and its captions: both or neither, of their types, files inside the content folder."""
+    given = {key: getattr(sign_language, key) for key in SIGN_LANGUAGE_FILES if getattr(sign_language, key)}
+    if len(given) == 1:
+        (key,) = given
+        other = "captions" if key == "video" else "video"
+        return [ContentError(SIGN_LANGUAGE, None, other, f"is needed with {key}: a video without captions is not accessible")]
+    errors = []
+    root = os.path.realpath(content_path)
+    for key, value in given.items():
+        full = os.path.realpath(os.path.join(root, value))
+        if not value.lower().endswith(SIGN_LANGUAGE_FILES[key]):
+            problem = f"{value!r} is not a {' or '.join(SIGN_LANGUAGE_FILES[key])} file"
+        elif os.path.commonpath([root, full]) != root or not os.path.isfile(full):
+            problem = f"{value!r} is not a file in the content folder"
+        else:
+            continue
+        errors.append(ContentError(SIGN_LANGUAGE, None, key, problem))
+    return errors
+
+
 def configure(settings: dict) -> list[ContentError]:
     """Check NEWSROOM once for this build and put the frozen result in its place; the errors found.
 
@@ -375,6 +414,8 @@ def configure(settings: dict) -> list[ContentError]:
     options, errors = read_newsroom(settings)
     if not any(error.path == CARDS for error in errors):
         errors.extend(card_errors(options.cards, settings["THEME"]))
+    if not any(error.path == SIGN_LANGUAGE for error in errors):
+        errors.extend(sign_language_errors(options.sign_language, settings["PATH"]))
     settings["NEWSROOM"] = options
     return errors
 

@@ -360,6 +360,13 @@ RELEASE_RULES: dict[str, tuple[str | bytes, list[str]]] = {
             "[/pressemitteilungen/2017/422-alter-titel/], got '/alt/rathaus/'"
         ],
     ),
+    "attachments-not-a-list": (  # the rules of each item: tests/test_attachments.py
+        with_fields("attachments: dokumente/flyer.pdf"),
+        [
+            "releases/2024/bad.md:6: attachments: expected a list of attachments such as "
+            "'- {file: dokumente/flyer-strassenfest.pdf, title: Flyer zum Straßenfest}', got 'dokumente/flyer.pdf'"
+        ],
+    ),
     "aliases-empty": (
         with_fields("aliases: []"),
         ["releases/2024/bad.md:6: aliases: is an empty list; add an old address or remove the line"],

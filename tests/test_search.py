@@ -199,7 +199,8 @@ def test_search_page_form_is_labelled_and_announces_results(search_output):
 def test_search_page_without_javascript_links_to_the_archives(search_output):
     page = soup(search_output / "suche" / "index.html")
     message = page.find(attrs={"data-suche-ohne-js": True})
-    assert not message.has_attr("hidden")
+    # Inside <noscript>: a script never hides it, so the page does not shift as it loads.
+    assert message.parent.name == "noscript" and not message.has_attr("hidden")
     assert "JavaScript" in message.get_text()
     links = {a["href"] for a in page.find("main").find_all("a")}
     assert {"/pressemitteilungen/", "/pressemitteilungen/2024/", "/ressorts/", "/themen/"} <= links

@@ -212,13 +212,27 @@ def test_release_json_ld_is_a_news_article_with_breadcrumbs(output):
 @pytest.mark.parametrize(("path", "trail"), [*LISTS.items(), ("impressum/index.html", ["Impressum"])])
 def test_lists_and_pages_carry_their_breadcrumbs(output, path, trail):
     data = json_ld(soup(output / path))
-    if not trail:
-        assert data == []
+    if not trail:  # the home page: the site and the office instead (below)
+        assert "BreadcrumbList" not in [item["@type"] for item in data]
         return
     crumbs = of_type(data, "BreadcrumbList")["itemListElement"]
     assert [item["name"] for item in crumbs] == ["Startseite", *trail]
     assert crumbs[-1]["item"] == PUBLIC + "/" + path.removesuffix("index.html")
     assert all(item["item"].startswith(PUBLIC + "/") for item in crumbs)
+
+
+def test_home_page_describes_the_site_and_the_office(output):
+    data = json_ld(soup(output / "index.html"))
+    assert [item["@type"] for item in data] == ["WebSite", "GovernmentOrganization"]
+    site, office = data
+    assert site["@context"] == office["@context"] == "https://schema.org"
+    assert (site["url"], site["inLanguage"]) == (PUBLIC + "/", "de-DE")
+    assert site["name"].startswith("Pressemitteilungen")
+    assert site["publisher"]["@type"] == "GovernmentOrganization"
+    assert site["publisher"]["name"] == office["name"] and office["url"] == PUBLIC + "/"
+    assert office["logo"]["url"].startswith(PUBLIC + "/theme/images/logo.")
+    assert office["address"] == "Rathausplatz 1, 12345 Lindenhain"
+    assert site["name"] == SITENAME
 
 
 def test_quotes_angle_brackets_and_ampersands_are_escaped(output):

@@ -10,8 +10,9 @@ Markdown file under the releases and pages folders is read here:
   (not its mtime: a git checkout resets mtimes), its absolute path, and a
   fingerprint of everything else reading depends on — the code of
   ``read_source`` and all it imports (``newsroom.fingerprint``), the
-  Markdown/YAML/nh3 versions, the settings, the data registries. A cached release with an image is read again when the image
-  file's bytes change; files with errors are never cached.
+  Markdown/YAML/nh3 versions, the settings, the data registries. A cached
+  release with an image or attachments is read again when one of those
+  files' bytes change; files with errors are never cached.
 * the others are read in worker processes (forked, one Markdown instance
   each, reset between files).
 
@@ -67,7 +68,7 @@ CACHE_FILES_KEPT = 4
 READING_LIBRARIES = ("Markdown", "PyYAML", "nh3", "beautifulsoup4", "Pillow")
 # NEWSROOM keys that never change what reading a file gives: the build, its
 # draft preview and `invoke check` may differ in them and still share a cache.
-NOT_READING_SETTINGS = ("content_cache_dir", "reading_workers", "writing", "cards", "preview_drafts")
+NOT_READING_SETTINGS = ("content_cache_dir", "reading_workers", "writing", "cards", "preview_drafts", "sign_language")
 # Below this many files to read, starting worker processes costs more than it saves.
 PARALLEL_FROM = 32
 CHUNK_SIZE = 32
@@ -320,23 +321,34 @@ class ContentCache:
 
 
 class ImageDigests:
-    """Digests of the images releases use, each file hashed once per build."""
+    """Digests of the files a release's values were read from (its image, its attachments), each hashed once per build.
+
+    A cached entry stands only while these files are unchanged: an image's
+    size and an attachment's size and existence are part of the values. The
+    digest of a release with only an image is that image's digest.
+    """
 
     def __init__(self, content_path: str) -> None:
         self.content_path = content_path
-        self.known: dict[str, str | None] = {}
+        self.known: dict[str, str] = {}
+
+    def file(self, relative: str) -> str:
+        if relative not in self.known:
+            try:
+                self.known[relative] = file_digest(os.path.join(self.content_path, relative))
+            except OSError:
+                self.known[relative] = "missing"
+        return self.known[relative]
 
     def of(self, source: Source) -> str | None:
-        image = source.values.get("image") if source.kind == "release" else None
-        if not image:
+        if source.kind != "release":
             return None
-        url = image["url"]
-        if url not in self.known:
-            try:
-                self.known[url] = file_digest(os.path.join(self.content_path, url))
-            except OSError:
-                self.known[url] = "missing"
-        return self.known[url]
+        image = source.values.get("image")
+        files = [item["file"] for item in source.values.get("attachments", [])]
+        if not files:
+            return self.file(image["url"]) if image else None
+        parts = [self.file(image["url"]) if image else ""] + [f"{name}={self.file(name)}" for name in files]
+        return hashlib.sha256(" ".join(parts).encode()).hexdigest()
 
 
 # Set in the parent before the worker processes are forked, so they inherit it.

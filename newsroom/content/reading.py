@@ -68,6 +68,7 @@ def read_source(full_path: str, settings: dict, registries: Registries, renderer
         data_dir_name=display_path(data_dir(settings)),
         default_contact=options.default_contact,
         slug_max_length=options.slug_max_length,
+        static_paths=tuple(settings.get("STATIC_PATHS", ())),
     )
     validate = validate_release if kind == "release" else validate_page
     source.values, errors = validate(document, context)

@@ -18,11 +18,15 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
+from babel.numbers import format_decimal
+
 from ..settings import newsroom
 from .slugs import german_slug
 
 NUMBER_PATTERN = re.compile(r"^([1-9][0-9]{0,5})/([0-9]{4})$")
 CENTRE = (0.5, 0.5)
+# Where a release's attachments are published: one folder per release, by its number's key.
+ATTACHMENTS_DIR = "anhaenge"
 
 
 @dataclass(frozen=True, order=True)
@@ -77,6 +81,41 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file published with a release (a flyer, a decision as PDF): where it comes from and what it is."""
+
+    path: str  # normalised, under the content folder
+    title: str
+    media_type: str
+    size: int  # bytes
+    url: str  # site-relative: "anhaenge/2025-14/flyer-strassenfest.pdf"
+    line: int
+
+    @property
+    def kind(self) -> str:
+        """'PDF', 'DOCX': the file's type as readers know it, from its extension."""
+        return self.url.rsplit(".", 1)[-1].upper()
+
+    @property
+    def size_text(self) -> str:
+        """'1,2 MB', '320 KB', '800 Byte': the size in German, in steps of 1000."""
+        return german_size(self.size)
+
+    @property
+    def description(self) -> str:
+        """'PDF, 1,2 MB': what the link text adds to the title."""
+        return f"{self.kind}, {self.size_text}"
+
+
+def german_size(size: int) -> str:
+    if size < 1000:
+        return f"{size} Byte"
+    if size < 999_500:  # from there on it would round to "1.000 KB"
+        return f"{format_decimal(round(size / 1000), locale='de_DE')} KB"
+    return f"{format_decimal(round(size / 1_000_000, 1), format='#,##0.#', locale='de_DE')} MB"
+
+
+@dataclass(frozen=True)
 class Topic:
     name: str
     slug: str
@@ -101,6 +140,7 @@ class Release:
     contact: dict | None
     topics: tuple[Topic, ...]
     image: Image | None
+    attachments: tuple[Attachment, ...]  # in the order written
     corrections: tuple[Correction, ...]  # newest first
     aliases: tuple[tuple[str, int], ...]  # old address, its line
     status: str  # published, draft or withdrawn (as written; the build clock decides what is public)
@@ -142,6 +182,11 @@ class Release:
             contact=values["contact"],
             topics=tuple(Topic(name, german_slug(name, options.slug_max_length)) for name in values.get("tags", [])),
             image=image,
+            attachments=tuple(
+                Attachment(item["file"], item["title"], item["type"], item["size"],
+                           f"{ATTACHMENTS_DIR}/{number.key}/{item['name']}", item["line"])
+                for item in values.get("attachments", [])
+            ),
             corrections=tuple(sorted(corrections, key=lambda correction: correction.date, reverse=True)),
             aliases=tuple(values.get("aliases", [])),
             status=values.get("status", "published"),

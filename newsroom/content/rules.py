@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 import re
 import unicodedata
 from collections.abc import Callable
@@ -32,6 +33,21 @@ from .slugs import german_slug, is_slug
 # RFC 3986: an absolute URI starts with a scheme and a colon; no whitespace anywhere.
 ABSOLUTE_URI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
+# Attachments a reader can open without special software and that run no code: documents,
+# tables, slides, plain data. No archives (a reader cannot see what is inside, and they hide
+# executables from virus scanners), no old Office formats (macros), no images (use image).
+ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".odp": "application/vnd.oasis.opendocument.presentation",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".csv": "text/csv",
+    ".txt": "text/plain",
+}
+ATTACHMENT_EXAMPLE = "'- {file: dokumente/flyer-strassenfest.pdf, title: Flyer zum Straßenfest}'"
 RELEASE_STATUSES = ("published", "draft", "withdrawn")
 PAGE_STATUSES = ("published", "draft")
 # Longest value of a text field in characters, and what the field is in the message.
@@ -46,6 +62,7 @@ TEXT_LIMITS = {
     "withdrawal_reason": (1000, "a reason"),
     "id": (500, "an id"),
     "image": (500, "an image path"),
+    "attachments": (200, "an attachment title"),
     "department": (100, "a key"),
     "contact": (100, "a key"),
 }
@@ -79,6 +96,7 @@ class Context:
     data_dir_name: str  # as shown in messages
     default_contact: str
     slug_max_length: int = 60
+    static_paths: tuple[str, ...] = ()  # folders Pelican publishes as they are (STATIC_PATHS)
 
 
 @dataclass(frozen=True)
@@ -185,11 +203,7 @@ def image(document: Document, name: str, context: Context) -> dict:
     open paths, never spellings.
     """
     written = text(document, name, context)
-    relative = os.path.normpath(written.lstrip("/") or ".").replace(os.sep, "/")
-    root = os.path.realpath(context.content_path)
-    full = os.path.realpath(os.path.join(root, relative))
-    if leaves_content(relative) or os.path.commonpath([root, full]) != root:
-        raise FieldError(f"{short_repr(written)} is outside the content directory")
+    relative, full = content_file(written, context)
     if not relative.lower().endswith(IMAGE_EXTENSIONS):
         raise FieldError(f"{short_repr(written)} is not an image; allowed: {', '.join(IMAGE_EXTENSIONS)}")
     if not os.path.isfile(full):
@@ -200,6 +214,16 @@ def image(document: Document, name: str, context: Context) -> dict:
     except (UnidentifiedImageError, OSError) as error:
         raise FieldError(f"{short_repr(written)} cannot be read as an image ({error})") from None
     return {"url": relative, "width": width, "height": height}
+
+
+def content_file(written: str, context: Context) -> tuple[str, str]:
+    """The normalised content-relative path of a file a release names, and its full path; outside is an error."""
+    relative = os.path.normpath(written.lstrip("/") or ".").replace(os.sep, "/")
+    root = os.path.realpath(context.content_path)
+    full = os.path.realpath(os.path.join(root, relative))
+    if leaves_content(relative) or os.path.commonpath([root, full]) != root:
+        raise FieldError(f"{short_repr(written)} is outside the content directory")
+    return relative, full
 
 
 def absolute_uri(document: Document, name: str, context: Context) -> str:
@@ -299,6 +323,71 @@ def corrections(document: Document, name: str, context: Context) -> list[Correct
     return found
 
 
+def attachment_name(relative: str, context: Context) -> str:
+    """The published file name: the German slug of the file name, with its extension in lower case."""
+    stem, extension = os.path.splitext(posixpath.basename(relative))
+    return (german_slug(stem, context.slug_max_length) or "anhang") + extension.lower()
+
+
+def attachment(item: yaml.Node, context: Context) -> dict:
+    """One ``{file, title}`` item as plain values (the content cache keeps them); FieldError if it is wrong."""
+    if not isinstance(item, yaml.MappingNode):
+        raise FieldError(f"every attachment needs 'file' and 'title', e.g. {ATTACHMENT_EXAMPLE}")
+    fields = {key.value if isinstance(key, yaml.ScalarNode) else None: value for key, value in item.value}
+    if len(item.value) != 2 or set(fields) != {"file", "title"}:
+        got = ", ".join(repr(key) for key in fields) or "nothing"
+        raise FieldError(f"an attachment has exactly the fields 'file' and 'title', got {got}")
+    texts = {}
+    for key, node in fields.items():
+        if not isinstance(node, yaml.ScalarNode) or node.tag != STRING_TAG or not node.value.strip():
+            raise FieldError(f"an attachment's {key} must be text; put it in quotes if it is a number or a date")
+        texts[key] = node.value.strip()
+    title = printable(texts["title"], *TEXT_LIMITS["attachments"])
+    written = printable(texts["file"], *TEXT_LIMITS["image"])
+    relative, full = content_file(written, context)
+    extension = os.path.splitext(relative)[1].lower()
+    if extension not in ATTACHMENT_TYPES:
+        allowed = ", ".join(ATTACHMENT_TYPES)
+        raise FieldError(f"{short_repr(written)} is not a type attachments may have; allowed: {allowed}")
+    for folder in context.static_paths:
+        if relative.startswith(folder.rstrip("/") + "/"):
+            raise FieldError(
+                f"{short_repr(written)} is under {folder}/, which the site publishes as it is; "
+                "put attachments in their own folder, such as dokumente/"
+            )
+    if not os.path.isfile(full):
+        raise FieldError(f"attachment file {short_repr(written)} does not exist under the content directory")
+    return {"file": relative, "title": title, "type": ATTACHMENT_TYPES[extension], "size": os.path.getsize(full),
+            "name": attachment_name(relative, context), "line": node_line(item)}
+
+
+def attachments(document: Document, name: str, context: Context) -> list[dict]:
+    """A list of ``{file, title}`` mappings, each checked on its own line; no file and no published name twice."""
+    items = list_items(document, name, "an attachment", f"attachments such as {ATTACHMENT_EXAMPLE}")
+    found: list[dict] = []
+    problems: list[tuple[int, str]] = []
+    file_line: dict[str, int] = {}
+    name_line: dict[str, int] = {}
+    for item in items:
+        line = node_line(item)
+        try:
+            value = attachment(item, context)
+        except FieldError as error:
+            problems.append((line, str(error)))
+            continue
+        if value["file"] in file_line:
+            problems.append((line, f"{value['file']!r} is attached twice (first on line {file_line[value['file']]})"))
+        elif value["name"] in name_line:
+            problems.append((line, f"another attachment is published as {value['name']!r} (line {name_line[value['name']]}); "
+                                   "rename one of the files"))
+        else:
+            file_line[value["file"]] = name_line[value["name"]] = line
+            found.append(value)
+    if problems:
+        raise ItemErrors(problems, found)
+    return found
+
+
 def aliases(document: Document, name: str, context: Context) -> list[tuple[str, int]]:
     """Old site-relative addresses of a release, each with its line, no repeats."""
     items = list_items(
@@ -348,6 +437,7 @@ RELEASE_FIELDS: dict[str, Field] = {
     "image_alt": Field(text),
     "image_credit": Field(text),
     "image_focus": Field(focal_point),
+    "attachments": Field(attachments),
     "updated": Field(date_time),
     "update_note": Field(text),
     "corrections": Field(corrections),

@@ -289,6 +289,11 @@ class FeedWriter:
         if enclosure:
             entry.enclosure(enclosure.url, enclosure.length, enclosure.media_type)
             entry.media.thumbnail(url=enclosure.url, width=str(enclosure.width), height=str(enclosure.height), group=None)
+        if kind == "atom":
+            # Atom takes any number of enclosures; RSS only one (the image): its entries list the attachments as links.
+            for attachment in release.attachments:
+                entry.link(href=absolute_url(self.settings, attachment.url), rel="enclosure", type=attachment.media_type,
+                           length=str(attachment.size), title=attachment.title)
 
 
 class FeedsGenerator(Generator):

@@ -104,6 +104,23 @@ def organisation(settings) -> dict:
     }
 
 
+def home_objects(settings: dict) -> list[dict]:
+    """The home page's JSON-LD: the site itself, and the office that publishes it (with its address, when known)."""
+    office = {"@context": SCHEMA, **organisation(settings)}
+    address = newsroom(settings).office_address
+    if address:
+        office["address"] = address
+    site = {
+        "@context": SCHEMA,
+        "@type": "WebSite",
+        "name": settings["SITENAME"],
+        "url": absolute_url(settings, ""),
+        "inLanguage": LANGUAGE,
+        "publisher": organisation(settings),
+    }
+    return [site, office]
+
+
 def image_object(settings: dict, path: str, width: int, height: int) -> dict:
     return {"@type": "ImageObject", "url": absolute_url(settings, path), "width": width, "height": height}
 
@@ -212,7 +229,10 @@ def social_meta(context, title, description) -> Social:
     else:
         url = absolute_url(settings, site_path(output_file))
         trail = list_trail(context, settings, url)
-    json_ld = script_json([breadcrumbs(settings, trail)]) if trail and len(trail) > 1 else None
+    if output_file == settings.get("INDEX_SAVE_AS"):
+        json_ld = script_json(home_objects(settings))
+    else:
+        json_ld = script_json([breadcrumbs(settings, trail)]) if trail and len(trail) > 1 else None
     return Social(
         title=title,
         description=shorten(description, options.description_length),

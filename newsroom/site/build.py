@@ -64,6 +64,7 @@ class BuildState:
     assets: Assets | None = None
     written: WrittenPages | None = None
     pages: PendingPages | None = None
+    attachments: dict[str, str] = field(default_factory=dict)  # published path → source file, once planned
     output: StagedOutput = field(default_factory=StagedOutput)
 
     @classmethod

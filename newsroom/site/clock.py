@@ -112,12 +112,12 @@ class BuildClock:
                 self.held_back[relative] = "a draft" if state == DRAFT else f"under embargo until {de_datetime(release.date)}"
                 folder = content_relative_dir(full_path, self.settings["PATH"])
                 self.held_back_paths |= referenced_paths(source.html, folder, self.settings)
-                if release and release.image:
-                    self.held_back_paths.add(release.image.path)
+                if release:
+                    self.held_back_paths |= media_paths(release)
         return metadata
 
     def hold_back_media(self, generator) -> None:
-        """Static files (images) that only held-back releases use stay out of the output.
+        """Static files (images, attachments) that only held-back releases use stay out of the output.
 
         Pelican copies everything under STATIC_PATHS; an embargoed release's
         photo would otherwise be online, at a telling file name, before the
@@ -131,8 +131,8 @@ class BuildClock:
         for name in ("articles", "hidden_articles", "pages", "hidden_pages"):
             for content in generator.context.get(name, ()):
                 public |= referenced_paths(content._content, content.relative_dir, self.settings)
-                if content.release and content.release.image:
-                    public.add(content.release.image.path)
+                if content.release:
+                    public |= media_paths(content.release)
         kept = []
         for static in generator.staticfiles:
             path = static.get_relative_source_path()
@@ -164,6 +164,12 @@ class BuildClock:
                             )
                         )
         return errors
+
+
+def media_paths(release) -> set[str]:
+    """The content files a release publishes besides its text: its image and its attachments."""
+    paths = {attachment.path for attachment in release.attachments}
+    return paths | {release.image.path} if release.image else paths
 
 
 def linked_sources(content, settings: dict) -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from ..content.confine import leaves_content
 from ..content.reading import MARKDOWN_EXTENSIONS
-from ..content.release import Release, ReleaseNumber
+from ..content.release import ATTACHMENTS_DIR, Release, ReleaseNumber
 from ..errors import ContentError, display_path
 from ..outputs.feeds import FEEDS_DIR
 from ..outputs.search import BUNDLE_DIR
@@ -139,10 +139,10 @@ def reserved_sections(settings: dict) -> set[str]:
 
 def file_sections(settings: dict) -> set[str]:
     """First URL segments of the folders the site fills with files of its own: theme, images, feeds, search index, sitemaps,
-    cards.
+    cards, attachments.
     """
     urls = [settings.get("THEME_STATIC_DIR", ""), *settings.get("STATIC_PATHS", ())]
-    urls += [FEEDS_DIR, BUNDLE_DIR, SITEMAPS_DIR, newsroom(settings).cards.output_dir]
+    urls += [FEEDS_DIR, BUNDLE_DIR, SITEMAPS_DIR, newsroom(settings).cards.output_dir, ATTACHMENTS_DIR]
     return first_segments(urls)
 
 

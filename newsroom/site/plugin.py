@@ -19,6 +19,7 @@ import os
 from ..content.dates import JINJA_FILTERS
 from ..content.preread import read_all
 from ..content.reading import MARKDOWN_EXTENSIONS
+from ..outputs import attachments
 from ..outputs.compress import precompress
 from ..outputs.feeds import FeedsGenerator
 from ..outputs.redirects import RedirectGenerator
@@ -58,6 +59,7 @@ class Newsroom:
                 state.stop_on_errors()
             pelican.settings.setdefault("JINJA_FILTERS", {}).update(JINJA_FILTERS)
             add_jinja_globals(pelican.settings)
+            pelican.settings["JINJA_GLOBALS"]["sign_language_video"] = attachments.sign_language_video(pelican.settings)
             output.start(pelican)
         pelican.run = output.failing_cleanly()(pelican.run)
 
@@ -88,6 +90,7 @@ class Newsroom:
         if not state.all_errors():
             state.errors.extend(state.cards.prepare(generators))
         state.stop_on_errors()
+        state.attachments = attachments.planned(generators, state.settings)
 
     def get_writer(self, pelican) -> type:
         return NewsroomWriter.for_build(self.state.pages, self.state.output)
@@ -101,6 +104,7 @@ class Newsroom:
         state.pages.flush(state.output)
         state.assets.write(state.output, site)
         state.cards.write(state.output, site)
+        attachments.write(state.output, site, state.attachments)
         for name, data in sitemap_files(pelican.settings, state.written).items():
             state.output.place(os.path.join(site, name), data)
         index_site(state.output, site, [page.release for page in state.written.releases()])

@@ -60,6 +60,7 @@ def release_metadata(release: Release, reader: BaseReader) -> dict:
         "tags": tags,
         "contact": release.contact,
         "image": release.image.as_metadata() if release.image else None,
+        "attachments": release.attachments,
         "corrections": corrections,
         "updated": release.updated,
         "update_note": corrections[0]["note"] if corrections else None,

@@ -83,6 +83,13 @@ PAGE_TYPES = [
     PageType("thema", "/themen/verkehr/", ".hauptnav a[href='/themen/'][aria-current='true']"),
     PageType("themen", "/themen/", "main .uebersicht"),
     PageType("seite", "/barrierefreiheit/", "main article.seite"),
+    PageType("leichte-sprache", "/leichte-sprache/", ".zugang a[href='/leichte-sprache/'][aria-current='page']"),
+    PageType("gebaerdensprache", "/gebaerdensprache/", "main section.dgs"),
+    PageType(
+        "pm-mit-anhang",
+        "/pressemitteilungen/2025/48-sommerfest-kiez-kultur-im-rathausgarten/",
+        "article.pm .anhaenge a[type='application/pdf']",
+    ),
     PageType("404", "/gibt-es-nicht/", "head meta[name='robots'][content='noindex']", status=404),
     PageType("suche", "/suche/", "main h1", only_if_built="suche/index.html"),
     PageType("feeds", "/feeds/", "main h1", only_if_built="feeds/index.html"),

@@ -83,7 +83,6 @@ function einrichten(formular) {
   let angezeigt = 0;
   let laufendeSuche = 0;
 
-  document.querySelector("[data-suche-ohne-js]").hidden = true;
 
   function formularAusAdresse() {
     const parameter = new URLSearchParams(location.search);
