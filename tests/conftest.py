@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsroom.outputs.cards import stage
+from newsroom.outputs.images import stage as image_stage
 
 from helpers import FIXTURE_SITE, SAMPLE_CONTENT, build
 
@@ -51,4 +52,12 @@ def card_log(caplog, monkeypatch):
     """
     caplog.set_level(logging.INFO, logger=stage.logger.name)
     monkeypatch.setattr(stage.logger, "filters", [])
+    return caplog
+
+
+@pytest.fixture
+def image_log(caplog, monkeypatch):
+    """caplog with the image stage's line of every build (read by ``helpers.image_counts``), as ``card_log``."""
+    caplog.set_level(logging.INFO, logger=image_stage.logger.name)
+    monkeypatch.setattr(image_stage.logger, "filters", [])
     return caplog

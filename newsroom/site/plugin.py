@@ -74,7 +74,7 @@ class Newsroom:
         return [FeedsGenerator, RedirectGenerator]
 
     def static_generator_finalized(self, generator) -> None:
-        """Nothing from outside the content folder is copied; media only held-back releases use stays out; no image is copied raw."""
+        """Nothing from outside the content folder is copied, nor media only held-back releases use, nor any raw image."""
         escaped = statics_from_outside(generator)
         if escaped and not self.state.errors:  # the link check stops such a build first; this is the second lock
             self.state.errors.append(escaped[0])
@@ -82,7 +82,7 @@ class Newsroom:
         self.state.images.take_statics(generator)
 
     def all_generators_finalized(self, generators) -> None:
-        """Cross-page checks, then cards and images (a picture that cannot be drawn stops the build like bad content), then any stop."""
+        """Cross-page checks, then cards and images (a picture that cannot be made stops the build like bad content), then any stop."""
         state = self.state
         state.errors.extend(state.clock.link_errors(generators))
         state.errors.extend(state.links.report(state.registries))

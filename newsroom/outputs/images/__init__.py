@@ -1,1 +1,1 @@
-"""Release images: derivatives in a few widths, WebP and JPEG, without metadata (``encoding``), cached (``cache``), planned and written by ``stage``."""
+"""Release images: derivatives in WebP and JPEG without metadata (``encoding``), cached (``cache``), planned and written (``stage``)."""

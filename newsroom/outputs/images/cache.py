@@ -72,7 +72,7 @@ def manifest_entries(data: object) -> dict[str, list[dict]]:
         if not DIGEST_PATTERN.fullmatch(inputs):
             raise ManifestError(f"has the key {inputs[:80]!r}; keys are sha256 fingerprints")
         if not (isinstance(renditions, list) and renditions and all(map(valid_rendition, renditions))):
-            raise ManifestError(f"has a malformed entry for {inputs[:12]}…; an entry is a list of format, width, height and sha256")
+            raise ManifestError(f"has a malformed entry for {inputs[:12]}…; an entry lists format, width, height and sha256")
         if len({cache_file_name(inputs, rendition) for rendition in renditions}) != len(renditions):
             raise ManifestError(f"names one file twice in the entry for {inputs[:12]}…")
     return data["images"]

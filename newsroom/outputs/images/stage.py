@@ -206,7 +206,8 @@ class ImageStage:
         encode = partial(encode_into, cache.folder, options.widths, options.quality)
         failures = []
         with Progress("Bilder", len(missing), "umgerechnet") as shown:
-            for job, (renditions, problem) in zip(missing, encode_all(missing, encode, options.workers or os.cpu_count() or 1), strict=True):
+            results_in_order = encode_all(missing, encode, options.workers or os.cpu_count() or 1)
+            for job, (renditions, problem) in zip(missing, results_in_order, strict=True):
                 if problem is None:
                     cache.record(job.inputs, renditions)
                     results[job.inputs] = renditions
