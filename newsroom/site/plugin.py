@@ -82,7 +82,7 @@ class Newsroom:
         self.state.images.take_statics(generator)
 
     def all_generators_finalized(self, generators) -> None:
-        """Cross-page checks, then cards and images (a picture that cannot be made stops the build like bad content), then any stop."""
+        """Cross-page checks, then cards and images (a picture that cannot be made stops the build), then any stop."""
         state = self.state
         state.errors.extend(state.clock.link_errors(generators))
         state.errors.extend(state.links.report(state.registries))

@@ -1,1 +1,1 @@
-"""Release images: derivatives in WebP and JPEG without metadata (``encoding``), cached (``cache``), planned and written (``stage``)."""
+"""Release images: WebP and JPEG derivatives without metadata (``encoding``), cached (``cache``), made and written (``stage``)."""
