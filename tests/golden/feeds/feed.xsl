@@ -14,7 +14,7 @@
       <head>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title>Feed: <xsl:value-of select="$titel"/></title>
-        <link rel="stylesheet" href="/theme/css/site.bcb3789d.css"/>
+        <link rel="stylesheet" href="/theme/css/site.5f7cea42.css"/>
       </head>
       <body>
         <a class="skip-link" href="#inhalt">Zum Inhalt springen</a>
