@@ -70,6 +70,17 @@ def quality_problem(value: object) -> str | None:
     return f"{short_repr(value)} is not a JPEG quality; use a whole number from 1 to 95"
 
 
+def widths_problem(value: object) -> str | None:
+    if (
+        isinstance(value, (list, tuple))
+        and value
+        and all(whole_number(width) and 16 <= width <= 8000 for width in value)
+        and list(value) == sorted(set(value))
+    ):
+        return None
+    return f"{short_repr(value)} is not a list of widths in pixels; write them ascending, like (480, 960, 1600)"
+
+
 def colour_problem(value: object) -> str | None:
     try:
         ImageColor.getrgb(value)
@@ -196,6 +207,22 @@ class CardSettings:
 
 
 @dataclass(frozen=True)
+class ImageSettings:
+    """Release images (newsroom/outputs/images/): the sizes published, and the limits editors are warned about."""
+
+    output_dir: str = setting("bilder", path_problem)
+    cache_dir: str = setting("cache/images", path_problem)  # relative to the working directory, like the card cache
+    # Widths of the derivatives (WebP and JPEG); none is wider than the original.
+    widths: tuple[int, ...] = setting((480, 960, 1600), widths_problem, tuple)
+    quality: int = setting(80, quality_problem)
+    # An image file larger than this (bytes) or with more pixels gets a warning.
+    max_bytes: int = setting(5_000_000, positive_problem)
+    max_pixels: int = setting(25_000_000, positive_problem)
+    # Worker processes for encoding; 0 means one per CPU core.
+    workers: int = setting(0, workers_problem)
+
+
+@dataclass(frozen=True)
 class SocialSettings:
     """Meta tags and JSON-LD (newsroom/outputs/social.py)."""
 
@@ -278,6 +305,7 @@ class NewsroomSettings:
     # The published-URL manifest in the data folder (`invoke record-urls`).
     url_manifest: str = setting("published-urls.yml", path_problem)
     cards: CardSettings = section(CardSettings)
+    images: ImageSettings = section(ImageSettings)
     social: SocialSettings = section(SocialSettings)
     writing: WritingSettings = section(WritingSettings)
     sign_language: SignLanguageSettings = section(SignLanguageSettings)

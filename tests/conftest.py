@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsroom.outputs.cards import stage
+from newsroom.outputs.images import stage as image_stage
 
 from helpers import FIXTURE_SITE, SAMPLE_CONTENT, build, copy_of_output, tree_digest
 
@@ -63,3 +64,10 @@ def built_site(site: Path, tmp_path: Path, fixture_site_output: Path):
     """The fixture site and a private copy of its built output: (content, output, digest of the output)."""
     output = copy_of_output(fixture_site_output, tmp_path / "output")
     return site, output, tree_digest(output)
+
+
+@pytest.fixture
+def image_log(caplog):
+    """caplog with the image stage's line of every build (read by ``helpers.image_counts``), as ``card_log``."""
+    caplog.set_level(logging.INFO, logger=image_stage.logger.name)
+    return caplog

@@ -170,6 +170,17 @@ def card_counts(caplog) -> tuple[int, int]:
     return int(drawn), int(reused)
 
 
+IMAGE_SUMMARY = re.compile(r"Images: (\d+) encoded, (\d+) reused from .+ in \d+\.\d\d s")
+
+
+def image_counts(caplog) -> tuple[int, int]:
+    """Images encoded and reused by the last build, read from its log line (``caplog`` of the ``image_log`` fixture)."""
+    counts = [match.groups() for record in caplog.records if (match := IMAGE_SUMMARY.fullmatch(record.getMessage()))]
+    assert counts, "no image stage line in the log"
+    encoded, reused = counts[-1]
+    return int(encoded), int(reused)
+
+
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 

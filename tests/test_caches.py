@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,7 @@ def cache_warnings(caplog) -> list[str]:
     return [
         record.getMessage()
         for record in caplog.records
-        if record.levelno >= logging.WARNING and "cache" in record.getMessage().lower()
+        if record.levelno >= logging.WARNING and re.search(r"\bcache\b", record.getMessage(), re.IGNORECASE)
     ]
 
 

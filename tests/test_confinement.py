@@ -218,7 +218,8 @@ def test_a_link_to_a_file_inside_the_content_folder_keeps_working(site, tmp_path
     (site / "images" / "plan-aktuell.png").symlink_to("plan.png")
     output = tmp_path / "output"
     build(site, output)
-    assert (output / "images" / "plan-aktuell.png").read_bytes() == (site / "images" / "plan.png").read_bytes()
+    with Image.open(output / "images" / "plan-aktuell.png") as copy, Image.open(site / "images" / "plan.png") as original:
+        assert copy.tobytes() == original.tobytes()  # the same pixels, in a clean copy
     assert check_content(str(SETTINGS), str(site)).errors == []
 
 
@@ -372,9 +373,9 @@ def test_an_embargoed_photo_stays_out_however_its_path_is_spelled(site, tmp_path
     monkeypatch.setenv("NEWSROOM_NOW", AT)
     after = tmp_path / "after"
     build(site, after)
-    assert (after / "images" / "foto.png").is_file()
     page = after / "pressemitteilungen" / "2024" / "600-zeppelinwiese-wird-naturschutzgebiet" / "index.html"
-    assert soup(page).find("img", alt="Luftbild der Zeppelinwiese")["src"] == "/images/foto.png"
+    published = soup(page).find("img", alt="Luftbild der Zeppelinwiese")["src"]
+    assert published.startswith("/bilder/foto-1200-") and (after / published.lstrip("/")).is_file()
 
 
 @pytest.mark.parametrize("link", ["{static}../../images//foto.png", "{static}/images/./foto.png", "/images/alt/../foto.png"])

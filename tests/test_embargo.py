@@ -335,4 +335,4 @@ def test_an_image_only_an_embargoed_release_uses_waits_for_it(site: Path, tmp_pa
     assert (tmp_path / "before" / "images" / "gemeinsam.png").is_file()
     clock(AT)
     build(site, tmp_path / "after")
-    assert (tmp_path / "after" / "images" / "lageplan-schutzgebiet.png").is_file()
+    assert list((tmp_path / "after" / "bilder").glob("lageplan-schutzgebiet-8-*.jpg"))

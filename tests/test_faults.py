@@ -149,17 +149,20 @@ def test_full_disk_while_pagefind_writes_stops_with_one_line(site, tmp_path, fix
     assert_unchanged(output, before)
 
 
-def test_full_disk_while_pelican_copies_an_image_stops_with_one_line(site, tmp_path, fixture_site_output, mounts):
-    """Pelican only logs a failed copy and goes on; the build must stop instead of publishing a cut-off photo."""
+def test_full_disk_while_pelican_copies_a_static_file_stops_with_one_line(site, tmp_path, fixture_site_output, mounts):
+    """Pelican only logs a failed copy and goes on; the build must stop instead of publishing a cut-off file.
+
+    Images are no longer Pelican's to copy (the image stage writes them), so the static file is a PDF.
+    """
     disk = mounts(tmp_path / "disk", 4096)
     output = disk / "output"
     copy_of_output(fixture_site_output, output)
     before = tree_digest(output)
     (site / "images").mkdir(exist_ok=True)
-    (site / "images" / "marktplatz.jpg").write_bytes(os.urandom(1024 * 1024))  # only the bytes count here
-    fill(disk, 320 * 1024)  # room for the cards (copied from the cache on another disk), not for the photo
+    (site / "images" / "marktplatz.pdf").write_bytes(os.urandom(1024 * 1024))  # only the bytes count here
+    fill(disk, 320 * 1024)  # room for the cards (copied from the cache on another disk), not for the file
     line = assert_one_line_failure(run_pelican_cli(site, output), "Build failed: " + FULL_DISK, "free space")
-    assert "marktplatz.jpg'" in line
+    assert "marktplatz.pdf'" in line
     assert_unchanged(output, before)
 
 

@@ -264,10 +264,12 @@ def test_entries_newest_first_and_feed_updated_is_the_newest_change(sample_outpu
 
 
 def test_image_is_enclosure_and_thumbnail_with_type_and_length(sample_output):
-    source = Path(__file__).resolve().parent.parent / "content" / "images" / "baumpflanzung-buergerpark.jpg"
-    with Image.open(source) as picture:
+    """The enclosure is the published JPEG derivative (no metadata), never the editor's file."""
+    [published] = sample_output.glob("bilder/baumpflanzung-buergerpark-1600-*.jpg")
+    with Image.open(published) as picture:
         width, height = picture.size
-    url = f"{PUBLIC}/images/{source.name}"
+    url = f"{PUBLIC}/bilder/{published.name}"
+    source = published
     atom = [e for e in atom_entries(sample_output / "feeds" / "all.atom.xml") if e.find(f"{MEDIA}thumbnail") is not None]
     rss = [i for i in rss_items(sample_output / "feeds" / "all.rss.xml") if i.find("enclosure") is not None]
     assert len(atom) == len(rss) == 1
@@ -401,7 +403,10 @@ def test_relative_links_in_content_become_absolute(feed_site):
     assert "https://example.org/x" in hrefs
     assert "mailto:presse@testhausen.example" in hrefs
     assert f"{page_url}#fn:1" in hrefs
-    assert [img["src"] for img in html.find_all("img")] == [f"{PUBLIC}/images/plan.png"] * 2
+    # The lead image is its published JPEG; the body's image keeps its own (clean) file.
+    lead, body = (img["src"] for img in html.find_all("img"))
+    assert lead.startswith(f"{PUBLIC}/bilder/plan-") and lead.endswith(".jpg")
+    assert body == f"{PUBLIC}/images/plan.png"
     assert html.find("figcaption").get_text() == "Plan: Bezirksamt"
     assert "Aktualisiert am 1. Dezember 2024, 10:00 Uhr:" in html.get_text()
     # The site's own page keeps its links as written.

@@ -99,7 +99,7 @@ def test_a_changed_image_is_measured_again(site, tmp_path):
     pictures = [
         img
         for path in (tmp_path / "output" / "pressemitteilungen").rglob("index.html")
-        for img in soup(path).select('img[src$="bild.jpg"]')
+        for img in soup(path).select("figure.pm__bild img")
     ]
     assert [(img["width"], img["height"]) for img in pictures] == [("1000", "500")]
 

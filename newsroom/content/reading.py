@@ -18,7 +18,7 @@ from .confine import content_relative_dir, link_errors
 from .frontmatter import parse
 from .markup import MarkdownRenderer, derive_summary
 from .registry import Registries
-from .rules import Context, validate_page, validate_release
+from .rules import Context, image_warnings, validate_page, validate_release
 from .sanitize import html_problems, sanitize
 from .slugs import german_slug
 
@@ -81,4 +81,5 @@ def read_source(full_path: str, settings: dict, registries: Registries, renderer
         strict = options.strict_html
         (source.errors if strict else source.warnings).extend(html_problems(removals, document, strict))
         source.summary = source.values.get("summary") or derive_summary(source.html, options.summary_length)
+        source.warnings.extend(image_warnings(source.values, source.line_of, shown, options.images))
     return source

@@ -33,6 +33,9 @@ from .slugs import german_slug, is_slug
 # RFC 3986: an absolute URI starts with a scheme and a colon; no whitespace anywhere.
 ABSOLUTE_URI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
+IMAGE_FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+# The social card's width (outputs.cards.layout.WIDTH; content/ imports nothing from outputs/, a test keeps them equal).
+CARD_WIDTH = 1200
 # Attachments a reader can open without special software and that run no code: documents,
 # tables, slides, plain data. No archives (a reader cannot see what is inside, and they hide
 # executables from virus scanners), no old Office formats (macros), no images (use image).
@@ -211,9 +214,40 @@ def image(document: Document, name: str, context: Context) -> dict:
     try:
         with Image.open(full) as picture:
             width, height = picture.size
+            kind = picture.format
     except (UnidentifiedImageError, OSError) as error:
         raise FieldError(f"{short_repr(written)} cannot be read as an image ({error})") from None
-    return {"url": relative, "width": width, "height": height}
+    expected = IMAGE_FORMATS[os.path.splitext(relative)[1].lower()]
+    if kind != expected:
+        suffix = next((suffix for suffix, name in IMAGE_FORMATS.items() if name == kind), None)
+        advice = f"; rename it to {suffix!r}" if suffix else f"; save it as {expected}"
+        raise FieldError(f"{short_repr(written)} is a {kind} file, not {expected}{advice}")
+    return {"url": relative, "width": width, "height": height, "bytes": os.path.getsize(full)}
+
+
+def thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def image_warnings(values: dict, line_of: dict, path: str, limits) -> list[ContentError]:
+    """What an editor should know about a release image that still works: too small for the card, or too big to handle well.
+
+    ``limits`` are the image settings (``NEWSROOM["images"]``: ``max_bytes``, ``max_pixels``).
+    """
+    picture = values.get("image")
+    if not picture:
+        return []
+    line, problems = line_of.get("image"), []
+    if picture["width"] < CARD_WIDTH:
+        problems.append(f"{picture['url']!r} is {picture['width']} px wide; the social card needs at least {CARD_WIDTH} px, "
+                        "so it is shown enlarged and blurred")
+    if picture["bytes"] > limits.max_bytes:
+        problems.append(f"{picture['url']!r} has {thousands(picture['bytes'])} bytes, more than the "
+                        f"{thousands(limits.max_bytes)} allowed; save it smaller (the site publishes smaller copies anyway)")
+    if picture["width"] * picture["height"] > limits.max_pixels:
+        problems.append(f"{picture['url']!r} has {picture['width']}×{picture['height']} pixels, more than the "
+                        f"{thousands(limits.max_pixels)} allowed; scale it down before committing it")
+    return [ContentError(path, line, "image", problem) for problem in problems]
 
 
 def content_file(written: str, context: Context) -> tuple[str, str]:

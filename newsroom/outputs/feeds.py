@@ -22,10 +22,11 @@ from feedgen.feed import FeedGenerator
 from pelican.generators import Generator
 
 from ..content.dates import BERLIN
-from ..content.release import Image, tag_uri
+from ..content.release import tag_uri
 from ..content.slugs import german_slug
 from ..settings import newsroom, tag_date
 from ..urls import absolute_url
+from .images.stage import Picture
 
 FEEDS_DIR = "feeds"
 STYLESHEET = f"{FEEDS_DIR}/feed.xsl"
@@ -36,7 +37,6 @@ SCOPE_LABELS = {"ressort": "Ressort: {name}", "thema": "Thema: {name}", "jahr": 
 GENERATOR_NAME = "Newsroom"
 RSS_DOCS = "https://www.rssboard.org/rss-specification"
 FORMATS = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
-IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 URL_ATTRIBUTES = ("href", "src", "poster", "cite")
 
 
@@ -184,13 +184,12 @@ class Enclosure:
     height: int
 
 
-def image_enclosure(image: Image | None, settings: dict) -> Enclosure | None:
-    """The release's image with the size in bytes that RSS enclosures require."""
-    if not image:
+def image_enclosure(picture: Picture | None, settings: dict) -> Enclosure | None:
+    """The release image's largest JPEG (published, without metadata; never the editor's file), with the size RSS requires."""
+    if not picture:
         return None
-    path = os.path.join(settings["PATH"], image.path)
-    extension = os.path.splitext(image.path)[1].lower()
-    return Enclosure(absolute_url(settings, image.path), IMAGE_TYPES[extension], os.path.getsize(path), image.width, image.height)
+    file = picture.largest
+    return Enclosure(absolute_url(settings, file.path), file.type, file.length, file.width, file.height)
 
 
 # --- writing ----------------------------------------------------------------
@@ -285,7 +284,7 @@ class FeedWriter:
             entry.dc.dc_creator(department.name)
         for tag in article.tags:
             entry.category(term=tag.slug, label=tag.name, scheme=absolute_url(self.settings, self.settings["TAGS_URL"]))
-        enclosure = image_enclosure(release.image, self.settings)
+        enclosure = image_enclosure(self.render_context["pictures"].of(release), self.settings)
         if enclosure:
             entry.enclosure(enclosure.url, enclosure.length, enclosure.media_type)
             entry.media.thumbnail(url=enclosure.url, width=str(enclosure.width), height=str(enclosure.height), group=None)

@@ -163,8 +163,9 @@ def release_social(context, settings: dict, article, fallback_description: str) 
     modified = isodate(release.last_change)
     office = organisation(settings)
     images = [image_object(settings, card.path, card.width, card.height)] if card else []
-    if release.image:
-        images.append(image_object(settings, release.image.path, release.image.width, release.image.height))
+    picture = context["pictures"].of(release)
+    if picture:  # the published JPEG, never the editor's file
+        images.append(image_object(settings, picture.largest.path, picture.width, picture.height))
     year_url = absolute_url(settings, settings["YEAR_ARCHIVE_URL"].format(date=article.date))
     news = {
         "@context": SCHEMA,

@@ -5,7 +5,7 @@ autoreload and tests never see a previous build, and nothing is reset by
 hand. It holds what the stages share — the settings, the errors found so far,
 the registries, the sources read ahead, the releases admitted — and one
 object per stage that keeps something from one signal to a later one (clock,
-links, cards, output, theme files, written pages). Stages take their inputs
+links, cards, images, output, theme files, written pages). Stages take their inputs
 and return their outputs; ``newsroom.site.plugin`` hands them over.
 
 ``admit`` is the one way from a read source to the build's knowledge of it:
@@ -25,6 +25,7 @@ from ..content.registry import Registries, load_registries
 from ..content.release import Release
 from ..errors import ContentError, stop
 from ..outputs.cards.stage import CardStage
+from ..outputs.images.stage import ImageStage
 from ..outputs.redirects import Links
 from ..outputs.sitemap import WrittenPages
 from ..settings import configure, data_dir, newsroom
@@ -61,6 +62,7 @@ class BuildState:
     crossfile: CrossFileChecks | None = None
     links: Links | None = None
     cards: CardStage | None = None
+    images: ImageStage | None = None
     assets: Assets | None = None
     written: WrittenPages | None = None
     pages: PendingPages | None = None
@@ -91,6 +93,7 @@ class BuildState:
         state.crossfile = CrossFileChecks(settings)
         state.links = Links.read(settings)
         state.cards = CardStage(settings)
+        state.images = ImageStage(settings)
         state.assets = Assets.read(settings)
         state.written = WrittenPages(settings)
         state.pages = PendingPages(settings)

@@ -76,19 +76,22 @@ class Newsroom:
         return [FeedsGenerator, RedirectGenerator]
 
     def static_generator_finalized(self, generator) -> None:
-        """Nothing from outside the content folder is copied; media only held-back releases use stays out."""
+        """Nothing from outside the content folder is copied, nor media only held-back releases use, nor any raw image."""
         escaped = statics_from_outside(generator)
         if escaped and not self.state.errors:  # the link check stops such a build first; this is the second lock
             self.state.errors.append(escaped[0])
         self.state.clock.hold_back_media(generator)
+        self.state.images.take_statics(generator)
 
     def all_generators_finalized(self, generators) -> None:
-        """Cross-page checks, then the cards (a picture that cannot be drawn stops the build like bad content), then any stop."""
+        """Cross-page checks, then cards and images (a picture that cannot be made stops the build), then any stop."""
         state = self.state
         state.errors.extend(state.clock.link_errors(generators))
         state.errors.extend(state.links.report(state.registries))
         if not state.all_errors():
             state.errors.extend(state.cards.prepare(generators))
+        if not state.all_errors():
+            state.errors.extend(state.images.prepare(generators))
         state.stop_on_errors()
         state.attachments = attachments.planned(generators, state.settings)
 
@@ -105,6 +108,7 @@ class Newsroom:
         state.assets.write(state.output, site)
         state.cards.write(state.output, site)
         attachments.write(state.output, site, state.attachments)
+        state.images.write(state.output, site)
         for name, data in sitemap_files(pelican.settings, state.written).items():
             state.output.place(os.path.join(site, name), data)
         index_site(state.output, site, [page.release for page in state.written.releases()])

@@ -14,7 +14,7 @@
       <head>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title>Feed: <xsl:value-of select="$titel"/></title>
-        <link rel="stylesheet" href="/theme/css/site.3bad1441.css"/>
+        <link rel="stylesheet" href="/theme/css/site.5f0e183c.css"/>
       </head>
       <body>
         <a class="skip-link" href="#inhalt">Zum Inhalt springen</a>
