@@ -512,8 +512,8 @@ def test_long_topics_and_titles_give_short_urls(tmp_path):
             "themen.md",
             "Themen",
             [
-                "themen.md:2: slug: 'themen' is used by the site itself (taken: anhaenge, feeds, images, karten, pagefind, "
-                "pressemitteilungen, ressorts, seite, sitemaps, suche, theme, themen); set another slug"
+                "themen.md:2: slug: 'themen' is used by the site itself (taken: anhaenge, bilder, feeds, images, karten, "
+                "pagefind, pressemitteilungen, ressorts, seite, sitemaps, suche, theme, themen); set another slug"
             ],
         ),
     ],

@@ -138,11 +138,12 @@ def reserved_sections(settings: dict) -> set[str]:
 
 
 def file_sections(settings: dict) -> set[str]:
-    """First URL segments of the folders the site fills with files of its own: theme, images, feeds, search index, sitemaps,
-    cards, attachments.
+    """First URL segments of the folders the site fills with files of its own: theme, images and their derivatives, feeds,
+    search index, sitemaps, cards, attachments.
     """
+    options = newsroom(settings)
     urls = [settings.get("THEME_STATIC_DIR", ""), *settings.get("STATIC_PATHS", ())]
-    urls += [FEEDS_DIR, BUNDLE_DIR, SITEMAPS_DIR, newsroom(settings).cards.output_dir, ATTACHMENTS_DIR]
+    urls += [FEEDS_DIR, BUNDLE_DIR, SITEMAPS_DIR, options.cards.output_dir, options.images.output_dir, ATTACHMENTS_DIR]
     return first_segments(urls)
 
 
