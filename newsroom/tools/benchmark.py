@@ -346,7 +346,7 @@ def hugo_version(hugo: str) -> str:
 
 
 def newsroom_site(work: str, settings_file: str) -> Site:
-    """The project's build as editors run it, with both caches inside the work folder.
+    """The project's build as editors run it, with its caches inside the work folder.
 
     The caches sit where their default relative paths point from ``work``, so
     ``invoke check``, which takes no overrides, is run from there and finds them.
@@ -356,6 +356,7 @@ def newsroom_site(work: str, settings_file: str) -> Site:
     options = {
         **base,
         "cards": {**base.get("cards", {}), "cache_dir": os.path.join(folder, DEFAULTS["cards"]["cache_dir"])},
+        "images": {**base.get("images", {}), "cache_dir": os.path.join(folder, DEFAULTS["images"]["cache_dir"])},
         "content_cache_dir": os.path.join(folder, DEFAULTS.get("content_cache_dir", "cache/content")),
     }
     content, output = os.path.join(folder, "content"), os.path.join(folder, "output")
