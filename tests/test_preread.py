@@ -144,11 +144,14 @@ def test_the_draft_preview_does_not_evict_the_site(site, tmp_path):
 def test_settings_that_do_not_change_reading_keep_the_cache(site, tmp_path):
     options = newsroom(site)
     build(site, tmp_path / "output", NEWSROOM=options)
-    other = {**options, "reading_workers": 1, "cards": {**options.get("cards", {}), "cache_dir": str(tmp_path / "cards")}}
+    other = {**options, "reading_workers": 1, "cards": {**options.get("cards", {}), "cache_dir": str(tmp_path / "cards")},
+             "images": {**options.get("images", {}), "cache_dir": str(tmp_path / "bilder"), "quality": 70}}
     build(site, tmp_path / "output", NEWSROOM=other)
     assert sources_read()[0] == 0
     build(site, tmp_path / "output", NEWSROOM={**options, "summary_length": 80})
     assert sources_read()[0] == len(list(site.rglob("*.md")))
+    build(site, tmp_path / "output", NEWSROOM={**options, "images": {**options.get("images", {}), "max_bytes": 1000}})
+    assert sources_read()[0] == len(list(site.rglob("*.md")))  # a limit reading warns about
 
 
 def test_another_working_directory_shares_the_cache_and_shows_its_own_paths(site, tmp_path, monkeypatch):

@@ -69,6 +69,8 @@ READING_LIBRARIES = ("Markdown", "PyYAML", "nh3", "beautifulsoup4", "Pillow")
 # NEWSROOM keys that never change what reading a file gives: the build, its
 # draft preview and `invoke check` may differ in them and still share a cache.
 NOT_READING_SETTINGS = ("content_cache_dir", "reading_workers", "writing", "cards", "preview_drafts", "sign_language")
+# Of NEWSROOM["images"], reading uses only the limits it warns about (the rest is the image stage's).
+READING_IMAGE_SETTINGS = ("max_bytes", "max_pixels")
 # Below this many files to read, starting worker processes costs more than it saves.
 PARALLEL_FROM = 32
 CHUNK_SIZE = 32
@@ -102,6 +104,7 @@ def reading_fingerprint(settings: dict, registries: Registries) -> str:
     for library in READING_LIBRARIES:
         digest.update(f"{library}={importlib.metadata.version(library)}".encode())
     options = {key: value for key, value in newsroom(settings).as_dict().items() if key not in NOT_READING_SETTINGS}
+    options["images"] = {key: options["images"][key] for key in READING_IMAGE_SETTINGS}
     relevant = {
         "NEWSROOM": options,
         "PATH": os.path.abspath(settings["PATH"]),
