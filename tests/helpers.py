@@ -95,6 +95,18 @@ def refused_build(content: Path, output: Path, **overrides) -> ContentErrors:
     raise AssertionError(f"the build of {content} was not refused")
 
 
+def refusal_printed(content: Path, output: Path, command: bool = False) -> str:
+    """What a refused build prints: from the `pelican` command with ``command`` (exit status 1, no traceback),
+    else from ``refused_build`` in this process.
+    """
+    if command:
+        result = run_pelican_cli(content, output)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+        return result.stderr
+    return refused_build(content, output).format_message() + "\n"
+
+
 def run_pelican_cli(content: Path, output: Path) -> subprocess.CompletedProcess:
     """Run the plain `pelican` command, as an editor or CI would."""
     pelican = Path(sys.executable).with_name("pelican")

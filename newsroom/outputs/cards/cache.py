@@ -28,6 +28,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -74,7 +75,23 @@ def fingerprint(card: TextCard | PhotoCard) -> str:
 
 
 class ManifestError(ValueError):
-    """What is wrong with a card manifest, for the one warning it gets."""
+    """What is wrong with a cache's manifest, for the one warning it gets."""
+
+
+def load_manifest(path: str, entries_of: Callable[[object], dict], ignore: Callable[[str, str], None]) -> dict:
+    """A manifest's checked entries (``entries_of`` raises ManifestError); {} when it is missing or told to ``ignore``."""
+    try:
+        return entries_of(json.loads(read_cache_file(path)))
+    except FileNotFoundError:
+        return {}  # a cold cache
+    except ManifestError as error:
+        problem = str(error)
+    except OSError as error:
+        problem = f"cannot be read ({error.strerror or error})"
+    except (ValueError, RecursionError) as error:
+        problem = f"is not JSON ({error})"
+    ignore(path, problem)
+    return {}
 
 
 def manifest_entries(data: object) -> dict[str, dict]:
@@ -105,19 +122,8 @@ class CardCache:
     def __init__(self, folder: str):
         self.folder = folder
         self.changed = False
-        self.entries: dict[str, dict] = {}
         self.failed: list[str] = []  # keys whose file is not a plain file with the recorded bytes
-        path = os.path.join(folder, MANIFEST)
-        try:
-            self.entries = manifest_entries(json.loads(read_cache_file(path)))
-        except FileNotFoundError:
-            pass  # a cold cache
-        except ManifestError as error:
-            self.ignore(path, str(error))
-        except OSError as error:
-            self.ignore(path, f"cannot be read ({error.strerror or error})")
-        except (ValueError, RecursionError) as error:
-            self.ignore(path, f"is not JSON ({error})")
+        self.entries: dict[str, dict] = load_manifest(os.path.join(folder, MANIFEST), manifest_entries, self.ignore)
 
     @staticmethod
     def ignore(path: str, problem: str) -> None:

@@ -26,7 +26,7 @@ import stat
 from pathlib import Path
 
 from ...errors import display_path
-from ..cards.cache import DIGEST_PATTERN, file_digest, read_cache_file, write_atomically
+from ..cards.cache import DIGEST_PATTERN, ManifestError, file_digest, load_manifest, read_cache_file, write_atomically
 from .encoding import ENCODER, SUFFIXES
 
 logger = logging.getLogger(__name__)
@@ -47,10 +47,6 @@ def job_fingerprint(path: str, kind: str, widths: tuple[int, ...], quality: int)
 
 def cache_file_name(inputs: str, rendition: dict) -> str:
     return f"{inputs[:24]}-{rendition['width']}.{SUFFIXES[rendition['format']]}"
-
-
-class ManifestError(ValueError):
-    """What is wrong with an image manifest, for the one warning it gets."""
 
 
 def valid_rendition(entry: object) -> bool:
@@ -83,21 +79,10 @@ class ImageCache:
 
     def __init__(self, folder: str):
         self.folder = folder
-        self.entries: dict[str, list[dict]] = {}
         self.used: set[str] = set()
         self.changed = False
         self.failed: set[str] = set()  # fingerprints whose files were not as recorded
-        path = os.path.join(folder, MANIFEST)
-        try:
-            self.entries = manifest_entries(json.loads(read_cache_file(path)))
-        except FileNotFoundError:
-            pass  # a cold cache
-        except ManifestError as error:
-            self.ignore(path, str(error))
-        except OSError as error:
-            self.ignore(path, f"cannot be read ({error.strerror or error})")
-        except (ValueError, RecursionError) as error:
-            self.ignore(path, f"is not JSON ({error})")
+        self.entries: dict[str, list[dict]] = load_manifest(os.path.join(folder, MANIFEST), manifest_entries, self.ignore)
 
     @staticmethod
     def ignore(path: str, problem: str) -> None:
