@@ -121,7 +121,10 @@ def navigation(page: Path) -> list[tuple[str, str, str | None, str | None]]:
     """(text, href, rel, aria-current) of each link of the page navigation."""
     nav = soup(page).find("nav", class_="seitennavigation")
     assert nav["aria-label"] == "Seitennavigation"
-    return [(link.get_text(strip=True), link["href"], link.get("rel", [None])[0], link.get("aria-current")) for link in nav.find_all("a")]
+    return [
+        (link.get_text(strip=True), link["href"], link.get("rel", [None])[0], link.get("aria-current"))
+        for link in nav.find_all("a")
+    ]
 
 
 def test_navigation_runs_from_the_oldest_to_the_newest(long_site):
