@@ -86,10 +86,8 @@ DIRECT_TEMPLATES = ["index", "archives", "categories", "tags", "notfound", "sear
 
 DEFAULT_PAGINATION = 10
 PAGINATED_TEMPLATES = {"index": None, "category": None, "tag": None, "period_archives": None}
-PAGINATION_PATTERNS = (
-    (1, "{url}", "{save_as}"),
-    (2, "{base_name}/seite/{number}/", "{base_name}/seite/{number}/index.html"),
-)
+# A list's own address shows its newest releases; numbered pages count from the oldest (newsroom/site/pagination.py).
+PAGINATION_PATTERNS = ((1, "{base_name}/seite/{number}/", "{base_name}/seite/{number}/index.html"),)
 
 # Feeds come from the project's own feed stage (newsroom/outputs/feeds.py), never from Pelican's.
 FEED_ALL_ATOM = None

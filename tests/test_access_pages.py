@@ -16,7 +16,7 @@ HEADER_LINKS = [("/leichte-sprache/", "Leichte Sprache"), ("/gebaerdensprache/",
 # One page of every kind the site writes.
 PAGE_KINDS = [
     "index.html",
-    "seite/2/index.html",
+    "seite/1/index.html",
     "pressemitteilungen/index.html",
     "pressemitteilungen/2025/index.html",
     "pressemitteilungen/2025/48-sommerfest-kiez-kultur-im-rathausgarten/index.html",

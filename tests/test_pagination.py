@@ -1,49 +1,227 @@
-"""Long lists: the page navigation shows the first and last page, two pages around the current one, and gaps."""
+"""Long lists stay put: numbered pages count from the oldest release, the list's own address shows the newest.
+
+The site has 154 generated releases (``newsroom.tools.corpus``): the home list
+has 14 numbered pages of 10 and 14 releases on its root, so one more release
+completes a block there, while the newest year (50 releases) only grows its root.
+"""
 
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
+
 import pytest
+from pelican.settings import read_settings
 
-from newsroom.tools.corpus import write_newsroom_corpus
+from newsroom.content.slugs import german_slug
+from newsroom.site.pagination import vanished_pages
+from newsroom.tools.corpus import NEWSROOM_FORMAT, load_contacts, load_departments, next_release, write_newsroom_corpus
 
-from helpers import SAMPLE_CONTENT, build, soup
+from helpers import SAMPLE_CONTENT, SETTINGS, build, copy_of_output, soup, tree_digest
+
+RELEASES = 154
+PER_PAGE = 10
+SITE = "https://presse.lindenhain.example"
+LIST_FILE = re.compile(r"(?:(?:pressemitteilungen/[0-9]{4}|ressorts/[^/]+|themen/[^/]+)/)?(?:seite/[0-9]+/)?index\.html")
+
+
+def numbered(count: int) -> int:
+    """The rule, written out: full blocks of 10 from the oldest, at least 5 left for the root."""
+    return max(0, (count - 5) // PER_PAGE)
 
 
 @pytest.fixture(scope="module")
-def long_site(tmp_path_factory):
+def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("long")
-    write_newsroom_corpus(str(SAMPLE_CONTENT), str(root / "content"), 150)  # 15 pages of 10
+    made = write_newsroom_corpus(str(SAMPLE_CONTENT), str(root / "content"), RELEASES)
     build(root / "content", root / "output")
-    return root / "output"
+    return root, made
 
 
-def navigation(page) -> list[str]:
-    """The entries of the numbered navigation: page numbers, '…' for a gap, '*' marking the current page."""
-    entries = []
-    for item in soup(page).select("nav.seitennavigation li:not(.seitennavigation__schritt)"):
-        if "seitennavigation__luecke" in (item.get("class") or []):
-            entries.append("…")
-        else:
-            link = item.find("a")
-            number = link.get_text().replace("Seite", "").strip()
-            entries.append(number + ("*" if link.get("aria-current") == "page" else ""))
-    return entries
+@pytest.fixture
+def long_site(corpus) -> Path:
+    return corpus[0] / "output"
 
 
-def test_middle_page_shows_window_and_both_gaps(long_site):
-    assert navigation(long_site / "seite" / "8" / "index.html") == ["1", "…", "6", "7", "8*", "9", "10", "…", "15"]
+@pytest.fixture
+def own_site(corpus, tmp_path) -> tuple[Path, Path]:
+    """A private copy of the long site's content and output, to change and build again."""
+    root, _ = corpus
+    shutil.copytree(root / "content", tmp_path / "content")
+    return tmp_path / "content", copy_of_output(root / "output", tmp_path / "output")
 
 
-def test_first_and_last_pages(long_site):
-    assert navigation(long_site / "index.html") == ["1*", "2", "3", "…", "15"]
-    assert navigation(long_site / "seite" / "15" / "index.html") == ["1", "…", "13", "14", "15*"]
+def url_of(release) -> str:
+    return f"/pressemitteilungen/{release.year}/{release.serial}-{release.slug}/"
 
 
-def test_no_gap_where_nothing_is_left_out(long_site):
-    assert navigation(long_site / "seite" / "4" / "index.html") == ["1", "2", "3", "4*", "5", "6", "…", "15"]
+def lists_of(release) -> list[str]:
+    """The root files of the lists a generated release belongs to: home, its year, department and topics."""
+    return [
+        "index.html",
+        f"pressemitteilungen/{release.year}/index.html",
+        f"ressorts/{release.department}/index.html",
+        *(f"themen/{german_slug(topic)}/index.html" for topic in release.tags),
+    ]
 
 
-def test_every_numbered_link_leads_to_its_page(long_site):
-    for link in soup(long_site / "seite" / "8" / "index.html").select("nav.seitennavigation li a"):
-        target = link["href"].lstrip("/")
-        assert (long_site / target / "index.html").is_file() or (long_site / target).is_file(), target
+def members(made) -> dict[str, list[str]]:
+    """Root file of every list → the URLs of its releases, newest first."""
+    lists: dict[str, list[str]] = {}
+    for release in reversed(made):
+        for root in lists_of(release):
+            lists.setdefault(root, []).append(url_of(release))
+    return lists
+
+
+def numbered_file(root: str, number: int) -> str:
+    return str(Path(root).parent / "seite" / str(number) / "index.html").removeprefix("./")
+
+
+def pages_of(site: Path, root: str) -> list[str]:
+    """The files of a list in reading order: its root, then its numbered pages from the newest to the oldest."""
+    numbers = sorted((int(path.parent.name) for path in (site / root).parent.glob("seite/*/index.html")), reverse=True)
+    return [root, *(numbered_file(root, number) for number in numbers)]
+
+
+def shown(page: Path) -> list[str]:
+    return [link["href"] for link in soup(page).select("ul.teaser-liste .teaser__titel a")]
+
+
+def address(file: str) -> str:
+    return "/" + file.removesuffix("index.html")
+
+
+def list_files(site: Path) -> dict[str, str]:
+    """Digest of every page of every list: home, years, departments, topics, each with its numbered pages."""
+    return {file: digest for file, digest in tree_digest(site).items() if LIST_FILE.fullmatch(file)}
+
+
+def test_every_release_is_on_exactly_one_page_of_each_of_its_lists(corpus):
+    site, made = corpus[0] / "output", corpus[1]
+    for root, urls in members(made).items():
+        pages = pages_of(site, root)
+        on_pages = [shown(site / page) for page in pages]
+        assert [url for page in on_pages for url in page] == urls, root  # each once, newest first across the pages
+        assert len(pages) - 1 == numbered(len(urls)), root
+        assert all(len(page) == PER_PAGE for page in on_pages[1:]), root
+        assert len(on_pages[0]) == len(urls) - PER_PAGE * numbered(len(urls)), root
+        assert len(urls) < 5 or 5 <= len(on_pages[0]) < 15, root
+
+
+def test_numbered_pages_hold_the_oldest_first(corpus):
+    site, made = corpus[0] / "output", corpus[1]
+    assert shown(site / "seite" / "1" / "index.html") == [url_of(release) for release in reversed(made[:PER_PAGE])]
+    assert shown(site / "seite" / "14" / "index.html") == [url_of(release) for release in reversed(made[130:140])]
+    assert shown(site / "index.html") == [url_of(release) for release in reversed(made[140:])]
+
+
+def navigation(page: Path) -> list[tuple[str, str, str | None, str | None]]:
+    """(text, href, rel, aria-current) of each link of the page navigation."""
+    nav = soup(page).find("nav", class_="seitennavigation")
+    assert nav["aria-label"] == "Seitennavigation"
+    return [
+        (link.get_text(strip=True), link["href"], link.get("rel", [None])[0], link.get("aria-current"))
+        for link in nav.find_all("a")
+    ]
+
+
+def test_navigation_runs_from_the_oldest_to_the_newest(long_site):
+    assert navigation(long_site / "index.html") == [
+        ("Älteste Pressemitteilungen", "/seite/1/", None, None),
+        ("‹Ältere Pressemitteilungen", "/seite/14/", "prev", None),
+        ("Neueste Pressemitteilungen", "/", None, "page"),
+    ]
+    assert navigation(long_site / "seite" / "8" / "index.html") == [
+        ("Älteste Pressemitteilungen", "/seite/1/", None, None),
+        ("‹Ältere Pressemitteilungen", "/seite/7/", "prev", None),
+        ("Seite 8", "/seite/8/", None, "page"),
+        ("Neuere Pressemitteilungen›", "/seite/9/", "next", None),
+        ("Neueste Pressemitteilungen", "/", None, None),
+    ]
+    assert navigation(long_site / "seite" / "14" / "index.html")[-1] == ("Neuere Pressemitteilungen›", "/", "next", None)
+    assert navigation(long_site / "seite" / "1" / "index.html")[0] == ("Seite 1", "/seite/1/", None, "page")
+
+
+def test_numbered_pages_name_no_total(long_site):
+    page = soup(long_site / "ressorts" / "stadtentwicklung" / "seite" / "1" / "index.html")
+    assert page.title.get_text().startswith("Abteilung Stadtentwicklung, Umwelt und Verkehr – Seite 1 – ")
+    assert page.find("p", class_="einleitung").get_text().startswith("Ältere Pressemitteilungen aus diesem Ressort.")
+    assert " von " not in page.find("nav", class_="seitennavigation").get_text()
+    root = soup(long_site / "ressorts" / "stadtentwicklung" / "index.html").find("p", class_="einleitung").get_text()
+    assert root.split(" aus ")[0].endswith("Pressemitteilungen") and root[0].isdigit()
+
+
+def test_every_navigation_link_leads_to_its_neighbour(corpus):
+    site, made = corpus[0] / "output", corpus[1]
+    for root in members(made):
+        pages = pages_of(site, root)
+        for position, page in enumerate(pages):
+            links = navigation(site / page) if len(pages) > 1 else []
+            for _, href, _, _ in links:
+                assert (site / href.lstrip("/") / "index.html").is_file(), (page, href)
+            rels = {rel: href for _, href, rel, _ in links if rel}
+            assert rels.get("prev") == (address(pages[position + 1]) if position + 1 < len(pages) else None), page
+            assert rels.get("next") == (address(pages[position - 1]) if position else None), page
+            assert [href for _, href, _, current in links if current] == ([address(page)] if links else [])
+
+
+def test_one_more_release_changes_only_the_roots_of_its_lists_and_a_completed_block(corpus, own_site):
+    content, output = own_site
+    made = corpus[1]
+    before = list_files(output)
+    added = next_release(made, load_departments(str(SAMPLE_CONTENT)), load_contacts(str(SAMPLE_CONTENT)))
+    NEWSROOM_FORMAT.write(str(content), added)
+    build(content, output)
+    after = list_files(output)
+
+    counts = {root: len(urls) for root, urls in members(made).items()}
+    expected_changed, expected_new = set(), set()
+    for root in lists_of(added):
+        expected_changed.add(root)
+        blocks_before, blocks_after = numbered(counts.get(root, 0)), numbered(counts.get(root, 0) + 1)
+        if blocks_after > blocks_before:
+            expected_new.add(numbered_file(root, blocks_after))
+            if blocks_before:
+                expected_changed.add(numbered_file(root, blocks_before))  # its newer neighbour is no longer the root
+    assert numbered_file("index.html", 15) in expected_new  # the home list completed a block
+    assert set(after) - set(before) == expected_new
+    assert set(before) - set(after) == set()
+    assert {file for file in before if before[file] != after[file]} == expected_changed
+    assert shown(output / "seite" / "15" / "index.html") == [url_of(release) for release in reversed(made[140:150])]
+
+
+def test_a_list_that_shrinks_leaves_redirects_at_its_vanished_pages(corpus, own_site):
+    content, output = own_site
+    made = corpus[1]
+    linked = {url_of(release) for release in made if any(url_of(release) in other.body for other in made)}
+    gone = [release for release in reversed(made) if release.year == 2023 and url_of(release) not in linked][:10]
+    for release in gone:
+        Path(NEWSROOM_FORMAT.path(str(content), release)).unlink()
+    before = set(list_files(output))
+    build(content, output)
+
+    home = output / "seite" / "14" / "index.html"
+    year = output / "pressemitteilungen" / "2023" / "seite" / "4" / "index.html"
+    for page, target in ((home, "/"), (year, "/pressemitteilungen/2023/")):
+        redirect = soup(page)
+        assert redirect.find("meta", attrs={"http-equiv": "refresh"})["content"] == f"0; url={target}"
+        assert redirect.find("meta", attrs={"name": "robots"})["content"] == "noindex"
+        assert redirect.find("link", rel="canonical")["href"] == SITE + target
+        assert redirect.find("main").find("a")["href"] == target
+    assert "/seite/14/" not in (output / "sitemaps" / "seiten.xml").read_text(encoding="utf-8")
+    assert before <= set(list_files(output))  # no address of a list page is lost, in any list
+
+    kept = home.read_bytes()
+    build(content, output)
+    assert home.read_bytes() == kept
+    assert not (output / "seite" / "15" / "index.html").exists()
+
+
+def test_a_numbered_page_of_pelicans_scheme_is_found_though_page_1_is_missing(tmp_path):
+    settings = read_settings(str(SETTINGS))
+    (tmp_path / "themen" / "kultur" / "seite" / "2").mkdir(parents=True)
+    (tmp_path / "themen" / "kultur" / "seite" / "2" / "index.html").write_text("alt", encoding="utf-8")
+    vanished = vanished_pages(settings, str(tmp_path), "themen/kultur/index.html", "themen/kultur/", 12, PER_PAGE)
+    assert [(page.number, page.url) for page in vanished] == [(2, "themen/kultur/seite/2/")]

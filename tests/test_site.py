@@ -155,7 +155,7 @@ def test_every_page_is_accessible_in_structure_and_local_only(fixture_output):
 def test_sample_site_has_pagination_image_and_correction(sample_output):
     home = soup(sample_output / "index.html")
     assert home.find("nav", attrs={"aria-label": "Seitennavigation"})
-    assert (sample_output / "seite/2/index.html").exists()
+    assert (sample_output / "seite/1/index.html").exists()
     with_image = next(
         path for path in sample_output.glob("pressemitteilungen/*/*/index.html") if soup(path).find("figure", class_="pm__bild")
     )

@@ -3,7 +3,7 @@
 Pelican renders its pages with Jinja one after another on one core; at
 10,000 releases (15,000 pages) that is about 20 seconds of one busy core. ``NewsroomWriter`` (Pelican's
 writer, handed over by ``get_writer``) therefore only notes each page a
-generator asks for, split into numbered pages as Pelican would, and
+generator asks for, split into numbered pages (``pagination.py``), and
 ``PendingPages.flush``, the first receiver of ``finalized``, renders them all: this
 process takes one share and forked workers the others. Forked workers inherit
 the releases, templates and settings as they are, so nothing but progress
@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 
 from pelican import signals
-from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
@@ -39,6 +38,7 @@ from ..processes import die_with_parent
 from ..progress import Progress
 from ..settings import newsroom
 from .output import is_fault
+from .pagination import paginate, per_page
 
 # Below this many pages per process, forking costs more than it saves.
 PAGES_PER_WORKER_MIN = 20
@@ -78,22 +78,18 @@ class PendingPage:
 
 
 def numbered_pages(settings: dict, name: str, url, template_name, paginated, variables: dict) -> list[tuple[str, dict]]:
-    """(file, template variables) of each numbered page of a list, split as Pelican's writer splits it."""
+    """(file, template variables) of each page of a list, split by ``pagination.paginate`` (``{key}_page``)."""
     if paginated is None:
         paginated = {key: value for key, value in variables.items() if key in ("articles", "dates")}
-    if not paginated or template_name not in settings["PAGINATED_TEMPLATES"]:
+    size = per_page(settings, template_name)
+    if not paginated or size is None:
         return [(name, variables)]
-    per_page = settings["PAGINATED_TEMPLATES"][template_name] or settings["DEFAULT_PAGINATION"]
-    paginators = {key: Paginator(name, url, items, settings, per_page) for key, items in paginated.items()}
+    splits = {key: paginate(settings, name, url, items, size) for key, items in paginated.items()}
     pages = []
-    for number in range(1, next(iter(paginators.values())).num_pages + 1):
+    for index, page in enumerate(next(iter(splits.values()))):
         page_variables = dict(variables)
-        for key, paginator in paginators.items():
-            page = paginator.page(number)
-            page_variables[f"{key}_paginator"] = paginator
-            page_variables[f"{key}_page"] = page
-            page_variables[f"{key}_previous_page"] = paginator.page(number - 1) if number > 1 else None
-            page_variables[f"{key}_next_page"] = paginator.page(number + 1) if number < paginator.num_pages else None
+        for key, split in splits.items():
+            page_variables[f"{key}_page"] = split[index]
         pages.append((page.save_as, page_variables))
     return pages
 
