@@ -320,6 +320,10 @@ def golden(c):
     pelican(c, output=GOLDEN)
     # The search bundle is checked by tests/test_search.py, not kept as golden output.
     shutil.rmtree(os.path.join(GOLDEN, "pagefind"))
+    # The render keys are not part of the site.
+    from newsroom.site.renderkeys import KEYS_FILE
+
+    os.remove(os.path.join(GOLDEN, KEYS_FILE))
     # The precompressed copies are checked by tests/test_webserver.py, not kept as golden output.
     from newsroom.outputs.compress import ENCODINGS
 

@@ -31,6 +31,7 @@ from newsroom.content.reading import Source, read_source
 from newsroom.content.registry import load_registries
 from newsroom.errors import ContentErrors
 from newsroom.settings import data_dir
+from newsroom.site.renderkeys import KEYS_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
@@ -166,8 +167,17 @@ PAGEFIND_FILTER_ORDER_FILES = re.compile(
 
 
 def rebuild_digest(folder: Path) -> dict[str, str]:
-    """``tree_digest`` for comparing two builds: without Pagefind's filter-order files."""
-    return {path: digest for path, digest in tree_digest(folder).items() if not PAGEFIND_FILTER_ORDER_FILES.search(path)}
+    """``tree_digest`` for comparing two builds: without Pagefind's filter-order files, and without the render keys.
+
+    The keys (``newsroom.site.renderkeys``) cover every setting, also those
+    that change no page (how many processes write), so builds with different
+    settings have different keys; ``tests/test_incremental.py`` compares them.
+    """
+    return {
+        path: digest
+        for path, digest in tree_digest(folder).items()
+        if not PAGEFIND_FILTER_ORDER_FILES.search(path) and path != KEYS_FILE
+    }
 
 
 # The card stage's line per build (newsroom.outputs.cards.stage.SUMMARY).

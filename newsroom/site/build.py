@@ -33,6 +33,7 @@ from .assets import Assets
 from .clock import BuildClock, read_now
 from .crossfile import CrossFileChecks, stray_files
 from .output import StagedOutput
+from .stagetimes import StageTimes
 from .writing import PendingPages
 
 
@@ -68,6 +69,7 @@ class BuildState:
     pages: PendingPages | None = None
     attachments: dict[str, str] = field(default_factory=dict)  # published path → source file, once planned
     output: StagedOutput = field(default_factory=StagedOutput)
+    times: StageTimes = field(default_factory=StageTimes)
 
     @classmethod
     def start(cls, settings: dict, now: dt.datetime | None = None) -> BuildState:

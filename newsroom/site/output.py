@@ -325,6 +325,19 @@ class StagedOutput:
                 error.filename = path
             raise
 
+    def link_previous(self, path: str) -> bool:
+        """Hardlink the live site's file at ``path``'s place into the staging folder; False if it has none."""
+        previous = self.previous(path)
+        if not previous or not os.path.isfile(previous) or os.path.islink(previous):
+            return False
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+        except OSError as error:
+            if error.filename is None:
+                error.filename = path
+            raise
+        return replace_with_link(previous, path)
+
     def abandon(self) -> None:
         """Drop the staging directory of a failed build."""
         if self.staging:

@@ -60,6 +60,7 @@ class ListPage:
     newer: PageLink | None  # the page with the releases just after these (rel="next")
     oldest: PageLink | None  # …/seite/1/, if the list has numbered pages
     newest: PageLink  # the root
+    total: int | None = None  # how many releases the whole list has: on the root only, so numbered pages stay put
 
 
 def per_page(settings: dict, template_name: str | None) -> int | None:
@@ -126,6 +127,7 @@ def paginate(settings: dict, name: str, url: str, items: list, size: int) -> lis
                 newer=links[position - 1] if position else None,
                 oldest=oldest,
                 newest=root,
+                total=len(items) if number is None else None,
             )
         )
     return pages

@@ -32,6 +32,8 @@ from .crossfile import statics_from_outside
 from .ordering import link_neighbours
 from .output import StagedOutput, SwallowedWriteFaults
 from .reader import NewsroomReader
+from .records import RecordUndefined
+from .renderkeys import RenderKeys
 from .writing import NewsroomWriter, index_release_lists
 
 SWALLOWED_WRITE_FAULTS = SwallowedWriteFaults()
@@ -58,6 +60,8 @@ class Newsroom:
             if not state.ready:  # bad settings, or a link out of the content folder: stop before any stage reads
                 state.stop_on_errors()
             pelican.settings.setdefault("JINJA_FILTERS", {}).update(JINJA_FILTERS)
+            # A page is rendered from its record alone (newsroom.site.records): a name outside it must fail, not render blank.
+            pelican.settings["JINJA_ENVIRONMENT"] = {**pelican.settings.get("JINJA_ENVIRONMENT", {}), "undefined": RecordUndefined}
             add_jinja_globals(pelican.settings)
             pelican.settings["JINJA_GLOBALS"]["sign_language_video"] = attachments.sign_language_video(pelican.settings)
             output.start(pelican)
@@ -70,7 +74,9 @@ class Newsroom:
 
     def article_generator_init(self, generator) -> None:
         """Read every source ahead, on all cores, before Pelican asks for the first file."""
-        self.state.sources, _ = read_all(generator.settings, self.state.registries)
+        self.state.times.since_mark("other")
+        with self.state.times.stage("reading"):
+            self.state.sources, _ = read_all(generator.settings, self.state.registries)
 
     def get_generators(self, pelican) -> list[type]:
         return [FeedsGenerator, RedirectGenerator]
@@ -85,15 +91,22 @@ class Newsroom:
 
     def all_generators_finalized(self, generators) -> None:
         """Cross-page checks, then cards and images (a picture that cannot be made stops the build), then any stop."""
-        state = self.state
-        state.errors.extend(state.clock.link_errors(generators))
-        state.errors.extend(state.links.report(state.registries))
+        state, times = self.state, self.state.times
+        times.since_mark("context")
+        with times.stage("checks"):
+            state.errors.extend(state.clock.link_errors(generators))
+            state.errors.extend(state.links.report(state.registries))
         if not state.all_errors():
-            state.errors.extend(state.cards.prepare(generators))
+            with times.stage("cards"):
+                state.errors.extend(state.cards.prepare(generators))
         if not state.all_errors():
-            state.errors.extend(state.images.prepare(generators))
+            with times.stage("images"):
+                state.errors.extend(state.images.prepare(generators))
         state.stop_on_errors()
         state.attachments = attachments.planned(generators, state.settings)
+        for generator in generators:
+            if isinstance(generator, FeedsGenerator):
+                generator.generate_output = times.timed("feeds", generator.generate_output)
 
     def get_writer(self, pelican) -> type:
         return NewsroomWriter.for_build(self.state.pages, self.state.output)
@@ -103,19 +116,30 @@ class Newsroom:
 
     def finalized(self, pelican) -> None:
         """Pages first (the sitemap and Pagefind need them), then everything made from the written site, compression last."""
-        state, site = self.state, pelican.output_path
-        state.pages.flush(state.output)
-        state.assets.write(state.output, site)
-        state.cards.write(state.output, site)
+        state, site, times = self.state, pelican.output_path, self.state.times
+        times.since_mark("other")
+        with times.stage("rendering"):
+            keys = RenderKeys(pelican.settings, state.registries, state.assets.published, state.output.target)
+            state.pages.flush(state.output, keys)
+            state.assets.write(state.output, site)
+        with times.stage("cards"):
+            state.cards.write(state.output, site)
         attachments.write(state.output, site, state.attachments)
-        state.images.write(state.output, site)
-        for name, data in sitemap_files(pelican.settings, state.written).items():
-            state.output.place(os.path.join(site, name), data)
-        index_site(state.output, site, [page.release for page in state.written.releases()])
-        precompress(state.output, site)
+        with times.stage("images"):
+            state.images.write(state.output, site)
+        with times.stage("sitemap"):
+            for name, data in sitemap_files(pelican.settings, state.written).items():
+                state.output.place(os.path.join(site, name), data)
+        with times.stage("search"):
+            index_site(state.output, site, [page.release for page in state.written.releases()])
+        with times.stage("compress"):
+            precompress(state.output, site)
         if newsroom(pelican.settings).preview_drafts:
             state.output.mark_drafts_preview(site)
-        state.output.publish(pelican)
+        keys.write(state.output, site)
+        with times.stage("output swap"):
+            state.output.publish(pelican)
+        times.report()
 
 
 PLUGIN = Newsroom()

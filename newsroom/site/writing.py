@@ -39,12 +39,15 @@ from ..progress import Progress
 from ..settings import newsroom
 from .output import is_fault
 from .pagination import paginate, per_page
+from .records import Records
+from .renderkeys import RenderKeys
 
 # Below this many pages per process, forking costs more than it saves.
 PAGES_PER_WORKER_MIN = 20
 # Workers report their progress in batches of this many pages.
 PROGRESS_BATCH = 50
 MISSING = object()
+REUSE_SUMMARY = "Pages: %d linked from the live site, %d rendered"
 
 logger = logging.getLogger(__name__)
 
@@ -62,28 +65,31 @@ class PendingPage:
     shared: dict  # the context the generator passed; Pelican sets its localsiteurl before rendering
     snapshot: dict  # a shallow copy of ``shared`` as it was when the page was asked for
     own: dict  # output_file, localsiteurl (and SITEURL for relative URLs), the generator's variables
+    record: dict | None = None  # what the template is rendered with (``newsroom.site.records``), once keyed
+    key: str = ""
 
     def context(self) -> dict:
         return {**self.snapshot, **self.own}
 
-    def render(self) -> bytes:
+    def make_record(self, records: Records) -> None:
         context = self.context()
         if context["localsiteurl"]:
             # Releases compute their links from the shared context's localsiteurl.
             self.shared["localsiteurl"] = context["localsiteurl"]
-        return self.template.render(context).encode("utf-8")
+        self.record, self.key = records.record(self.template, context)
 
     def write(self, output) -> None:
-        output.place(self.path, self.render())
+        output.place(self.path, self.template.render(self.record).encode("utf-8"))
 
 
 def numbered_pages(settings: dict, name: str, url, template_name, paginated, variables: dict) -> list[tuple[str, dict]]:
     """(file, template variables) of each page of a list, split by ``pagination.paginate`` (``{key}_page``)."""
     if paginated is None:
         paginated = {key: value for key, value in variables.items() if key in ("articles", "dates")}
-    size = per_page(settings, template_name)
-    if not paginated or size is None:
+    if not paginated:
         return [(name, variables)]
+    # A list not split is one root page: templates read a list only through ``{key}_page``, never the whole list.
+    size = per_page(settings, template_name) or 0
     splits = {key: paginate(settings, name, url, items, size) for key, items in paginated.items()}
     pages = []
     for index, page in enumerate(next(iter(splits.values()))):
@@ -224,9 +230,18 @@ class PendingPages:
         if lands:
             self.landing[path] = page
 
-    def flush(self, output) -> None:
-        """Write every noted page through ``output`` (first of ``finalized``), then announce them."""
-        pages = list(self.landing.values())
+    def flush(self, output, keys: RenderKeys) -> None:
+        """Write every noted page through ``output`` (first of ``finalized``), then announce them.
+
+        A page whose key equals the one the live site's file was rendered
+        with is linked from there; the others are rendered.
+        """
+        pages = []
+        for page in self.landing.values():
+            page.make_record(keys.records)
+            if not keys.reuse(output, page.path, page.key):
+                pages.append(page)
+        logger.info(REUSE_SUMMARY, len(self.landing) - len(pages), len(pages))
         workers = max(1, min(self.workers, len(pages) // PAGES_PER_WORKER_MIN))
         with Progress("Geschrieben", len(pages), "Seiten") as shown:
             if workers == 1:

@@ -1,0 +1,394 @@
+"""Render records: every page is rendered from an explicit record of what it shows, and keyed by its digest.
+
+A page whose key equals the key recorded for the live file is linked from
+the live site instead of rendered (``newsroom.site.writing``), so the key
+must cover everything that can change the page's bytes. It does so by
+construction, not by watching what templates touch:
+
+* a template is rendered with its record and the settings only. The record
+  holds the names the template and everything it extends, includes or
+  imports can read (``jinja2.meta``), plus the names the context-reading
+  globals read (``CONTEXT_NAMES``); the Jinja environment's undefined is
+  strict, so a name outside the record fails the build instead of rendering
+  blank;
+* Pelican's own objects never enter a record: an article becomes a
+  ``ReleaseView``, a static page a ``PageView``, a category or tag a
+  ``SectionView``, each holding plain values and the ``Release`` (digested by
+  its fingerprint). Any other type in a record is an error, not a guess;
+* the lookups of the whole build (cards, pictures, feeds) enter restricted
+  to what the page can ask for: the cards and pictures of the releases in
+  its record, the feeds of the site and of the page's own list (the feeds
+  overview alone sees every feed). A lookup outside that raises;
+* the settings (every value, functions by name), the code of the project and
+  the versions of Pelican and Jinja, the theme's asset fingerprints and the
+  registries form one site digest; each template's digest covers its source
+  and the sources of everything it extends, includes or imports.
+
+Lists cost once: views are made once per article and base address, and a
+list's digest is computed once per list object.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from importlib.metadata import version
+
+import jinja2
+import jinja2.meta
+from pelican.contents import Article, Page
+from pelican.urlwrappers import URLWrapper
+
+from ..content.release import Release
+from ..fingerprint import code_fingerprint
+from ..outputs.cards.stage import ReleaseCards
+from ..outputs.feeds import FeedCatalog
+from ..outputs.images.stage import ReleasePictures
+
+# Names the globals with Jinja's pass_context read from the context (newsroom.outputs.social).
+CONTEXT_NAMES = ("article", "redirect_to", "page", "category", "tag", "period", "output_file", "cards", "pictures")
+# The template that lists every feed; every other page sees the site's feed and its own list's.
+FEEDS_OVERVIEW = "feeds"
+VERSIONED = ("pelican", "jinja2", "markupsafe")
+LOCATION_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH", "PLUGIN_PATHS"})
+
+
+class RecordUndefined(jinja2.StrictUndefined):
+    """Jinja's undefined for a page rendered from its record: a name outside the record fails the build.
+
+    A missing attribute or key of a value inside the record stays Jinja's
+    usual empty undefined (a contact without a phone number): the value was
+    digested whole, so that leaves no input uncovered.
+    """
+
+    def __new__(cls, hint=None, obj=jinja2.utils.missing, name=None, exc=jinja2.exceptions.UndefinedError):
+        if obj is not jinja2.utils.missing:
+            return jinja2.Undefined(hint, obj, name, exc)
+        return super().__new__(cls)
+
+
+class RecordError(TypeError):
+    """A value that cannot enter a render record: the key could not cover it."""
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A neighbouring release as a release page links it."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A department or topic as pages show it."""
+
+    name: str
+    slug: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class PageView:
+    """A static page (Impressum, Leichte Sprache …) as templates read it."""
+
+    title: str
+    slug: str
+    url: str
+    summary: str
+    content: str
+    preview_state: str | None
+
+
+@dataclass(frozen=True)
+class ReleaseView:
+    """A release as templates read it: Pelican's article reduced to plain values and its ``Release``."""
+
+    release: Release
+    title: str
+    url: str
+    date: dt.datetime
+    number: str
+    summary: str
+    content: str
+    category: SectionView
+    department: dict
+    tags: tuple[SectionView, ...]
+    contact: dict | None
+    image: dict | None
+    attachments: tuple
+    corrections: tuple
+    updated: dt.datetime | None
+    update_note: str | None
+    withdrawn: object
+    withdrawn_on: dt.datetime | None
+    withdrawal_reason: str | None
+    preview_state: str | None
+    prev_article: LinkView | None
+    next_article: LinkView | None
+
+    @cached_property
+    def digest(self) -> str:
+        return digest_of({field.name: getattr(self, field.name) for field in dataclasses.fields(self)})
+
+
+def section_view(wrapper: URLWrapper) -> SectionView:
+    return SectionView(wrapper.name, wrapper.slug, wrapper.url)
+
+
+def link_view(article) -> LinkView | None:
+    return LinkView(article.title, article.url) if article is not None else None
+
+
+def release_view(article: Article) -> ReleaseView:
+    """The view of an article; ``article.content`` and its summary with links for the base address set now."""
+    meta = article.metadata
+    return ReleaseView(
+        release=meta["release"],
+        title=article.title,
+        url=article.url,
+        date=article.date,
+        number=meta["number"],
+        summary=article.summary,
+        content=article.content,
+        category=section_view(article.category),
+        department=meta["department"],
+        tags=tuple(section_view(tag) for tag in getattr(article, "tags", [])),
+        contact=meta.get("contact"),
+        image=meta.get("image"),
+        attachments=tuple(meta.get("attachments", ())),
+        corrections=tuple(meta.get("corrections", ())),
+        updated=meta.get("updated"),
+        update_note=meta.get("update_note"),
+        withdrawn=meta.get("withdrawn", False),
+        withdrawn_on=meta.get("withdrawn_on"),
+        withdrawal_reason=meta.get("withdrawal_reason"),
+        preview_state=meta.get("preview_state"),
+        prev_article=link_view(getattr(article, "prev_article", None)),
+        next_article=link_view(getattr(article, "next_article", None)),
+    )
+
+
+def page_view(page: Page) -> PageView:
+    return PageView(page.title, page.slug, page.url, page.summary or "", page.content, page.metadata.get("preview_state"))
+
+
+def plain(value):
+    """``value`` as JSON-able data for a digest; views and Releases by their digests; anything else refused."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, ReleaseView):
+        return {"$release_view": value.digest}
+    if isinstance(value, Release):
+        return {"$release": value.fingerprint}
+    if isinstance(value, (dt.datetime, dt.date)):
+        return {"$time": value.isoformat()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {"$map": sorted(([plain(key), plain(item)] for key, item in value.items()), key=json.dumps)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+        return {"$" + type(value).__qualname__: fields}
+    raise RecordError(f"a {type(value).__module__}.{type(value).__qualname__} cannot enter a render record")
+
+
+def digest_of(value) -> str:
+    data = json.dumps(plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def without_locations(settings: dict) -> dict:
+    """The settings without the folders the build reads and writes, and without Jinja's bytecode cache."""
+    kept = {name: value for name, value in settings.items() if name not in LOCATION_SETTINGS}
+    kept["JINJA_ENVIRONMENT"] = {
+        name: value for name, value in settings.get("JINJA_ENVIRONMENT", {}).items() if name != "bytecode_cache"
+    }
+    options = settings.get("NEWSROOM", {})
+    if dataclasses.is_dataclass(options):
+        options = dataclasses.asdict(options)
+    kept["NEWSROOM"] = {
+        name: ({key: item for key, item in value.items() if key != "cache_dir"} if isinstance(value, dict) else value)
+        for name, value in options.items()
+        if name != "content_cache_dir"
+    }
+    return kept
+
+
+def setting_text(value) -> str:
+    """A setting as stable text: functions by their qualified name, everything else by ``repr`` of its plain form."""
+    if callable(value):
+        owner = getattr(value, "__self__", None)
+        prefix = f"{type(owner).__qualname__}." if owner is not None else ""
+        return f"{getattr(value, '__module__', '')}:{prefix}{getattr(value, '__qualname__', type(value).__qualname__)}"
+    if isinstance(value, Mapping):
+        return "{" + ",".join(f"{key!r}:{setting_text(item)}" for key, item in sorted(value.items(), key=repr)) + "}"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(map(setting_text, value)) if isinstance(value, (set, frozenset)) else map(setting_text, value)
+        return "[" + ",".join(items) + "]"
+    return repr(value)
+
+
+def site_digest(settings: dict, assets_digest: str, registries_digest: str) -> str:
+    """What every page of the build depends on: settings, code, library versions, theme assets, registries.
+
+    Where the build reads and writes (content, output, theme and cache folders)
+    changes no page: their contents enter through the views, the template
+    and asset digests, so the same content built elsewhere has the same keys.
+    """
+    parts = [
+        setting_text(without_locations(settings)),
+        code_fingerprint("newsroom"),
+        *(f"{name}={version(name)}" for name in VERSIONED),
+        assets_digest,
+        registries_digest,
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class Templates:
+    """Per template: the names its record holds and the digest of its sources (its own and all it uses)."""
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        self.environment = environment
+        self.known: dict[str, tuple[frozenset[str], str]] = {}
+
+    def closure(self, name: str) -> list[str]:
+        """``name`` and every template it extends, includes or imports, each once (all templates if one is computed)."""
+        seen, todo = [], [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.append(current)
+            source = self.environment.loader.get_source(self.environment, current)[0]
+            for referenced in jinja2.meta.find_referenced_templates(self.environment.parse(source)):
+                if referenced is None:  # a name computed while rendering: every template may be used
+                    return sorted(self.environment.list_templates())
+                todo.append(referenced)
+        return seen
+
+    def of(self, template: jinja2.Template) -> tuple[frozenset[str], str]:
+        if template.name not in self.known:
+            names, digest = set(CONTEXT_NAMES), hashlib.sha256()
+            for member in sorted(self.closure(template.name)):
+                source = self.environment.loader.get_source(self.environment, member)[0]
+                names |= jinja2.meta.find_undeclared_variables(self.environment.parse(source))
+                digest.update(f"{member}\0{source}\0".encode())
+            self.known[template.name] = (frozenset(names), digest.hexdigest())
+        return self.known[template.name]
+
+
+class Records:
+    """Makes the record and the key of each page of one build."""
+
+    def __init__(self, settings: dict, site_digest: str) -> None:
+        self.settings = settings
+        self.site_digest = site_digest
+        self.templates: Templates | None = None
+        self.views: dict[tuple[int, str], object] = {}  # (id of a Pelican object, base address) → its view
+        self.lists: dict[tuple[int, str], tuple] = {}  # (id of a list, base address) → its views
+        self.list_digests: dict[int, str] = {}  # id of a tuple of views → its digest
+
+    def view(self, value, base: str):
+        key = (id(value), base)
+        if key not in self.views:
+            if isinstance(value, Article):
+                self.views[key] = release_view(value)
+            elif isinstance(value, Page):
+                self.views[key] = page_view(value)
+            else:
+                self.views[key] = section_view(value)
+            self.views[key + ("keep",)] = value  # the id stays the object's while the view is known
+        return self.views[key]
+
+    def convert(self, value, base: str):
+        """The record's form of one context value."""
+        if isinstance(value, (Article, Page, URLWrapper)):
+            return self.view(value, base)
+        if isinstance(value, list) and len(value) > 8:
+            key = (id(value), base)
+            if key not in self.lists:
+                self.lists[key] = tuple(self.convert(item, base) for item in value)
+                self.lists[key + ("keep",)] = value
+            return self.lists[key]
+        if isinstance(value, (list, tuple)):
+            return tuple(self.convert(item, base) for item in value)
+        if isinstance(value, dict):
+            return {key: self.convert(item, base) for key, item in value.items()}
+        if dataclasses.is_dataclass(value) and not isinstance(value, (type, Release, ReleaseView)):
+            fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value) if field.init}
+            converted = {name: self.convert(item, base) for name, item in fields.items()}
+            if any(converted[name] is not fields[name] for name in fields):
+                return dataclasses.replace(value, **converted)
+        return value
+
+    def record(self, template: jinja2.Template, context: dict) -> tuple[dict, str]:
+        """The context to render ``template`` with, and the page's key."""
+        if self.templates is None:
+            self.templates = Templates(template.environment)
+        names, template_digest = self.templates.of(template)
+        base = context.get("localsiteurl") or ""
+        record = {}
+        for name in sorted(names):
+            if name not in context:
+                continue
+            value = context[name]
+            if name in self.settings and value is self.settings[name]:
+                continue  # a setting: covered by the site digest
+            record[name] = self.convert(value, base)
+        releases = {view.release for view in self.releases_in(record)}
+        if isinstance(record.get("cards"), ReleaseCards):
+            cards = record["cards"]
+            record["cards"] = ReleaseCards(cards.site, {
+                release.number: cards.by_number[release.number] for release in releases if release.number in cards.by_number
+            })
+        if isinstance(record.get("pictures"), ReleasePictures):
+            pictures = record["pictures"]
+            paths = {release.image.path for release in releases if release.image}
+            record["pictures"] = ReleasePictures({path: pictures.by_path[path] for path in paths if path in pictures.by_path})
+        if isinstance(record.get("feeds"), FeedCatalog) and template.name != FEEDS_OVERVIEW + ".html":
+            record["feeds"] = self.own_feeds(record["feeds"], record)
+        key = hashlib.sha256()
+        key.update(f"{self.site_digest}\0{template.name}\0{template_digest}\0".encode())
+        for name, value in record.items():
+            key.update(f"{name}\0{self.digest(value)}\0".encode())
+        return {**self.settings, **record}, key.hexdigest()
+
+    def digest(self, value) -> str:
+        if isinstance(value, tuple) and len(value) > 8:
+            if id(value) not in self.list_digests:
+                self.list_digests[id(value)] = digest_of(value)
+            return self.list_digests[id(value)]
+        return digest_of(value)
+
+    def releases_in(self, record: dict):
+        """Every release view the record holds, at any depth of tuples and dicts."""
+        todo = list(record.values())
+        while todo:
+            value = todo.pop()
+            if isinstance(value, ReleaseView):
+                yield value
+            elif isinstance(value, (tuple, list)):
+                todo.extend(value)
+            elif isinstance(value, Mapping):
+                todo.extend(value.values())
+            elif dataclasses.is_dataclass(value) and not isinstance(value, type) and not isinstance(value, (Release, SectionView)):
+                todo.extend(getattr(value, field.name) for field in dataclasses.fields(value))
+
+    @staticmethod
+    def own_feeds(catalog: FeedCatalog, record: dict) -> FeedCatalog:
+        """The site's feed and the feed of the page's own list: all a page other than the overview links."""
+        tag, category, period = record.get("tag"), record.get("category"), record.get("period_num")
+        topics = [feed for feed in catalog.topics if tag is not None and feed.key == tag.slug]
+        departments = [feed for feed in catalog.departments if category is not None and feed.key == category.slug]
+        years = [feed for feed in catalog.years if period and feed.key == str(period[0])]
+        return FeedCatalog(catalog.site, departments, topics, years)
