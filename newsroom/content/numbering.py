@@ -25,7 +25,8 @@ from ..settings import NUMBERING_SCHEMES, newsroom
 
 SERIAL_YEAR, YEAR_SERIAL, UNNUMBERED = NUMBERING_SCHEMES
 # The code after 'pm-' in the id of a release without a number: lower-case letters and digits.
-CODE_PATTERN = re.compile(r"^[a-z0-9]{4,20}$")
+CODE_PATTERN = re.compile(r"[a-z0-9]{4,20}")
+EXAMPLE_CODE = "k3f9x2mq"
 # What ``fresh_id`` draws from: no 0/o, 1/l/i, so a code read aloud or retyped stays the same.
 CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 CODE_LENGTH = 8
@@ -137,7 +138,7 @@ class Numbering:
 
     @property
     def id_example(self) -> str:
-        return f"{self.id_prefix}k3f9x2mq"
+        return self.id_prefix + EXAMPLE_CODE
 
     def read_number(self, value: object) -> ReleaseNumber:
         """The ``number`` field's value as this scheme's number; FieldError saying what to write instead."""
@@ -152,7 +153,7 @@ class Numbering:
 
     def id_problem(self, value: str) -> str | None:
         """Without numbers the id names the release, so it must have the site's form; numbered sites take any URI."""
-        if self.kind or (value.startswith(self.id_prefix) and CODE_PATTERN.match(value.removeprefix(self.id_prefix))):
+        if self.kind or (value.startswith(self.id_prefix) and CODE_PATTERN.fullmatch(value.removeprefix(self.id_prefix))):
             return None
         return (f"{value!r} is not an id of this site's releases (they have no numbers, so the id names them); "
                 f"write '{self.id_example}': 'pm-' and 4 to 20 lower-case letters or digits (invoke new writes one)")
@@ -179,11 +180,11 @@ class Numbering:
         if self.kind:
             number = self.kind.parse(reference)
             return (number.year, number.serial) if number and str(number) == reference else None
-        return (0, reference) if CODE_PATTERN.match(reference) else None
+        return (0, reference) if CODE_PATTERN.fullmatch(reference) else None
 
     @property
     def reference_example(self) -> str:
-        return self.kind.EXAMPLE if self.kind else "k3f9x2mq"
+        return self.kind.EXAMPLE if self.kind else EXAMPLE_CODE
 
     @property
     def reference_what(self) -> str:
@@ -195,12 +196,12 @@ class Numbering:
             return f"a release number such as '{self.kind.EXAMPLE}'"
         return f"the code of a release id (after 'pm-') such as '{self.reference_example}'"
 
-    def identify(self, settings: dict, values: dict) -> Identity:
+    def identify(self, values: dict) -> Identity:
         """The identity of a release from its checked values (``number`` as (serial, year), ``id``, ``date``)."""
         if self.kind:
             serial, year = values["number"]
             number = self.kind(year, serial)
-            written = values.get("id") or tag_uri(settings, f"pm-{serial}-{year}")
+            written = values.get("id") or f"{self.id_prefix}{serial}-{year}"
             return Identity(number, number.key, str(number), written, year, serial, serial)
         code = values["id"].removeprefix(self.id_prefix)
         return Identity(None, code, code, values["id"], values["date"].year, code, 0)

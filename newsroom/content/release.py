@@ -133,7 +133,7 @@ class Release:
     def from_source(cls, source, settings: dict) -> Release:
         """The Release of a source read without errors (``newsroom.content.reading.Source`` of kind release)."""
         values, options = source.values, newsroom(settings)
-        identity = Numbering.of(settings).identify(settings, values)
+        identity = Numbering.of(settings).identify(values)
         image = None
         if "image" in values:
             picture = values["image"]

@@ -127,6 +127,6 @@ def new_release(
     os.makedirs(folder, exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:
         handle.write(text)
-    identity = numbering.identify(settings, values)
+    identity = numbering.identify(values)
     url = settings["ARTICLE_URL"].format(release_year=identity.address_year, release_no=identity.address_no, slug=slug)
     return NewRelease(path, url, embargoed)
