@@ -195,7 +195,7 @@ def record_urls(c, content=CONTENT, settings=SETTINGS, force=False):
     }
 )
 def new(c, title, department, date="", embargo="", contact="", tags="", content=CONTENT, settings=SETTINGS):
-    """Start a release with the next free number of its year; prints where it is and how to preview it."""
+    """Start a release with the next free number of its year (or a fresh id); prints where it is and how to preview it."""
     from pelican.settings import read_settings
 
     from newsroom.tools.authoring import AuthoringError, new_release

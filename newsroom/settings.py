@@ -29,6 +29,8 @@ MIN_CONTRAST = 4.5
 DNS_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
 AUTHORITY_PATTERN = re.compile(rf"^(?:[A-Za-z0-9._-]+@)?{DNS_NAME}$")
 TAG_DATE_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+# NEWSROOM["numbering"]; what each means is newsroom.content.numbering's business.
+NUMBERING_SCHEMES = ("serial/year", "year-serial", "none")
 # Where errors in the card settings are reported.
 CARDS = "NEWSROOM['cards']"
 
@@ -141,6 +143,13 @@ def share_links_problem(value: object) -> str | None:
     return None
 
 
+def numbering_problem(value: object) -> str | None:
+    if value in NUMBERING_SCHEMES:
+        return None
+    return (f"{short_repr(value)} is not a numbering scheme; choose 'serial/year' (422/2017), "
+            "'year-serial' (2021-012) or 'none' (releases without numbers)")
+
+
 def pairs(value) -> tuple[tuple[str, str], ...]:
     return tuple((label, link) for label, link in value)
 
@@ -162,7 +171,8 @@ def section(kind: type):
 class FeedSettings:
     """Atom and RSS feeds (newsroom/outputs/feeds.py).
 
-    Entry ids are tag URIs 'tag:<tag_authority>,<tag_date>:pm-<serial>-<year>':
+    Entry ids are tag URIs 'tag:<tag_authority>,<tag_date>:pm-<serial>-<year>'
+    (without numbers, the id each release has written: '…:pm-<code>'):
     the authority is a domain (or e-mail address) the office owned on tag_date
     (RFC 4151), never taken from SITEURL, so moving the site does not change a
     single id. Never change either once feeds are published.
@@ -292,6 +302,9 @@ class NewsroomSettings:
     content_cache_dir: str = setting("cache/content", path_problem)
     # Worker processes for reading sources; 0 means one per CPU core.
     reading_workers: int = setting(0, workers_problem)
+    # How releases are numbered (newsroom/content/numbering.py): 'serial/year'
+    # (422/2017), 'year-serial' (2021-012) or 'none' (an id names each release).
+    numbering: str = setting("serial/year", numbering_problem)
     # Contact key used when a release names none.
     default_contact: str = setting("pressestelle", text_problem)
     # Longest slug derived from a title; longer titles are cut after a whole word.

@@ -17,6 +17,7 @@ from ..urls import public_base
 from .confine import content_relative_dir, link_errors
 from .frontmatter import parse
 from .markup import MarkdownRenderer, derive_summary
+from .numbering import Numbering
 from .registry import Registries
 from .rules import Context, image_warnings, validate_page, validate_release
 from .sanitize import html_problems, sanitize
@@ -67,6 +68,7 @@ def read_source(full_path: str, settings: dict, registries: Registries, renderer
         registries=registries,
         data_dir_name=display_path(data_dir(settings)),
         default_contact=options.default_contact,
+        numbering=Numbering.of(settings),
         slug_max_length=options.slug_max_length,
         static_paths=tuple(settings.get("STATIC_PATHS", ())),
     )

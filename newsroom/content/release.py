@@ -4,7 +4,8 @@
 content cache keeps); ``Release.from_source`` turns those values of one valid
 release into this value, and every value more than one stage needs — slug,
 topic slugs, permanent id, URL, last change, the number as shown — is
-computed here and nowhere else. Pelican's metadata, links, cards, feeds,
+computed here and nowhere else (what depends on the site's numbering scheme,
+in ``numbering``). Pelican's metadata, links, cards, feeds,
 social tags, the sitemap and the tools read it; ``fingerprint`` is what a
 cache of anything made from one release keys on.
 """
@@ -14,44 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
 from babel.numbers import format_decimal
 
 from ..settings import newsroom
+from .numbering import Numbering, ReleaseNumber
 from .slugs import german_slug
 
-NUMBER_PATTERN = re.compile(r"^([1-9][0-9]{0,5})/([0-9]{4})$")
 CENTRE = (0.5, 0.5)
-# Where a release's attachments are published: one folder per release, by its number's key.
+# Where a release's attachments are published: one folder per release, by its key.
 ATTACHMENTS_DIR = "anhaenge"
-
-
-@dataclass(frozen=True, order=True)
-class ReleaseNumber:
-    """'422/2017': a serial, counted anew each year. Sorts by year, then serial."""
-
-    year: int
-    serial: int
-
-    @classmethod
-    def parse(cls, text: str) -> ReleaseNumber | None:
-        """The number written as 'N/YYYY', or None."""
-        match = NUMBER_PATTERN.match(text.strip())
-        return cls(int(match[2]), int(match[1])) if match else None
-
-    def __str__(self) -> str:
-        return f"{self.serial}/{self.year}"
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-    @property
-    def key(self) -> str:
-        """'2017-422': a name for files and cache entries of this release."""
-        return f"{self.year}-{self.serial}"
 
 
 @dataclass(frozen=True)
@@ -132,7 +107,10 @@ class Release:
     lines: dict[str, int] = field(compare=False, hash=False)  # field name → its line in the file
     title: str
     date: dt.datetime
-    number: ReleaseNumber
+    number: ReleaseNumber | None  # None where the site has no numbers (NEWSROOM["numbering"])
+    key: str  # names its files (cards, attachments): "2017-422"; see ``numbering.Identity``
+    reference: str  # names it in the published-URL manifest and in messages: "422/2017"
+    serial: int  # the number's serial, 0 without numbers
     slug: str
     summary: str
     html: str
@@ -147,7 +125,7 @@ class Release:
     withdrawn: dt.datetime | None
     withdrawal_reason: str | None
     permanent_id: str
-    id_written: bool  # the id comes from the front matter, not from the number
+    id_written: bool  # the id comes from the front matter, not from the number (always, without numbers)
     url: str  # site-relative, no leading slash: "pressemitteilungen/2017/422-…/"
     save_as: str
 
@@ -155,7 +133,7 @@ class Release:
     def from_source(cls, source, settings: dict) -> Release:
         """The Release of a source read without errors (``newsroom.content.reading.Source`` of kind release)."""
         values, options = source.values, newsroom(settings)
-        number = ReleaseNumber(values["number"][1], values["number"][0])
+        identity = Numbering.of(settings).identify(values)
         image = None
         if "image" in values:
             picture = values["image"]
@@ -167,14 +145,17 @@ class Release:
             corrections = [Correction(values["updated"], values["update_note"], source.line_of["updated"])]
         else:
             corrections = []
-        address = {"slug": source.slug, "release_year": number.year, "release_no": number.serial,
+        address = {"slug": source.slug, "release_year": identity.address_year, "release_no": identity.address_no,
                    "lang": settings.get("DEFAULT_LANG", "")}
         return cls(
             path=source.path,
             lines=dict(source.line_of),
             title=values["title"],
             date=values["date"],
-            number=number,
+            number=identity.number,
+            key=identity.key,
+            reference=identity.reference,
+            serial=identity.serial,
             slug=source.slug,
             summary=source.summary,
             html=source.html,
@@ -184,7 +165,7 @@ class Release:
             image=image,
             attachments=tuple(
                 Attachment(item["file"], item["title"], item["type"], item["size"],
-                           f"{ATTACHMENTS_DIR}/{number.key}/{item['name']}", item["line"])
+                           f"{ATTACHMENTS_DIR}/{identity.key}/{item['name']}", item["line"])
                 for item in values.get("attachments", [])
             ),
             corrections=tuple(sorted(corrections, key=lambda correction: correction.date, reverse=True)),
@@ -192,7 +173,7 @@ class Release:
             status=values.get("status", "published"),
             withdrawn=values.get("withdrawn"),
             withdrawal_reason=values.get("withdrawal_reason"),
-            permanent_id=values.get("id") or tag_uri(settings, f"pm-{number.serial}-{number.year}"),
+            permanent_id=identity.permanent_id,
             id_written="id" in values,
             url=settings["ARTICLE_URL"].format_map(address),
             save_as=settings["ARTICLE_SAVE_AS"].format_map(address),
@@ -209,6 +190,16 @@ class Release:
         return self.updated or self.date
 
     @property
+    def designation(self) -> str:
+        """'Pressemitteilung Nr. 422/2017', or 'Pressemitteilung' where the site has no numbers."""
+        return f"Pressemitteilung Nr. {self.number}" if self.number else "Pressemitteilung"
+
+    @property
+    def newest_first(self) -> tuple:
+        """Sort key of lists and feeds: newest date first, then the higher number, then (without numbers) by key."""
+        return (-self.date.timestamp(), -self.serial, self.key)
+
+    @property
     def id_line(self) -> int:
         """The line the permanent id comes from: the ``id`` field, else the number."""
         return self.lines["id" if self.id_written else "number"]
@@ -220,8 +211,3 @@ class Release:
         del data["lines"]
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
 
-
-def tag_uri(settings: dict, specific: str) -> str:
-    """'tag:presse.example.org,2025:<specific>': a permanent id under the office's tag authority."""
-    options = newsroom(settings).feeds
-    return f"tag:{options.tag_authority},{options.tag_date}:{specific}"

@@ -26,8 +26,9 @@ from ..errors import ContentError, FieldError, short_repr, unknown_name_hint
 from .confine import leaves_content
 from .dates import parse_datetime
 from .frontmatter import STRING_TAG, Document, character_problem, size_problem
+from .numbering import Numbering
 from .registry import Registries
-from .release import Correction, ReleaseNumber
+from .release import Correction
 from .slugs import german_slug, is_slug
 
 # RFC 3986: an absolute URI starts with a scheme and a colon; no whitespace anywhere.
@@ -98,6 +99,7 @@ class Context:
     registries: Registries
     data_dir_name: str  # as shown in messages
     default_contact: str
+    numbering: Numbering  # the site's scheme: the form of numbers, or ids instead
     slug_max_length: int = 60
     static_paths: tuple[str, ...] = ()  # folders Pelican publishes as they are (STATIC_PATHS)
 
@@ -155,12 +157,11 @@ def date_time(document: Document, name: str, context: Context) -> dt.datetime:
 
 
 def release_number(document: Document, name: str, context: Context) -> tuple[int, int]:
+    """(serial, year) of a number in the site's scheme (``numbering``)."""
     value = document.value(name)
     if isinstance(value, str) and (problem := character_problem(value)):
         raise FieldError(problem)
-    number = ReleaseNumber.parse(value) if isinstance(value, str) else None
-    if number is None:
-        raise FieldError(f"{short_repr(value)} is not a release number; write 'N/YYYY' such as '422/2017'")
+    number = context.numbering.read_number(value)
     return number.serial, number.year
 
 
@@ -260,13 +261,16 @@ def content_file(written: str, context: Context) -> tuple[str, str]:
     return relative, full
 
 
-def absolute_uri(document: Document, name: str, context: Context) -> str:
+def permanent_id(document: Document, name: str, context: Context) -> str:
+    """An absolute URI; on a site without numbers, of the form its ids have (``Numbering.id_problem``)."""
     value = text(document, name, context)
     if not ABSOLUTE_URI_PATTERN.match(value):
         raise FieldError(
             f"{value!r} is not an absolute URI; write a permanent id with a scheme, "
             "such as 'tag:presse.example.org,2017:pm-422-2017', 'urn:uuid:…' or 'https://…'"
         )
+    if problem := context.numbering.id_problem(value):
+        raise FieldError(problem)
     return value
 
 
@@ -462,7 +466,7 @@ def aliases(document: Document, name: str, context: Context) -> list[tuple[str, 
 RELEASE_FIELDS: dict[str, Field] = {
     "title": Field(text, required=True),
     "date": Field(date_time, required=True),
-    "number": Field(release_number, required=True),
+    "number": Field(release_number),  # required on a numbered site, ``id`` on one without (``naming_field``)
     "department": Field(registry_key("departments"), required=True),
     "contact": Field(registry_key("contacts")),
     "tags": Field(topics),
@@ -480,7 +484,7 @@ RELEASE_FIELDS: dict[str, Field] = {
     "status": Field(choice(*RELEASE_STATUSES)),
     "withdrawn": Field(date_time),
     "withdrawal_reason": Field(text),
-    "id": Field(absolute_uri),
+    "id": Field(permanent_id),
 }
 
 PAGE_FIELDS: dict[str, Field] = {
@@ -491,7 +495,8 @@ PAGE_FIELDS: dict[str, Field] = {
 }
 
 
-def _parse_fields(document: Document, fields: dict[str, Field], context: Context):
+def _parse_fields(document: Document, fields: dict[str, Field], context: Context, naming: str | None = None):
+    """The values of the fields written, and every error; ``naming``: the field that names a release (``numbering``)."""
     values: dict[str, Any] = {}
     errors: list[ContentError] = []
     for name, entry in document.entries.items():
@@ -508,8 +513,9 @@ def _parse_fields(document: Document, fields: dict[str, Field], context: Context
         except FieldError as error:
             errors.append(ContentError(document.path, entry.line, name, str(error)))
     for name, field in fields.items():
-        if field.required and name not in document.entries:
-            errors.append(ContentError(document.path, 1, name, "is required but missing"))
+        if (field.required or name == naming) and name not in document.entries:
+            message = context.numbering.missing_message if name == naming else "is required but missing"
+            errors.append(ContentError(document.path, 1, name, message))
     return values, errors
 
 
@@ -595,7 +601,7 @@ def _withdrawal_errors(document: Document, values: dict) -> list[ContentError]:
 
 def validate_release(document: Document, context: Context) -> tuple[dict, list[ContentError]]:
     """Release fields as Python values, or the list of everything wrong with them."""
-    values, errors = _parse_fields(document, RELEASE_FIELDS, context)
+    values, errors = _parse_fields(document, RELEASE_FIELDS, context, context.numbering.naming_field)
     line = {name: entry.line for name, entry in document.entries.items()}
 
     if "date" in values and "number" in values:

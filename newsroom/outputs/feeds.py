@@ -4,8 +4,9 @@ Subscribers must receive a release exactly once and forever, so an entry's id
 never comes from anything an editor or an administrator changes (title, slug,
 time of day, SITEURL): it is a tag URI (RFC 4151) built from a configured
 authority and date and the release number, or the release's own front-matter
-``id``. The same content gives byte-identical feeds: no build time, no library
-version, entries in a fixed order. python-feedgen writes the XML.
+``id`` (which a site without numbers writes for every release). The same
+content gives byte-identical feeds: no build time, no library version, entries
+in a fixed order. python-feedgen writes the XML.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from feedgen.feed import FeedGenerator
 from pelican.generators import Generator
 
 from ..content.dates import BERLIN
-from ..content.release import tag_uri
+from ..content.numbering import tag_uri
 from ..content.slugs import german_slug
 from ..settings import newsroom, tag_date
 from ..urls import absolute_url
@@ -44,8 +45,8 @@ URL_ATTRIBUTES = ("href", "src", "poster", "cite")
 
 
 def newest_first(articles) -> list:
-    """Entries by date, then number, newest first."""
-    return sorted(articles, key=lambda article: (article.release.date, article.release.number.serial), reverse=True)
+    """Entries newest first, as the lists show them (``Release.newest_first``)."""
+    return sorted(articles, key=lambda article: article.release.newest_first)
 
 
 @dataclass

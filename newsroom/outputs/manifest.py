@@ -1,7 +1,8 @@
 """The published-URL manifest: the address each release had when it was last published.
 
 A small file in the repository (``content/data/published-urls.yml``) maps
-release numbers to site-relative URLs. ``invoke record-urls`` writes it after a
+release numbers (``Release.reference``: on a site without numbers, the code
+of each release's id) to site-relative URLs. ``invoke record-urls`` writes it after a
 publication; the build and ``invoke check`` compare against it and warn when a
 release's address changed without the old one in ``aliases:``, or when a
 published release is gone, so no published link breaks without anyone noticing.
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from ..content.release import ReleaseNumber
+from ..content.numbering import Numbering
 from ..errors import ContentError, display_path
 from ..settings import data_dir, newsroom
 
@@ -30,13 +31,12 @@ def manifest_file(settings: dict) -> str:
     return os.path.join(data_dir(settings), newsroom(settings).url_manifest)
 
 
-def number_order(number: str) -> ReleaseNumber:
-    """The file reads in publication order: by year, then serial."""
-    return ReleaseNumber.parse(number)
-
-
 def read_manifest(settings: dict) -> tuple[str, dict[str, tuple[str, int]], list[ContentError]]:
-    """(shown path, number -> (URL, line), errors); a missing file is an empty manifest."""
+    """(shown path, number -> (URL, line) in the file's order, errors); a missing file is an empty manifest.
+
+    The entries come sorted as ``write_manifest`` writes them, so warnings about them do too.
+    """
+    numbering = Numbering.of(settings)
     path = manifest_file(settings)
     shown = display_path(path)
     try:
@@ -57,7 +57,8 @@ def read_manifest(settings: dict) -> tuple[str, dict[str, tuple[str, int]], list
         return (
             shown,
             {},
-            [ContentError(shown, 1, None, "must map release numbers to addresses: '\"422/2017\": /pressemitteilungen/…/'")],
+            [ContentError(shown, 1, None, f"must map {numbering.reference_what} to addresses: "
+                                          f"'\"{numbering.reference_example}\": /pressemitteilungen/…/'")],
         )
     entries: dict[str, tuple[str, int]] = {}
     errors = []
@@ -65,15 +66,15 @@ def read_manifest(settings: dict) -> tuple[str, dict[str, tuple[str, int]], list
         line = key_node.start_mark.line + 1
         number = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         url = value_node.value if isinstance(value_node, yaml.ScalarNode) and value_node.tag == STRING_TAG else None
-        if not isinstance(number, str) or str(ReleaseNumber.parse(number)) != number:
-            errors.append(ContentError(shown, line, None, f"{number!r} is not a release number such as '422/2017'"))
+        if not isinstance(number, str) or numbering.reference_order(number) is None:
+            errors.append(ContentError(shown, line, None, f"{number!r} is not {numbering.reference_one}"))
         elif not url or not url.startswith("/"):
             errors.append(ContentError(shown, line, number, "must be a site-relative address starting with '/'"))
         elif number in entries:
             errors.append(ContentError(shown, line, number, f"appears twice (first on line {entries[number][1]})"))
         else:
             entries[number] = (url, line)
-    return shown, entries, errors
+    return shown, dict(sorted(entries.items(), key=lambda entry: numbering.reference_order(entry[0]))), errors
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def broken_addresses(manifest: dict[str, tuple[str, int]], public_releases) -> l
     by_number = {release.number: release for release in public_releases}
     aliased = {alias for release in public_releases for alias, _ in release.aliases}
     broken = []
-    for number, (recorded, line) in sorted(manifest.items(), key=lambda item: number_order(item[0])):
+    for number, (recorded, line) in manifest.items():
         release = by_number.get(number)
         if recorded != getattr(release, "url", None) and recorded not in aliased:
             broken.append(BrokenAddress(number, recorded, line, release))
@@ -130,9 +131,9 @@ def updated_manifest(manifest: dict[str, tuple[str, int]], public_releases) -> d
     return entries
 
 
-def write_manifest(path: str, entries: dict[str, str]) -> None:
-    """Write the manifest sorted by year and number, one release a line."""
-    lines = [f'"{number}": {entries[number]}\n' for number in sorted(entries, key=number_order)]
+def write_manifest(path: str, entries: dict[str, str], numbering: Numbering) -> None:
+    """Write the manifest sorted by year and number (codes by name), one release a line."""
+    lines = [f'"{number}": {entries[number]}\n' for number in sorted(entries, key=numbering.reference_order)]
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(HEADER + "".join(lines))

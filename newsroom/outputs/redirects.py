@@ -45,7 +45,7 @@ class ReleaseLink:
     """Where one release lives and which old addresses it keeps alive."""
 
     path: str
-    number: str
+    number: str  # its reference in the published-URL manifest (``Release.reference``)
     url: str  # site-relative, with a leading slash: "/pressemitteilungen/2024/422-x/"
     save_as: str
     public: bool
@@ -84,14 +84,14 @@ class Links:
         self.releases.append(
             ReleaseLink(
                 path=release.path,
-                number=str(release.number),
+                number=release.reference,
                 url="/" + release.url,
                 save_as=release.save_as,
                 public=public,
                 aliases=list(release.aliases),
                 slug_field=slug_field,
                 slug_line=release.lines[slug_field],
-                year=release.number.year,
+                year=release.date.year,
                 tag_slugs=[topic.slug for topic in release.topics],
             )
         )

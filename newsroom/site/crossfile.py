@@ -12,8 +12,9 @@ import posixpath
 from collections import defaultdict
 
 from ..content.confine import leaves_content
+from ..content.numbering import ReleaseNumber
 from ..content.reading import MARKDOWN_EXTENSIONS
-from ..content.release import ATTACHMENTS_DIR, Release, ReleaseNumber
+from ..content.release import ATTACHMENTS_DIR, Release
 from ..errors import ContentError, display_path
 from ..outputs.feeds import FEEDS_DIR
 from ..outputs.search import BUNDLE_DIR
@@ -31,8 +32,11 @@ class CrossFileChecks:
         self.page_slugs: dict[str, list[tuple[str, int]]] = defaultdict(list)
 
     def record_release(self, release: Release) -> None:
-        """A number may be used once per year, drafts included; so may a permanent id."""
-        self.numbers[release.number].append((release.path, release.lines["number"]))
+        """A number may be used once per year, drafts included; so may a permanent id (on a site without numbers, what
+        names a release).
+        """
+        if release.number:
+            self.numbers[release.number].append((release.path, release.lines["number"]))
         self.ids[release.permanent_id].append((release.path, release.id_line, release.id_written))
 
     def record_page(self, source) -> None:

@@ -6,8 +6,8 @@ import os
 
 
 def newest_first(article) -> tuple:
-    """ARTICLE_ORDER_BY: newest date first, then highest number (a file with errors has none and a placeholder date)."""
-    return (-article.date.timestamp(), -article.release.number.serial if article.release else 0)
+    """ARTICLE_ORDER_BY: ``Release.newest_first`` (a file with errors has no release and a placeholder date)."""
+    return article.release.newest_first if article.release else (-article.date.timestamp(), 0, "")
 
 
 def by_file_name(page) -> tuple:

@@ -52,7 +52,7 @@ def release_metadata(release: Release, reader: BaseReader) -> dict:
         "slug": release.slug,
         "summary": release.summary,
         "date": release.date,
-        "number": str(release.number),
+        "number": str(release.number or ""),  # empty where the site has no numbers
         "override_url": release.url,
         "override_save_as": release.save_as,
         "category": category,

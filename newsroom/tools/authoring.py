@@ -1,4 +1,5 @@
-"""``invoke new``: start a release file with the next free number, checked by the build's own rules.
+"""``invoke new``: start a release file with the next free number (or, without numbers, a fresh id), checked by the
+build's own rules.
 
 The skeleton is validated with ``validate_release`` before it is written, so a
 bad ``--date``, an unknown ``--department`` or ``--contact`` key or a topic in
@@ -15,9 +16,9 @@ import yaml
 
 from ..content.dates import BERLIN, parse_datetime
 from ..content.frontmatter import parse
+from ..content.numbering import Numbering
 from ..content.preread import source_files
 from ..content.registry import load_registries
-from ..content.release import NUMBER_PATTERN
 from ..content.rules import Context, validate_release
 from ..content.slugs import german_slug
 from ..errors import FieldError, display_path
@@ -29,19 +30,16 @@ class AuthoringError(Exception):
     """A new release cannot be written as asked; the message says why."""
 
 
-def used_numbers(settings: dict, year: int) -> set[int]:
-    """Serial numbers already taken in ``year``, from every release file that can be read."""
-    taken = set()
+def written_values(settings: dict, name: str) -> list[str]:
+    """The text of field ``name`` in every release file that can be read (numbers and ids taken)."""
+    found = []
     for path in source_files(settings):
         with open(path, "rb") as handle:
             document, _ = parse(path, handle.read())
-        entry = document.entries.get("number") if document else None
-        if entry is None or not isinstance(entry.node, yaml.ScalarNode):
-            continue
-        match = NUMBER_PATTERN.match(entry.node.value.strip())
-        if match and int(match.group(2)) == year:
-            taken.add(int(match.group(1)))
-    return taken
+        entry = document.entries.get(name) if document else None
+        if entry is not None and isinstance(entry.node, yaml.ScalarNode):
+            found.append(entry.node.value)
+    return found
 
 
 # The command-line option each release field comes from, for the messages.
@@ -96,11 +94,11 @@ def new_release(
     """Write a release skeleton that passes the build's own rules; never overwrites a file."""
     now = (now or read_now()).astimezone(BERLIN).replace(second=0, microsecond=0)
     published, embargoed = publication_time(date, embargo, now)
-    number = max(used_numbers(settings, published.year), default=0) + 1
+    numbering = Numbering.of(settings)
     fields = {
         "title": title.strip(),
         "date": written_time(published),
-        "number": f"{number}/{published.year}",
+        **numbering.new_naming(published.year, lambda name: written_values(settings, name)),
         "department": department,
         **({"contact": contact} if contact else {}),
         "tags": topic_list(tags),
@@ -114,6 +112,7 @@ def new_release(
         registries=load_registries(data_dir(settings), options.default_contact),
         data_dir_name=display_path(data_dir(settings)),
         default_contact=options.default_contact,
+        numbering=numbering,
         slug_max_length=options.slug_max_length,
     )
     values, errors = validate_release(document, context) if document else ({}, errors)
@@ -128,5 +127,6 @@ def new_release(
     os.makedirs(folder, exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:
         handle.write(text)
-    url = settings["ARTICLE_URL"].format(release_year=published.year, release_no=number, slug=slug)
+    identity = numbering.identify(values)
+    url = settings["ARTICLE_URL"].format(release_year=identity.address_year, release_no=identity.address_no, slug=slug)
     return NewRelease(path, url, embargoed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..content.release import ReleaseNumber
+from ..content.numbering import Numbering
 from ..outputs.manifest import broken_addresses, manifest_file, updated_manifest, warning_for, write_manifest
 from ..site.clock import DRAFT, EMBARGOED, release_state
 from .check import Check
@@ -16,7 +16,7 @@ class Scheduled:
     """A release under embargo: it goes public with the first build after ``date``."""
 
     date: dt.datetime
-    number: ReleaseNumber
+    number: str  # as shown: the number, or (without numbers) the code of its id
     title: str
     path: str
 
@@ -25,13 +25,13 @@ def schedule(check: Check) -> tuple[list[Scheduled], int]:
     """Embargoed releases, soonest first, and the number of drafts."""
     coming = []
     drafts = 0
-    for release in check.releases:
+    for release in sorted(check.releases, key=lambda release: (release.date, release.serial, release.key)):
         state = release_state(release, check.now)
         if state == DRAFT:
             drafts += 1
         elif state == EMBARGOED:
-            coming.append(Scheduled(release.date, release.number, release.title, release.path))
-    return sorted(coming, key=lambda item: (item.date, item.number)), drafts
+            coming.append(Scheduled(release.date, release.reference, release.title, release.path))
+    return coming, drafts
 
 
 class RecordRefused(Exception):
@@ -51,5 +51,5 @@ def record_published_urls(check: Check, force: bool = False) -> tuple[str, int]:
         raise RecordRefused("\n".join(warning_for(links.manifest_path, broken).format() for broken in changed))
     entries = updated_manifest(links.manifest, public)
     path = manifest_file(check.settings)
-    write_manifest(path, entries)
+    write_manifest(path, entries, Numbering.of(check.settings))
     return path, len(entries)

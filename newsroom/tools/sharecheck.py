@@ -88,7 +88,7 @@ def release_preview(path: str, settings: dict, folder: str) -> Preview:
     card = release_card(settings, release)
     data = render(card)
     os.makedirs(folder, exist_ok=True)
-    card_file = f"{release.number.key}-karte.jpg"
+    card_file = f"{release.key}-karte.jpg"
     with open(os.path.join(folder, card_file), "wb") as handle:
         handle.write(data)
 

@@ -83,12 +83,12 @@ def site_card(settings: dict) -> TextCard:
 
 def release_card(settings: dict, release: Release) -> TextCard | PhotoCard:
     """A crop of the release's own picture, else a card with its title, number, date and department."""
-    key = release.number.key
+    key = release.key
     style = card_style(settings)
     if release.image:
         return PhotoCard(key, os.path.join(settings["PATH"], release.image.path), release.image.focus, style)
     options = newsroom(settings)
-    kicker = f"Pressemitteilung Nr. {release.number}{SEPARATOR}{de_date(release.date)}"
+    kicker = f"{release.designation}{SEPARATOR}{de_date(release.date)}"
     department = release.department["name"]
     return TextCard(key, release.title, (kicker, department), options.office_name, options.office_unit, style)
 
@@ -100,7 +100,7 @@ def alt_text(card: TextCard | PhotoCard, release: Release | None = None) -> str:
     if release is None:
         return f"{card.title} – {card.office}, {card.unit}"
     return (
-        f"{card.title} – Pressemitteilung Nr. {release.number} vom {de_date(release.date)}, "
+        f"{card.title} – {release.designation} vom {de_date(release.date)}, "
         f"{release.department['name']}, {card.office}"
     )
 
@@ -110,11 +110,11 @@ class ReleaseCards:
     """The cards pages show, in the template context as ``cards``: the site's, and each public release's."""
 
     site: Card
-    by_number: dict
+    by_key: dict
 
     def of(self, release: Release) -> Card:
         """A release's own card; a withdrawn release (listed nowhere, drawn no card) shows the site's."""
-        return self.by_number.get(release.number, self.site)
+        return self.by_key.get(release.key, self.site)
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,7 @@ class CardStage:
             published[release] = Card(f"{options.output_dir}/{card_file_name(card.key, digest)}", alt_text(card, release))
             self.files[published[release].path] = (cache.path(card.key), digest, card)
         site = published.pop(None)
-        generators[0].context["cards"] = ReleaseCards(site, {release.number: card for release, card in published.items()})
+        generators[0].context["cards"] = ReleaseCards(site, {release.key: card for release, card in published.items()})
         self.cache = cache
         seconds = time.perf_counter() - started
         logger.info(SUMMARY, len(missing), len(planned) - len(missing), display_path(cache.folder), seconds)
