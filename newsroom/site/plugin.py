@@ -61,7 +61,8 @@ class Newsroom:
                 state.stop_on_errors()
             pelican.settings.setdefault("JINJA_FILTERS", {}).update(JINJA_FILTERS)
             # A page is rendered from its record alone (newsroom.site.records): a name outside it must fail, not render blank.
-            pelican.settings["JINJA_ENVIRONMENT"] = {**pelican.settings.get("JINJA_ENVIRONMENT", {}), "undefined": RecordUndefined}
+            environment = pelican.settings.get("JINJA_ENVIRONMENT", {})
+            pelican.settings["JINJA_ENVIRONMENT"] = {**environment, "undefined": RecordUndefined}
             add_jinja_globals(pelican.settings)
             pelican.settings["JINJA_GLOBALS"]["sign_language_video"] = attachments.sign_language_video(pelican.settings)
             output.start(pelican)

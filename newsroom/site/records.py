@@ -348,13 +348,15 @@ class Records:
         releases = {view.release for view in self.releases_in(record)}
         if isinstance(record.get("cards"), ReleaseCards):
             cards = record["cards"]
-            record["cards"] = ReleaseCards(cards.site, {
-                release.number: cards.by_number[release.number] for release in releases if release.number in cards.by_number
-            })
+            record["cards"] = ReleaseCards(
+                cards.site, {release.key: cards.by_key[release.key] for release in releases if release.key in cards.by_key}
+            )
         if isinstance(record.get("pictures"), ReleasePictures):
             pictures = record["pictures"]
             paths = {release.image.path for release in releases if release.image}
-            record["pictures"] = ReleasePictures({path: pictures.by_path[path] for path in paths if path in pictures.by_path})
+            record["pictures"] = ReleasePictures(
+                {path: pictures.by_path[path] for path in paths if path in pictures.by_path}
+            )
         if isinstance(record.get("feeds"), FeedCatalog) and template.name != FEEDS_OVERVIEW + ".html":
             record["feeds"] = self.own_feeds(record["feeds"], record)
         key = hashlib.sha256()
@@ -381,7 +383,7 @@ class Records:
                 todo.extend(value)
             elif isinstance(value, Mapping):
                 todo.extend(value.values())
-            elif dataclasses.is_dataclass(value) and not isinstance(value, type) and not isinstance(value, (Release, SectionView)):
+            elif dataclasses.is_dataclass(value) and not isinstance(value, (type, Release, SectionView)):
                 todo.extend(getattr(value, field.name) for field in dataclasses.fields(value))
 
     @staticmethod
