@@ -65,6 +65,7 @@ class PageType:
 
 PAGE_TYPES = [
     PageType("startseite", "/", ".hauptnav a[href='/'][aria-current='page']"),
+    PageType("listenseite", "/seite/1/", ".seitennavigation a[href='/seite/1/'][aria-current='page']"),
     PageType(
         "pm-mit-bild",
         "/pressemitteilungen/2025/27-128-neue-strassenbaeume-fuer-lindenhain/",
