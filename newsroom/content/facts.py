@@ -63,7 +63,7 @@ logger = logging.getLogger(__name__)
 Media = namedtuple("Media", "path")  # an image or attachment as ``BuildClock`` reads it: by its path
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: the index makes thousands, and a frozen dataclass is slower to make
 class Facts:
     """One valid source as the checks across files see it; stands in for both its ``Source`` and its ``Release``.
 
