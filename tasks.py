@@ -115,16 +115,18 @@ def report(check_result):
         "settings": "settings file",
         "format": "text (default); github: workflow commands that mark each line in the pull request; "
         "gitlab: a Code Quality report (JSON) on standard output; json: every message with its fields",
+        "changed": "read only the files changed since the last such check, the others' facts from its index "
+        "(same messages; the pre-commit hook)",
     }
 )
-def check(c, content=CONTENT, settings=SETTINGS, format="text"):
+def check(c, content=CONTENT, settings=SETTINGS, format="text", changed=False):
     """Validate all content without building; same messages as the build, and URL warnings."""
     from newsroom.tools import annotations
-    from newsroom.tools.check import check_content
+    from newsroom.tools.check import check_changed, check_content
 
     if format not in annotations.FORMATS:
         sys.exit(f"check: --format {format!r} is not one of {', '.join(annotations.FORMATS)}")
-    result = check_content(settings, content)
+    result = (check_changed if changed else check_content)(settings, content)
     if format == "text":
         report(result)
     elif format == "github":  # the runner reads the commands on standard output and shows each as an annotation

@@ -59,7 +59,8 @@ def source_file(module: str) -> Path:
     return Path(spec.origin)
 
 
-def imported_modules(module: str, path: Path) -> list[str]:
+@functools.cache  # the closures of several caches share most modules
+def imported_modules(module: str, path: Path) -> tuple[str, ...]:
     """Modules of this package that ``module`` imports (``from .x import y`` may name a module y, too)."""
     is_package = path.name == "__init__.py"
     found = []
@@ -71,7 +72,7 @@ def imported_modules(module: str, path: Path) -> list[str]:
             base = importlib.util.resolve_name("." * node.level + (node.module or ""), package) if node.level else node.module
             found.append(base)
             found.extend(f"{base}.{alias.name}" for alias in node.names)
-    return [name for name in found if is_own_module(name)]
+    return tuple(name for name in found if is_own_module(name))
 
 
 def is_own_module(name: str) -> bool:

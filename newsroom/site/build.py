@@ -108,8 +108,13 @@ class BuildState:
             return None
         release = Release.from_source(source, self.settings) if source.kind == "release" else None
         if release:
-            self.crossfile.record_release(release)
             self.releases.append(release)
+        return self.record(source, release, full_path)
+
+    def record(self, source, release, full_path: str) -> Admitted:
+        """Record one valid source with every stage that compares files (``invoke check --changed`` replays its index here)."""
+        if release:
+            self.crossfile.record_release(release)
         else:
             self.crossfile.record_page(source)
         visibility = self.clock.visibility(source, release, full_path)

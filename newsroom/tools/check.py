@@ -2,16 +2,24 @@
 
 It reads through the build's own state (``BuildState.start`` and ``admit``),
 so it finds exactly what a build would, only nothing is rendered or written.
+
+``check_changed`` (``invoke check --changed``, the pre-commit hook) gives the
+same messages at the cost of what changed: files whose facts the check's
+index (``newsroom.content.facts``) still vouches for are not read; their
+facts go through ``BuildState.record`` like a read file's, so every check
+across files runs over all of them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from dataclasses import dataclass
 
 from pelican.settings import read_settings
 
+from ..content.facts import Facts, FactsIndex
 from ..content.markup import MarkdownRenderer
 from ..content.preread import read_all, source_files
 from ..content.reading import Source, read_source
@@ -22,10 +30,17 @@ from ..site.build import BuildState
 from ..site.clock import read_now
 from ..site.reader import report_warnings
 
+# Up to this many files are read here, one after another; more go through the
+# content cache and its worker processes (a checkout of another branch, a cold index).
+READ_HERE_AT_MOST = 100
+
 
 @dataclass
 class Check:
-    """What reading all content found: errors, URL warnings, and the valid sources and releases."""
+    """What reading all content found: errors, URL warnings, and the valid sources and releases.
+
+    After ``check_changed``, ``sources`` and ``releases`` are only those read anew.
+    """
 
     errors: list[ContentError]
     warnings: list[ContentError]
@@ -37,22 +52,71 @@ class Check:
     settings: dict
 
 
-def check_content(settings_file: str, content_path: str | None = None, now: dt.datetime | None = None) -> Check:
-    """Read every source like the build does (the build clock decides what is public; drafts are not previewed)."""
+def start_check(settings_file: str, content_path: str | None, now: dt.datetime | None) -> tuple[BuildState, list, dt.datetime]:
+    """The build's state for a check (the build clock decides what is public; drafts are not previewed), the files, now."""
     override = {"PATH": os.path.abspath(content_path)} if content_path else None
     settings = read_settings(settings_file, override=override)
     now = now or read_now()
-    state = BuildState.start(settings, now)
-    files = source_files(settings)
+    return BuildState.start(settings, now), source_files(settings), now
+
+
+def finish_check(state: BuildState, files: list[str], sources: list[Source], now: dt.datetime) -> Check:
+    """Every error, the cross-file ones included, sorted; and the URL warnings."""
     if not state.ready:  # as the build: nothing is read with bad settings or through a link out of the content folder
-        return Check(state.errors, [], len(files), [], [], None, now, settings)
-    read, _ = read_all(settings, state.registries, files)
-    renderer = MarkdownRenderer()
+        return Check(state.errors, [], len(files), [], [], None, now, state.settings)
+    errors = sorted(set(state.all_errors() + state.links.errors(state.registries)), key=ContentError.sort_key)
+    return Check(errors, state.links.warnings(), len(files), sources, state.releases, state.links, now, state.settings)
+
+
+def admit_all(state: BuildState, files: list[str], read: dict[str, Source], index: FactsIndex | None = None,
+              known: dict[str, Facts | None] | None = None) -> list[Source]:
+    """Admit every file in order: its facts from ``known``, else its source from ``read``, else read here.
+
+    Sources admitted without errors go into ``index``; the sources are returned.
+    """
+    renderer = None
     sources = []
     for path in files:
-        source = read.get(os.path.abspath(path)) or read_source(path, settings, state.registries, renderer)
+        facts = known.get(path) if known else None
+        if facts is not None:
+            report_warnings(facts)
+            state.record(facts, facts.release, path)
+            continue
+        source = read.get(os.path.abspath(path))
+        if source is None:  # not read ahead: the index's choice, or a file the read-ahead could not hash
+            renderer = renderer or MarkdownRenderer()
+            source = read_source(path, state.settings, state.registries, renderer)
         report_warnings(source)
-        if state.admit(source, path) is not None:
+        admitted = state.admit(source, path)
+        if admitted is not None:
             sources.append(source)
-    errors = sorted(set(state.all_errors() + state.links.errors(state.registries)), key=ContentError.sort_key)
-    return Check(errors, state.links.warnings(), len(files), sources, state.releases, state.links, now, settings)
+            if index is not None:
+                index.add(path, source, admitted.release)
+    return sources
+
+
+def check_content(settings_file: str, content_path: str | None = None, now: dt.datetime | None = None) -> Check:
+    """Read every source like the build does, through the content cache."""
+    state, files, now = start_check(settings_file, content_path, now)
+    if not state.ready:
+        return finish_check(state, files, [], now)
+    read, _ = read_all(state.settings, state.registries, files)
+    return finish_check(state, files, admit_all(state, files, read), now)
+
+
+def check_changed(settings_file: str, content_path: str | None = None, now: dt.datetime | None = None) -> Check:
+    """The messages of ``check_content``, reading only the files the index no longer vouches for."""
+    state, files, now = start_check(settings_file, content_path, now)
+    if not state.ready:
+        return finish_check(state, files, [], now)
+    gc.disable()  # some twenty objects a file, none freed before the end: a collection would only walk them all again
+    try:
+        index = FactsIndex(state.settings, state.registries)
+        known = {path: index.known(path) for path in files}
+        unread = sum(facts is None for facts in known.values())
+        read = read_all(state.settings, state.registries, files)[0] if unread > READ_HERE_AT_MOST else {}
+        sources = admit_all(state, files, read, index, known)
+        index.save()
+        return finish_check(state, files, sources, now)
+    finally:
+        gc.enable()
