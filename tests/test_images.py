@@ -1,4 +1,4 @@
-"""Release images: derivatives without metadata, orientation applied, cached, in <picture>; editors' warnings."""
+"""Release images: derivatives and JSON-LD crops without metadata, orientation applied, cached, in <picture>; warnings."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from PIL import Image
 
 from newsroom.content.rules import CARD_WIDTH
 from newsroom.outputs.cards.layout import WIDTH
+from newsroom.outputs.images.encoding import CROP_MIN_PIXELS, crops
 from newsroom.tools.check import check_content
 
 from helpers import SETTINGS, build, image_counts, run_pelican_cli, soup, tree_digest
@@ -24,6 +25,8 @@ XMP = (
     b'<rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreatorTool="Kamera"/></rdf:RDF></x:xmpmeta>'
 )
 PAGE = "pressemitteilungen/2024/300-spielplatz-am-weiher-wieder-offen/index.html"
+PUBLIC = "https://presse.lindenhain.example"
+METADATA_KEYS = {"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "photoshop"}
 RELEASE = """---
 title: Spielplatz am Weiher wieder offen
 date: 2024-07-01 09:00
@@ -31,7 +34,7 @@ number: "300/2024"
 department: bauen
 image: {image}
 image_alt: Kinder klettern auf dem neuen Holzgerüst
-image_credit: "Foto: Bezirksamt"
+image_credit: "Foto: Bezirksamt"{focus}
 ---
 Der Spielplatz am Weiher ist nach der Sanierung wieder geöffnet.
 
@@ -52,6 +55,13 @@ def camera_photo(path: Path, size=(2400, 1600), orientation: int = 6, **save) ->
     picture.save(path, "JPEG", exif=exif, xmp=XMP, quality=90, **save)
 
 
+def write_release(site: Path, focus: str = "") -> None:
+    """The release with the camera photo; ``focus`` its ``image_focus`` (as written in the front matter) if given."""
+    line = f"\nimage_focus: {focus}" if focus else ""
+    (site / "releases" / "2024" / "spielplatz.md").write_text(
+        RELEASE.format(image="images/spielplatz.jpg", focus=line), encoding="utf-8")
+
+
 @pytest.fixture
 def photo_site(site: Path, tmp_path: Path) -> Path:
     """The fixture site with a release whose photo carries camera metadata, and a body image (PNG with EXIF)."""
@@ -60,7 +70,7 @@ def photo_site(site: Path, tmp_path: Path) -> Path:
     exif = Image.Exif()
     exif[0x010F] = "Kamerawerk"
     Image.new("RGB", (640, 400), "seagreen").save(site / "images" / "lageplan.png", exif=exif)
-    (site / "releases" / "2024" / "spielplatz.md").write_text(RELEASE.format(image="images/spielplatz.jpg"), encoding="utf-8")
+    write_release(site)
     return site
 
 
@@ -76,6 +86,29 @@ def published_images(output: Path) -> list[Path]:
     return sorted(path for path in output.rglob("*") if path.suffix.lower() in IMAGE_SUFFIXES)
 
 
+def assert_no_metadata(path: Path) -> None:
+    """No EXIF (nor its GPS block), XMP, IPTC (in Photoshop's block) or colour profile: neither parsed nor in the bytes."""
+    data = path.read_bytes()
+    assert b"Exif\0\0" not in data and b"http://ns.adobe.com/xap" not in data and b"SN-4711" not in data, path
+    with Image.open(path) as picture:
+        assert not picture.getexif(), path
+        assert not METADATA_KEYS & set(picture.info), path
+
+
+def news_article(page: Path) -> dict:
+    scripts = soup(page).find_all("script", type="application/ld+json")
+    return next(item for item in json.loads(scripts[0].string) if item["@type"] == "NewsArticle")
+
+
+def json_ld_crops(output: Path) -> list[tuple[Path, dict]]:
+    """The release's JSON-LD images other than its card: (published file, ImageObject)."""
+    images = news_article(output / PAGE)["image"]
+    assert images[0]["url"].startswith(f"{PUBLIC}/karten/")  # the share card first, as before
+    return [(output / image["url"].removeprefix(PUBLIC + "/"), image) for image in images[1:]]
+
+
+
+
 def test_no_published_image_carries_metadata(photo_site, tmp_path):
     output = tmp_path / "output"
     build(photo_site, output, NEWSROOM=options(tmp_path))
@@ -85,12 +118,52 @@ def test_no_published_image_carries_metadata(photo_site, tmp_path):
     assert "images/lageplan.png" in names  # the body's image: a clean copy at its address
     assert any(name.startswith("bilder/spielplatz-") and name.endswith(".webp") for name in names)
     assert any(name.startswith("karten/") for name in names)
+    assert {path.relative_to(output) for path, _ in json_ld_crops(output)} <= {path.relative_to(output) for path in images}
     for path in images:
-        data = path.read_bytes()
-        assert b"Exif\0\0" not in data and b"http://ns.adobe.com/xap" not in data and b"SN-4711" not in data, path
-        with Image.open(path) as picture:
-            assert not picture.getexif(), path
-            assert not {"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "photoshop"} & set(picture.info), path
+        assert_no_metadata(path)
+
+
+def test_json_ld_offers_16_9_4_3_and_1_1_crops_without_metadata(photo_site, tmp_path):
+    """Google's article guidance: several ratios, each at least 50,000 pixels, best 1,200 px wide."""
+    output = tmp_path / "output"
+    build(photo_site, output, NEWSROOM=options(tmp_path))
+    found = []
+    for path, image in json_ld_crops(output):
+        assert image["@type"] == "ImageObject" and path.parent.name == "bilder"
+        with Image.open(path) as crop:
+            assert crop.format == "JPEG" and crop.size == (image["width"], image["height"]), path
+            found.append(crop.size)
+        assert_no_metadata(path)
+    assert found == [(1200, 675), (1200, 900), (1200, 1200)]  # from the upright 1600×2400 photo
+
+
+def test_crops_are_cut_around_the_focus_and_a_new_focus_makes_only_new_crops(photo_site, tmp_path, image_log):
+    """Top half white, bottom half black: with the focus low, the 16:9 crop is all black."""
+    picture = Image.new("RGB", (1600, 2400), "white")
+    picture.paste((0, 0, 0), (0, 1200, 1600, 2400))
+    picture.save(photo_site / "images" / "spielplatz.jpg", quality=95)
+    settings = options(tmp_path)
+    build(photo_site, tmp_path / "centre", NEWSROOM=settings)
+    write_release(photo_site, focus="[0.5, 0.9]")
+    build(photo_site, tmp_path / "low", NEWSROOM=settings)
+    assert image_counts(image_log) == (1, 1)  # the release image again, the body image's copy reused
+    [(centre, _), *_] = json_ld_crops(tmp_path / "centre")
+    [(low, _), *_] = json_ld_crops(tmp_path / "low")
+    with Image.open(centre) as wide:
+        assert wide.convert("L").getextrema() == (0, 255)  # both halves
+    with Image.open(low) as wide:
+        assert wide.convert("L").getextrema()[1] < 20  # the black half only
+    derivative_files = {path.name for path in (tmp_path / "centre" / "bilder").glob("spielplatz-*") if "x" not in path.stem}
+    assert derivative_files == {path.name for path in (tmp_path / "low" / "bilder").glob("spielplatz-*") if "x" not in path.stem}
+
+
+def test_a_small_picture_gives_smaller_crops_and_none_below_50000_pixels():
+    """300×200: 16:9 would be 288×162 and 1:1 200×200, both under 50,000 pixels; 4:3 fits in 264×198."""
+    def sizes(width: int, height: int) -> list[tuple[str, int, int]]:
+        return [(crop.crop, crop.width, crop.height) for crop in crops(Image.new("RGB", (width, height)), (0.5, 0.5), 80)]
+
+    assert sizes(300, 200) == [("4:3", 264, 198)] and 264 * 198 >= CROP_MIN_PIXELS
+    assert sizes(700, 500) == [("16:9", 688, 387), ("4:3", 664, 498), ("1:1", 500, 500)]  # never upscaled, ratio exact
 
 
 def test_orientation_is_applied_and_nothing_is_upscaled(photo_site, tmp_path):
@@ -157,12 +230,13 @@ def test_a_damaged_cache_file_is_encoded_again(photo_site, tmp_path, image_log):
     assert cached[0].read_bytes() == webp.read_bytes()  # the cache is repaired
 
 
-def test_a_malformed_manifest_is_ignored_with_one_warning(photo_site, tmp_path, image_log):
+@pytest.mark.parametrize(("key", "value"), [("format", "../../etc/passwd"), ("crop", "../../etc/passwd"), ("crop", ["16:9"])])
+def test_a_malformed_manifest_is_ignored_with_one_warning(photo_site, tmp_path, image_log, key, value):
     settings = options(tmp_path)
     build(photo_site, tmp_path / "first", NEWSROOM=settings)
     manifest = tmp_path / "images" / "manifest.json"
     data = json.loads(manifest.read_text())
-    next(iter(data["images"].values()))[0]["format"] = "../../etc/passwd"
+    next(iter(data["images"].values()))[0][key] = value
     manifest.write_text(json.dumps(data))
     build(photo_site, tmp_path / "second", NEWSROOM=settings)
     assert image_counts(image_log) == (2, 0)

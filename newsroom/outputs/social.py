@@ -164,8 +164,8 @@ def release_social(context, settings: dict, article, fallback_description: str) 
     office = organisation(settings)
     images = [image_object(settings, card.path, card.width, card.height)] if card else []
     picture = context["pictures"].of(release)
-    if picture:  # the published JPEG, never the editor's file
-        images.append(image_object(settings, picture.largest.path, picture.width, picture.height))
+    if picture:  # Google's article guidance: 16:9, 4:3 and 1:1, cut from the published image, never the editor's file
+        images.extend(image_object(settings, crop.path, crop.width, crop.height) for crop in picture.crops)
     year_url = absolute_url(settings, settings["YEAR_ARCHIVE_URL"].format(date=article.date))
     news = {
         "@context": SCHEMA,

@@ -7,7 +7,8 @@ each page type at each width goes to test-artifacts/screenshots/ for review. The
 page is used as a reader uses it, under the site's Content-Security-Policy.
 
 The site is served by nginx with the configuration `invoke web-config` writes
-(local_site.py), so every page is seen with the production headers.
+(local_site.py), so every page is seen with the production headers; browser, site and
+server are the fixtures of conftest.py.
 
 Needs Chromium (`apt-get install chromium`), axe-core (`npm ci`) and Debian's nginx with
 its brotli_static module; without them these tests skip and say so.
@@ -15,39 +16,23 @@ its brotli_static module; without them these tests skip and say so.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 import pytest
-from local_site import serve
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from newsroom.tools.webconfig import CONTENT_SECURITY_POLICY
 
-from helpers import ROOT, SAMPLE_CONTENT, build
+from helpers import ROOT
 
 pytestmark = pytest.mark.browser
 
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-EXTRA_RELEASE = Path(__file__).with_name("extra_release.md")
-
-# Headless and quiet: no GPU here, no sandbox as root in CI, and none of Chromium's own
-# background traffic (updates, sync, safe browsing) that would muddy the request log.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WIDTHS = [1280, 360]
 VIEWPORT_HEIGHT = 800
 
@@ -201,41 +186,6 @@ class Visit:
     overflow: dict
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Chromium is not installed; install Debian's package: apt-get install chromium")
-    if not AXE_SCRIPT.is_file():
-        pytest.skip("axe-core is not installed; run `npm ci` in the project folder")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="session")
-def site_folder(tmp_path_factory) -> Path:
-    """content/ and output/ of the sample site plus one release with a table, footnote, definition list and long words."""
-    root = tmp_path_factory.mktemp("browser")
-    content = root / "content"
-    shutil.copytree(SAMPLE_CONTENT, content)
-    shutil.copy(EXTRA_RELEASE, content / "releases" / "2026" / "buergerhaushalt-2026.md")
-    build(content, root / "output")
-    return root
-
-
-@pytest.fixture(scope="session")
-def site_output(site_folder) -> Path:
-    return site_folder / "output"
-
-
-@pytest.fixture(scope="session")
-def site_url(site_folder) -> Iterator[str]:
-    with serve(site_folder / "content", site_folder / "output", site_folder / "server") as url:
-        yield url
-
-
 @pytest.fixture(params=PAGE_TYPES, ids=lambda page_type: page_type.name)
 def page_type(request, site_output) -> PageType:
     page_type = request.param
@@ -251,6 +201,8 @@ def width(request) -> int:
 
 @cache
 def axe_source() -> str:
+    if not AXE_SCRIPT.is_file():
+        pytest.skip("axe-core is not installed; run `npm ci` in the project folder")
     return AXE_SCRIPT.read_text(encoding="utf-8")
 
 

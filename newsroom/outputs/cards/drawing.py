@@ -20,6 +20,7 @@ import PIL
 from PIL import ExifTags, Image, ImageDraw, ImageOps
 
 from ...fingerprint import code_fingerprint
+from ..images.framing import focal_box
 from .glyphs import TextBlock, block_height, face, fit_line, fit_title, load_font
 from .layout import HEIGHT, WIDTH, PhotoCard, Style, TextCard
 
@@ -126,14 +127,7 @@ def draw_text_card(card: TextCard) -> Image.Image:
 
 def focal_crop(size: tuple[int, int], focus: tuple[float, float]) -> tuple[float, float, float, float]:
     """The largest 1200:630 box in a picture, centred on the focus as far as the edges allow."""
-    width, height = size
-    if width / height > WIDTH / HEIGHT:
-        crop_width, crop_height = height * WIDTH / HEIGHT, height
-    else:
-        crop_width, crop_height = width, width * HEIGHT / WIDTH
-    left = min(max(focus[0] * width - crop_width / 2, 0), width - crop_width)
-    top = min(max(focus[1] * height - crop_height / 2, 0), height - crop_height)
-    return left, top, left + crop_width, top + crop_height
+    return focal_box(size, focus, (WIDTH, HEIGHT))
 
 
 def decode_size(size: tuple[int, int], turned: bool) -> tuple[int, int]:

@@ -1,11 +1,12 @@
 """The image cache: encoded files by the fingerprint of their inputs, and a manifest of what each input gave.
 
 A job's fingerprint covers the image's bytes (their sha256), what is made of
-it (derivatives or a clean copy), the widths, the quality and
-``encoding.ENCODER`` (the encoding code and the Pillow version): an unchanged
-image is never encoded again, and releases that share a picture share its
-files. The manifest maps each fingerprint to the renditions made from it
-(format, size, sha256 of the bytes).
+it (derivatives or a clean copy), the widths, the quality, the focus the
+crops are cut around and ``encoding.ENCODER`` (the encoding code and the
+Pillow version): an unchanged image is never encoded again, and releases that
+share a picture share its files. The manifest maps each fingerprint to the
+renditions made from it (format, size, sha256 of the bytes, and a crop's
+ratio).
 
 Like the card cache it is untrusted input (CI restores it): the manifest is
 checked entry by entry (a malformed manifest is dropped with one warning),
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from ...errors import display_path
 from ..cards.cache import DIGEST_PATTERN, ManifestError, file_digest, load_manifest, read_cache_file, write_atomically
-from .encoding import ENCODER, SUFFIXES
+from .encoding import CROP_RATIOS, ENCODER, SUFFIXES
 
 logger = logging.getLogger(__name__)
 
@@ -36,23 +37,28 @@ MANIFEST_VERSION = 1
 KINDS = ("derivatives", "copy")
 LARGEST_SIDE = 100_000
 RENDITION_KEYS = {"format", "width", "height", "sha256"}
-CACHE_FILE = re.compile(r"[0-9a-f]{24}-[0-9]+\.(?:webp|jpg|png)")
+CACHE_FILE = re.compile(r"[0-9a-f]{24}-[0-9]+(?:x[0-9]+)?\.(?:webp|jpg|png)")
 
 
-def job_fingerprint(path: str, kind: str, widths: tuple[int, ...], quality: int) -> str:
+def job_fingerprint(path: str, kind: str, widths: tuple[int, ...], quality: int, focus: tuple[float, float] | None) -> str:
     """A hash of everything that decides the files made from an image; the image counts by its bytes, not its path."""
     data = {"image": file_digest(path), "kind": kind, "widths": list(widths), "quality": quality, "encoder": ENCODER}
+    if focus is not None:
+        data["focus"] = list(focus)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def cache_file_name(inputs: str, rendition: dict) -> str:
-    return f"{inputs[:24]}-{rendition['width']}.{SUFFIXES[rendition['format']]}"
+    """``<fingerprint>-<width>.<suffix>``, a crop's ``<fingerprint>-16x9.jpg``: one name per rendition of a job."""
+    size = rendition["crop"].replace(":", "x") if "crop" in rendition else rendition["width"]
+    return f"{inputs[:24]}-{size}.{SUFFIXES[rendition['format']]}"
 
 
 def valid_rendition(entry: object) -> bool:
     return (
         isinstance(entry, dict)
-        and entry.keys() == RENDITION_KEYS
+        and entry.keys() in (RENDITION_KEYS, RENDITION_KEYS | {"crop"})
+        and ("crop" not in entry or (isinstance(entry["crop"], str) and entry["crop"] in CROP_RATIOS))
         and entry["format"] in SUFFIXES
         and all(type(entry[side]) is int and 1 <= entry[side] <= LARGEST_SIDE for side in ("width", "height"))
         and isinstance(entry["sha256"], str)

@@ -6,8 +6,8 @@ image out of Pelican's static copying: a raw file would carry its EXIF block
 ``image:`` is not published at all; any other (linked from a body with
 ``{static}``, or just in the folder) is published at its own address as a
 clean copy, no wider than the largest width. ``ImageStage.prepare`` (once the
-cards are drawn) plans derivatives for every release image, looks each up in
-the image cache, encodes the missing ones in a pool of processes, and gives
+cards are drawn) plans derivatives and the JSON-LD's crops for every release
+image (per image and focus), looks each up in the image cache, encodes the missing ones in a pool of processes, and gives
 the templates ``pictures``; ``ImageStage.write`` puts the files into the
 output.
 """
@@ -55,6 +55,7 @@ class Job:
     path: str  # content-relative
     full_path: str
     inputs: str
+    focus: tuple[float, float] | None = None  # what the crops are cut around (derivatives only)
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,15 @@ class Published:
 
 @dataclass(frozen=True)
 class Picture:
-    """A release image's derivatives for the templates: WebP and JPEG files, smallest first."""
+    """A release image's derivatives for the templates: WebP and JPEG files, smallest first; the JSON-LD's crops."""
 
     webp: tuple[Published, ...]
     jpeg: tuple[Published, ...]
+    crops: tuple[Published, ...]  # JPEGs in 16:9, 4:3 and 1:1 (those the picture holds)
 
     @property
     def largest(self) -> Published:
-        """The JPEG every reader can open: the ``src``, the feeds' enclosure and the JSON-LD image."""
+        """The JPEG every reader can open: the ``src`` and the feeds' enclosure."""
         return self.jpeg[-1]
 
     @property
@@ -99,14 +101,14 @@ class Picture:
 
 @dataclass(frozen=True)
 class ReleasePictures:
-    """In the template context as ``pictures``: each release's Picture by its image path."""
+    """In the template context as ``pictures``: each release's Picture by its image's path and focus."""
 
-    by_path: dict
+    by_image: dict
 
     def of(self, release: Release | None) -> Picture | None:
         if release is None or release.image is None:
             return None
-        return self.by_path.get(release.image.path)
+        return self.by_image.get((release.image.path, release.image.focus))
 
 
 def encode_into(folder: str, widths: tuple[int, ...], quality: int, job: Job) -> tuple[list[dict] | None, str | None]:
@@ -117,8 +119,10 @@ def encode_into(folder: str, widths: tuple[int, ...], quality: int, job: Job) ->
     try:
         with open(job.full_path, "rb") as handle:
             data = handle.read()
-        make = derivatives if job.kind == "derivatives" else clean_copy
-        renditions = make(data, widths, quality)
+        if job.kind == "derivatives":
+            renditions = derivatives(data, widths, quality, job.focus)
+        else:
+            renditions = clean_copy(data, widths, quality)
     except ENCODING_FAULTS as error:
         return None, str(error) or type(error).__name__
     recorded = []
@@ -129,6 +133,8 @@ def encode_into(folder: str, widths: tuple[int, ...], quality: int, job: Job) ->
             "height": rendition.height,
             "sha256": hashlib.sha256(rendition.data).hexdigest(),
         }
+        if rendition.crop:
+            entry["crop"] = rendition.crop
         write_atomically(os.path.join(folder, cache_file_name(job.inputs, entry)), rendition.data)
         recorded.append(entry)
     return recorded, None
@@ -147,9 +153,10 @@ def encode_all(jobs: list[Job], encode, workers: int) -> Iterator[tuple[list[dic
 
 
 def derivative_name(output_dir: str, source: str, rendition: dict) -> str:
-    """``bilder/<file name>-<width>-<hash of the bytes>.<suffix>``: a changed image gets a new address."""
+    """``bilder/<file name>-<width>-<hash of the bytes>.<suffix>`` (a crop: ``<width>x<height>``): a new image, a new address."""
     stem = german_slug(os.path.splitext(os.path.basename(source))[0], 60) or "bild"
-    return f"{output_dir}/{stem}-{rendition['width']}-{rendition['sha256'][:10]}.{SUFFIXES[rendition['format']]}"
+    size = f"{rendition['width']}x{rendition['height']}" if "crop" in rendition else rendition["width"]
+    return f"{output_dir}/{stem}-{size}-{rendition['sha256'][:10]}.{SUFFIXES[rendition['format']]}"
 
 
 class ImageStage:
@@ -190,16 +197,17 @@ class ImageStage:
         cache = ImageCache(os.path.abspath(options.cache_dir))
         content = self.settings["PATH"]
         releases = [article.release for name in ("articles", "hidden_articles") for article in context.get(name, ())]
-        users: dict[tuple[str, str], list[Release | None]] = {}
+        users: dict[tuple[str, str, tuple[float, float] | None], list[Release | None]] = {}
         for release in releases:
             if release.image:
-                users.setdefault(("derivatives", release.image.path), []).append(release)
+                users.setdefault(("derivatives", release.image.path, release.image.focus), []).append(release)
         for path in self.copies:
-            users.setdefault(("copy", path), []).append(None)
+            users.setdefault(("copy", path, None), []).append(None)
         jobs = {}
-        for kind, path in sorted(users):
+        for kind, path, focus in sorted(users, key=lambda user: (user[0], user[1], user[2] or ())):
             full = os.path.join(content, path)
-            jobs[kind, path] = Job(kind, path, full, job_fingerprint(full, kind, options.widths, options.quality))
+            inputs = job_fingerprint(full, kind, options.widths, options.quality, focus)
+            jobs[kind, path, focus] = Job(kind, path, full, inputs, focus)
         results = {job.inputs: cache.lookup(job.inputs) for job in jobs.values()}
         missing = list({job.inputs: job for job in jobs.values() if results[job.inputs] is None}.values())
         os.makedirs(cache.folder, exist_ok=True)
@@ -212,26 +220,26 @@ class ImageStage:
                     cache.record(job.inputs, renditions)
                     results[job.inputs] = renditions
                 else:
-                    failures.extend(self.failure(job, users[job.kind, job.path], problem))
+                    failures.extend(self.failure(job, users[job.kind, job.path, job.focus], problem))
                 shown.advance()
         cache.save()
         if failures:
             return failures
-        by_path = {}
-        for (kind, path), job in jobs.items():
+        by_image = {}
+        for (kind, path, focus), job in jobs.items():
             renditions = results[job.inputs]
             if kind == "copy":
                 self.files[path] = (job, renditions[0])
                 continue
-            published = {"webp": [], "jpeg": []}
+            published = {"webp": [], "jpeg": [], "crops": []}
             for rendition in renditions:
                 name = derivative_name(options.output_dir, path, rendition)
                 self.files[name] = (job, rendition)
-                published[rendition["format"]].append(Published(
+                published["crops" if "crop" in rendition else rendition["format"]].append(Published(
                     name, rendition["width"], rendition["height"], MIME_TYPES[rendition["format"]],
                     os.path.getsize(cache.path(job.inputs, rendition))))
-            by_path[path] = Picture(tuple(published["webp"]), tuple(published["jpeg"]))
-        context["pictures"] = ReleasePictures(by_path)
+            by_image[path, focus] = Picture(tuple(published["webp"]), tuple(published["jpeg"]), tuple(published["crops"]))
+        context["pictures"] = ReleasePictures(by_image)
         self.cache = cache
         logger.info(SUMMARY, len(missing), len(jobs) - len(missing), display_path(cache.folder), time.perf_counter() - started)
         return []
