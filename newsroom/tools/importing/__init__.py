@@ -17,7 +17,9 @@ same date and title) is skipped, so a second run writes nothing.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pelican.settings import read_settings
@@ -26,6 +28,7 @@ from ...content.markup import MarkdownRenderer
 from ...content.registry import Registries, load_registries
 from ...content.slugs import german_slug
 from ...errors import display_path
+from ...processes import die_with_parent
 from ...settings import data_dir, newsroom
 from ..check import Check, check_content
 from .blocks import Found, recognise
@@ -54,6 +57,9 @@ from .writing import (
 
 READERS = {".txt": "text", ".html": "html", ".htm": "html"}
 PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+# Fewer inputs are read here: starting workers costs more than they save.
+PARALLEL_FROM = 50
+CHUNK_SIZE = 16
 
 
 class ImportRefused(Exception):
@@ -100,6 +106,59 @@ def text_picture(path: str) -> str:
     return next((stem + suffix for suffix in PICTURE_SUFFIXES if os.path.isfile(stem + suffix)), "")
 
 
+@dataclass
+class Read:
+    """One input as its reader and the rules left it (what ``plan`` needs), or why it cannot be imported."""
+
+    title: str = ""
+    found: Found | None = None
+    page: Page | None = None
+    picture: str = ""  # the picture file saved with it
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    refusal: tuple[int, str] | None = None
+
+
+def read_input(job: tuple[str, str, str]) -> Read:
+    """Read one input (``path``, the office's name and unit): a pure function of the file, so it runs in workers."""
+    path, office, unit = job
+    read = Read()
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        if READERS[os.path.splitext(path)[1].lower()] == "html":
+            read.page = read_page(raw, path, office)
+            title, blocks = read.page.title, read.page.blocks
+            read.picture = read.page.image.path if read.page.image else ""
+            read.notes.extend(read.page.notes)
+        else:
+            title, blocks, notes = read_text(raw)
+            read.picture = text_picture(path)
+            read.notes.extend(notes)
+    except UnreadableInput as problem:
+        read.refusal = (1, str(problem))
+        return read
+    except OSError as error:
+        read.refusal = (1, f"cannot be read: {error.strerror}")
+        return read
+    if title is None or not title.text:
+        read.refusal = (1, "has no headline")
+        return read
+    read.title = title.text
+    read.found = recognise(blocks, office, unit, picture=bool(read.picture))
+    read.notes.extend(read.found.notes)
+    return read
+
+
+def read_inputs(files: list[str], office: str, unit: str, workers: int) -> Iterator[Read]:
+    """Every input read, in the order of ``files``; in forked workers when there are many."""
+    jobs = [(path, office, unit) for path in files]
+    if workers < 2 or len(files) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(read_input, jobs)
+        return
+    with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        yield from pool.imap(read_input, jobs, chunksize=CHUNK_SIZE)
+
+
 def import_releases(settings_file: str, content: str, paths: list[str], department: str, contact: str = "",
                     dry_run: bool = False) -> Outcome:
     """Import every input; with ``dry_run`` only say what would be written."""
@@ -116,8 +175,9 @@ def import_releases(settings_file: str, content: str, paths: list[str], departme
     files, problems = input_files(paths)
     outcome = Outcome(lines=list(problems), refused=len(problems))
     run = Run(settings, department, contact, dry_run, registries)
-    for path in files:
-        run.one(path, outcome)
+    workers = options.reading_workers or os.cpu_count() or 1
+    for path, read in zip(files, read_inputs(files, options.office_name, options.office_unit, workers), strict=True):
+        run.one(path, read, outcome)
     if not dry_run:
         append_contacts(settings, run.book)
     verb = "would be" if dry_run else "were"
@@ -125,7 +185,7 @@ def import_releases(settings_file: str, content: str, paths: list[str], departme
         outcome.lines.append(f"New contact {added.key!r} ({added.entry['name']}) {verb} added to contacts.yml "
                              f"(from {added.source})")
     if not dry_run and outcome.written:
-        outcome.check = check_content(settings_file, content)
+        outcome.check = run.checked(settings_file, content, outcome)
     written = "would be written" if dry_run else "written"
     outcome.lines.append(f"{len(files)} inputs: {outcome.written} {'release' if outcome.written == 1 else 'releases'} "
                          f"{written}, {outcome.skipped} skipped (already there), {outcome.refused} not imported, "
@@ -147,13 +207,16 @@ class Run:
         self.existing = Existing.read(settings)
         self.book = ContactBook(registries)
         self.renderer = MarkdownRenderer()
+        self.written: dict[str, tuple[Planned, bool]] = {}  # shown path -> the release, whether its picture was copied
 
-    def one(self, path: str, outcome: Outcome) -> None:
+    def one(self, path: str, read: Read, outcome: Outcome) -> None:
         shown = display_path(path)
-        notes: list[tuple[int, str]] = []
+        notes = read.notes
         added = len(self.book.added)
         try:
-            planned = self.plan(path, shown, notes)
+            if read.refusal:
+                raise Refused(*read.refusal)
+            planned = self.plan(read, shown, notes)
             self.write(planned)
         except Skipped as skip:
             outcome.skipped += 1
@@ -183,31 +246,8 @@ class Run:
         existing.ids.add(planned.identifier)
         existing.paths.add(planned.path)
 
-    def read(self, path: str, notes: list[tuple[int, str]]) -> tuple[str, Found, Page | None, str]:
-        """The headline, what the rules found, the page (for saved pages) and the picture file, if any."""
-        with open(path, "rb") as handle:
-            raw = handle.read()
-        office, unit = self.options.office_name, self.options.office_unit
-        page = None
-        try:
-            if READERS[os.path.splitext(path)[1].lower()] == "html":
-                page = read_page(raw, path, office)
-                title, blocks, picture = page.title, page.blocks, page.image.path if page.image else ""
-                notes.extend(page.notes)
-            else:
-                title, blocks, read_notes = read_text(raw)
-                picture = text_picture(path)
-                notes.extend(read_notes)
-        except UnreadableInput as problem:
-            raise Refused(1, str(problem)) from None
-        if title is None or not title.text:
-            raise Refused(1, "has no headline")
-        found = recognise(blocks, office, unit, picture=bool(picture))
-        notes.extend(found.notes)
-        return title.text, found, page, picture
-
-    def plan(self, path: str, shown: str, notes: list[tuple[int, str]]) -> Planned:
-        title, found, page, picture_file = self.read(path, notes)
+    def plan(self, read: Read, shown: str, notes: list[tuple[int, str]]) -> Planned:
+        title, found, page, picture_file = read.title, read.found, read.page, read.picture
         when, timed = release_time(found, page, notes)
         number = number_of(found, self.scheme)
         existing = self.existing
@@ -269,20 +309,35 @@ class Run:
         return next(path for name in names if (path := os.path.join(folder, f"{name}.md")) not in self.existing.paths)
 
     def write(self, planned: Planned) -> None:
-        """Check the release with the build's rules; unless this is a dry run, write it (and copy its picture)."""
-        registries = Registries(self.registries.departments, self.book.entries)
-        content = self.settings["PATH"]
-        made = bool(planned.picture) and not self.dry_run and copy_picture(planned.picture, content)
-        problems = checked(planned, self.settings, registries, self.renderer, with_picture=not self.dry_run)
-        if problems:
-            if made:
-                os.remove(os.path.join(content, planned.picture.target))
-            raise Refused(1, "the release would not build: " + "; ".join(problems))
+        """Write the release and copy its picture; a dry run checks it with the build's rules instead."""
         if self.dry_run:
+            registries = Registries(self.registries.departments, self.book.entries)
+            if problems := checked(planned, self.settings, registries, self.renderer):
+                raise Refused(1, "the release would not build: " + "; ".join(problems))
             return
+        made = bool(planned.picture) and copy_picture(planned.picture, self.settings["PATH"])
         os.makedirs(os.path.dirname(planned.path), exist_ok=True)
         with open(planned.path, "x", encoding="utf-8", newline="\n") as handle:
             handle.write(planned.text)
+        self.written[display_path(planned.path)] = (planned, made)
+
+    def checked(self, settings_file: str, content: str, outcome: Outcome) -> Check:
+        """``invoke check`` over all content; an imported release it finds fault with is taken out again (and said why)."""
+        check = check_content(settings_file, content)
+        faulty: dict[str, list[str]] = {}
+        for error in check.errors:
+            if error.path in self.written:
+                faulty.setdefault(error.path, []).append(f"{error.field + ': ' if error.field else ''}{error.message}")
+        for shown, problems in faulty.items():
+            planned, made = self.written.pop(shown)
+            os.remove(planned.path)
+            if made:
+                os.remove(os.path.join(self.settings["PATH"], planned.picture.target))
+            outcome.written -= 1
+            outcome.refused += 1
+            outcome.lines.append(f"{planned.input}:1: not imported (removed again): the release would not build: "
+                                 + "; ".join(problems))
+        return check_content(settings_file, content) if faulty else check
 
 
 class Skipped(Exception):

@@ -28,9 +28,11 @@ from .blocks import DATE_LINE, Block, Line
 from .inline import clean, line_start, link, text_markdown
 
 MAIN = ("#layout-grid__area--maincontent", ".column-content", "main", "[role=main]", "#content", "article")
-CHROME = ("nav", "aside", "header", "footer", "form", "script", "style", "noscript", "template", "button", "iframe",
-          "[role=navigation]", "[role=complementary]", "[role=search]", "#layout-grid__area--marginal",
-          ".modul-contact", ".aural")
+# Not the release: elements by name, role, id and class (the portal's sidebar, its contact box, hidden helper texts).
+CHROME_TAGS = {"nav", "aside", "header", "footer", "form", "script", "style", "noscript", "template", "button", "iframe"}
+CHROME_ROLES = {"navigation", "complementary", "search"}
+CHROME_IDS = {"layout-grid__area--marginal"}
+CHROME_CLASSES = {"modul-contact", "aural"}
 INTRO = ".article__introtext, .intro, .lead"
 CAPTION = ".image__caption, figcaption, .caption"
 CREDIT = ".image__copyright, .copyright, .image__credit, .credit"
@@ -77,7 +79,7 @@ def read_page(raw: bytes, path: str, office_name: str) -> Page:
     canonical = soup.find("link", rel="canonical")
     canonical = (canonical.get("href") or "").strip() if canonical else ""
     main = next((found for selector in MAIN if (found := soup.select_one(selector))), None) or soup.body or soup
-    for chrome in main.select(", ".join(CHROME)):
+    for chrome in main.find_all(is_chrome):
         chrome.decompose()
     notes: list[tuple[int, str]] = []
     heading = main.select_one("h1.title") or main.find("h1")
@@ -89,7 +91,7 @@ def read_page(raw: bytes, path: str, office_name: str) -> Page:
         title = Line(text, line_start(text_markdown(text)), 1)
         notes.append((1, f"no h1 headline in the article; the headline {text!r} is the page's title"))
     image = lead_image(main, path)
-    texts = [found for found in main.select(".textile") if not found.find_parent(class_="textile")]
+    texts = [found for found in main.find_all(class_="textile") if not found.find_parent(class_="textile")]
     reader = BlockReader(canonical, notes)
     for before in main.find_all("p"):
         if texts and before.find_parent(class_="textile") is None and DATE_LINE.match(collapse(before.get_text(" "))):
@@ -106,6 +108,11 @@ def read_page(raw: bytes, path: str, office_name: str) -> Page:
         reader.element(text)
     return Page(title, reader.blocks, meta(soup, "dcterms.date"), meta(soup, "dcterms.submitted"), canonical,
                 keywords(meta(soup, "keywords"), office_name), image, notes)
+
+
+def is_chrome(tag: Tag) -> bool:
+    return (tag.name in CHROME_TAGS or tag.get("role") in CHROME_ROLES or tag.get("id") in CHROME_IDS
+            or not CHROME_CLASSES.isdisjoint(tag.get("class") or ()))
 
 
 def collapse(text: str) -> str:

@@ -20,7 +20,7 @@ AS_ENTITY = {"=": "&#61;", ":": "&#58;", "~": "&#126;"}
 ENTITY_START = re.compile(r"^(?:=(?==*\s*$)|:(?=\s)|~(?=~~))")
 ORDERED_START = re.compile(r"^(\d+)([.)])(?=\s|$)")
 ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-URL = re.compile(r"https?://[^\s<>\"„“”«»]+", re.IGNORECASE)
+URL = re.compile(r"https?://(?:[^\s<>\"„“”«»&\\`]|&(?!#?[A-Za-z0-9]+;))+", re.IGNORECASE)  # "&amp;" is text, as elsewhere
 EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 LINK_SAFE = ":/?#@!$&'*+,;=%~-._"
 URL_TAIL = re.compile(r"[.,;:!?)\]]+$")

@@ -302,10 +302,10 @@ def date_text(when: dt.datetime, timed: bool) -> str:
     return written_time(when.astimezone(BERLIN)) if timed else f"{when:%Y-%m-%d}"
 
 
-def checked(planned: Planned, settings: dict, registries: Registries, renderer, with_picture: bool) -> list[str]:
-    """What the build would say about the release (html warnings count as errors: CI builds are strict)."""
+def checked(planned: Planned, settings: dict, registries: Registries, renderer) -> list[str]:
+    """What the build would say about the release before its picture is copied (html warnings count: CI is strict)."""
     text = planned.text
-    if not with_picture and planned.picture is not None:
+    if planned.picture is not None:
         text = "\n".join(line for line in text.split("\n") if not line.startswith(("image:", "image_alt:", "image_credit:")))
     source = read_bytes(planned.path, text.encode("utf-8"), settings, registries, renderer)
     problems = source.errors + [warning for warning in source.warnings if warning.field == "html"]
