@@ -4,8 +4,11 @@ For every ``.txt`` and ``.html`` input (folders are searched), one release
 under ``content/releases/<year>/``: the readers (``text``, ``html``) cut the
 input into blocks, ``blocks`` finds what the site shows by itself (date line
 and number, contact block, signature, picture credit) and the quotations,
-and ``writing`` puts it into the site's form and checks it with the build's
-rules before anything is written.
+and ``writing`` puts it into the site's form; ``invoke check`` runs over the
+content once the files are written, and takes out again what would not build.
+Inputs are read in forked workers (a pure function of the file); planning
+and writing run in order in this process, as each input can take what a
+later one would (a number, a file name, a new contact).
 
 Nothing lost, nothing invented: text no rule placed stays in the body, in
 order; what was left out or could not be placed is a note

@@ -1,11 +1,12 @@
 """From what an input says to a release file: number scheme, date, contact, picture, old address; checked, then written.
 
-Each release is checked with the build's own reading (``read_bytes``) before
-it is written, so a file the importer writes always builds; after writing,
-``invoke check`` runs over all content (numbers, ids and aliases across
-files). Nothing that exists is overwritten: a release whose number (for an
-office without numbers: date and title) is already there is skipped, and
-contacts are only ever appended to ``contacts.yml``.
+After writing, ``invoke check`` runs over all content (each file with the
+build's rules, and numbers, ids and aliases across files), and an imported
+release it finds fault with is removed again; a dry run checks each release
+with the build's own reading (``read_bytes``) instead. Nothing that exists
+is overwritten: a release whose number (for an office without numbers: date
+and title) is already there is skipped, and contacts are only ever appended
+to ``contacts.yml``.
 """
 
 from __future__ import annotations
