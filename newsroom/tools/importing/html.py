@@ -192,11 +192,11 @@ class BlockReader:
             self.end_paragraph()
             self.list(tag)
         elif name == "img":
-            self.notes.append((tag.sourceline or 0, f"a picture in the text ({tag.get('src', '')!r}) was not imported; "
+            self.notes.append((tag.sourceline or 1, f"a picture in the text ({tag.get('src', '')!r}) was not imported; "
                                                     "add it by hand"))
         elif name == "table":
             self.end_paragraph()
-            self.notes.append((tag.sourceline or 0, "a table was imported as lines of text; rebuild it as a Markdown table"))
+            self.notes.append((tag.sourceline or 1, "a table was imported as lines of text; rebuild it as a Markdown table"))
             for row in tag.find_all("tr"):
                 cells = " – ".join(collapse(cell.get_text(" ")) for cell in row.find_all(["td", "th"]))
                 self.segments.append((cells, "", False))
@@ -231,7 +231,7 @@ class BlockReader:
         target = urljoin(self.base, href) if href and self.base else href
         if urlsplit(target).scheme.lower() not in ("http", "https", "mailto", "tel"):
             if href and not href.startswith("#"):
-                self.notes.append((tag.sourceline or 0, f"the link {href!r} has no address that can be followed from "
+                self.notes.append((tag.sourceline or 1, f"the link {href!r} has no address that can be followed from "
                                                         "the new site; its text was kept"))
             target = ""
         self.segments.append((SPACE.sub(" ", clean(tag.get_text(" "))), target, False))
@@ -251,7 +251,7 @@ class BlockReader:
                 plain += text
                 markdown += piece(text, target)
         if plain.strip():
-            number = self.line_number or (at.sourceline if at is not None else 0) or 0
+            number = self.line_number or (at.sourceline if at is not None else 0) or 1
             self.lines.append(Line(plain.strip(), line_start(markdown.strip()), number))
         self.segments = []
         self.line_number = 0

@@ -13,8 +13,8 @@ from urllib.parse import quote
 
 # Characters Python-Markdown (with "extra") gives a meaning inside a line; a backslash makes them text.
 ESCAPED = re.compile(r"([\\`*_\[\]{}|])")
-# At the start of a line: headings, quotes, list items, definition and fenced blocks, setext underlines.
-LINE_START = re.compile(r"^(#|>|[-+*](?=\s|$)|-+\s*$)")
+# At the start of a line: headings, quotes, list items, rules and setext underlines.
+LINE_START = re.compile(r"^(#|>|[-+*](?=\s|$)|-(?=[-\s]*$))")  # the last: a rule or setext underline ("-- -")
 # Characters no backslash escapes there: a setext underline of "=", a definition (": …"), a fence ("~~~").
 AS_ENTITY = {"=": "&#61;", ":": "&#58;", "~": "&#126;"}
 ENTITY_START = re.compile(r"^(?:=(?==*\s*$)|:(?=\s)|~(?=~~))")
