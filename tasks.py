@@ -215,6 +215,48 @@ def new(c, title, department, date="", embargo="", contact="", tags="", content=
         print(f"Preview: invoke livereload, then open http://{HOST}:{PORT}/{made.url}")
 
 
+@task(
+    name="import",
+    positional=["path"],
+    help={
+        "path": "a .txt or .html file, a folder of them, or a pattern in quotes such as 'archiv/2021-*.html'",
+        "department": "key from content/data/departments.yml for every imported release",
+        "contact": "key from content/data/contacts.yml for releases without a contact block (default: the press office)",
+        "dry_run": "only print what would be written",
+        "content": "content folder",
+        "settings": "settings file",
+    },
+)
+def import_releases(c, path, department, contact="", dry_run=False, content=CONTENT, settings=SETTINGS):
+    """Turn old releases (plain text, saved berlin.de pages) into release files; existing ones are skipped."""
+    import glob
+
+    from newsroom.tools.annotations import text_lines
+    from newsroom.tools.importing import ImportRefused
+    from newsroom.tools.importing import import_releases as run_import
+
+    paths = sorted(glob.glob(path)) if glob.has_magic(path) else [path]
+    if not paths:
+        sys.exit(f"import: nothing matches {path!r}")
+    try:
+        outcome = run_import(settings, content, paths, department, contact=contact, dry_run=dry_run)
+    except ImportRefused as refusal:
+        sys.exit("\n".join(f"import: {line}" for line in str(refusal).splitlines()))
+    print("\n".join(outcome.lines))
+    if outcome.check is not None:
+        for line in text_lines(outcome.check):
+            print(line, file=sys.stderr)
+        print(summary_line(outcome.check))
+    if outcome.failed:
+        sys.exit(1)
+
+
+def summary_line(check_result) -> str:
+    from newsroom.tools.annotations import summary
+
+    return f"invoke check: {summary(check_result)}"
+
+
 @task(help={"path": "the release's Markdown file", "content": "content folder", "settings": "settings file"})
 def share_check(c, path, content=CONTENT, settings=SETTINGS):
     """Show how a release looks when shared: lengths per platform and an HTML preview."""

@@ -387,7 +387,7 @@ RELEASE_RULES: dict[str, tuple[str | bytes, list[str]]] = {
             with_fields(f"aliases: ['{alias}']"),
             [
                 f"releases/2024/bad.md:6: aliases: '{alias}' is not an old address of this site; start with '/', "
-                "end with '/' or '.html', use letters, digits, '-', '_', '.' and '~'"
+                "end with '/', '.html' or '.php', use letters, digits, '-', '_', '.' and '~'"
             ],
         )
         for name, alias in {

@@ -50,15 +50,20 @@ def source_kind(full_path: str, settings: dict) -> str:
 
 def read_source(full_path: str, settings: dict, registries: Registries, renderer: MarkdownRenderer) -> Source:
     """Read, split, validate and render one file; never raises for bad content."""
-    shown = display_path(full_path)
-    kind = source_kind(full_path, settings)
-    source = Source(shown, kind)
     try:
         with open(full_path, "rb") as handle:
             raw = handle.read()
     except OSError as error:
-        source.errors.append(ContentError(shown, None, None, f"cannot be read: {error.strerror}"))
-        return source
+        shown = display_path(full_path)
+        problem = ContentError(shown, None, None, f"cannot be read: {error.strerror}")
+        return Source(shown, source_kind(full_path, settings), errors=[problem])
+    return read_bytes(full_path, raw, settings, registries, renderer)
+
+
+def read_bytes(full_path: str, raw: bytes, settings: dict, registries: Registries, renderer: MarkdownRenderer) -> Source:
+    """``read_source`` of the bytes a file at ``full_path`` would hold (``invoke import`` checks a release before writing it)."""
+    shown = display_path(full_path)
+    source = Source(shown, source_kind(full_path, settings))
     document, source.errors = parse(shown, raw)
     if document is None:
         return source
@@ -72,7 +77,7 @@ def read_source(full_path: str, settings: dict, registries: Registries, renderer
         slug_max_length=options.slug_max_length,
         static_paths=tuple(settings.get("STATIC_PATHS", ())),
     )
-    validate = validate_release if kind == "release" else validate_page
+    validate = validate_release if source.kind == "release" else validate_page
     source.values, errors = validate(document, context)
     source.errors.extend(errors)
     source.line_of = {name: entry.line for name, entry in document.entries.items()}

@@ -74,8 +74,8 @@ OTHER_TEXT_LIMIT = (200, "a value of this field")  # status: much shorter when r
 TOPIC_LIMIT = (80, "a topic")
 NOTE_LIMIT = TEXT_LIMITS["update_note"]
 ALIAS_LIMIT = (200, "an alias")
-# An old address of a release: site-relative, ending in "/" or ".html".
-ALIAS_PATTERN = re.compile(r"^/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\.html?)?$")
+# An old address of a release: site-relative, ending in "/", ".html" or ".php" (a page of the old CMS, invoke import).
+ALIAS_PATTERN = re.compile(r"^/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\.(?:html?|php))?$")
 
 
 class ItemErrors(FieldError):
@@ -449,7 +449,7 @@ def aliases(document: Document, name: str, context: Context) -> list[tuple[str, 
             problems.append(
                 (
                     line,
-                    f"{value!r} is not an old address of this site; start with '/', end with '/' or '.html', "
+                    f"{value!r} is not an old address of this site; start with '/', end with '/', '.html' or '.php', "
                     "use letters, digits, '-', '_', '.' and '~'",
                 )
             )
