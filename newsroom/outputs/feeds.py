@@ -99,6 +99,15 @@ class FeedCatalog:
     def year(self, year: object) -> Feed | None:
         return next((feed for feed in self.years if feed.key == str(year)), None)
 
+    def restricted_to(self, department: str | None, topic: str | None, year: object) -> FeedCatalog:
+        """The site's feed and those of one list: all a page other than the overview links (``newsroom.site.records``)."""
+        return FeedCatalog(
+            self.site,
+            [feed for feed in self.departments if feed.key == department],
+            [feed for feed in self.topics if feed.key == topic],
+            [feed for feed in self.years if year is not None and feed.key == str(year)],
+        )
+
 
 def alphabetical(feed: Feed) -> tuple[str, str]:
     """Sort key: by name with umlauts transliterated, so 'Ämter' comes before 'Bauen'."""

@@ -52,9 +52,13 @@ from ..outputs.images.stage import ReleasePictures
 
 # Names the globals with Jinja's pass_context read from the context (newsroom.outputs.social).
 CONTEXT_NAMES = ("article", "redirect_to", "page", "category", "tag", "period", "output_file", "cards", "pictures")
+# Context names whose static pages are links in the header and footer: their titles and addresses, not their text.
+LINKED_PAGES = frozenset({"pages"})
 # The template that lists every feed; every other page sees the site's feed and its own list's.
 FEEDS_OVERVIEW = "feeds"
 VERSIONED = ("pelican", "jinja2", "markupsafe")
+# The code that shapes a page (with all it imports of the project); the tools beside the build do not.
+RENDERING_CODE = ("newsroom.content", "newsroom.site", "newsroom.outputs")
 LOCATION_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH", "PLUGIN_PATHS"})
 
 
@@ -106,6 +110,15 @@ class PageView:
     summary: str
     content: str
     preview_state: str | None
+
+
+@dataclass(frozen=True)
+class PageLinkView:
+    """A static page as the header and footer of every page link it: without its text."""
+
+    title: str
+    slug: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -238,7 +251,7 @@ def setting_text(value) -> str:
 
 
 def site_digest(settings: dict, assets_digest: str, registries_digest: str) -> str:
-    """What every page of the build depends on: settings, code, library versions, theme assets, registries.
+    """What every page of the build depends on: settings, the rendering code, library versions, assets, registries.
 
     Where the build reads and writes (content, output, theme and cache folders)
     changes no page: their contents enter through the views, the template
@@ -246,7 +259,7 @@ def site_digest(settings: dict, assets_digest: str, registries_digest: str) -> s
     """
     parts = [
         setting_text(without_locations(settings)),
-        code_fingerprint("newsroom"),
+        *(code_fingerprint(package) for package in RENDERING_CODE),
         *(f"{name}={version(name)}" for name in VERSIONED),
         assets_digest,
         registries_digest,
@@ -294,39 +307,40 @@ class Records:
         self.settings = settings
         self.site_digest = site_digest
         self.templates: Templates | None = None
-        self.views: dict[tuple[int, str], object] = {}  # (id of a Pelican object, base address) → its view
-        self.lists: dict[tuple[int, str], tuple] = {}  # (id of a list, base address) → its views
+        self.views: dict[tuple, object] = {}  # (id of a Pelican object, base address, linked) → its view
+        self.lists: dict[tuple, tuple] = {}  # (id of a list, base address, linked) → its views
         self.list_digests: dict[int, str] = {}  # id of a tuple of views → its digest
+        self.kept: list = []  # every object known by its id, so that no id is reused while it is known
 
-    def view(self, value, base: str):
-        key = (id(value), base)
+    def view(self, value, base: str, linked: bool):
+        key = (id(value), base, linked)
         if key not in self.views:
             if isinstance(value, Article):
                 self.views[key] = release_view(value)
             elif isinstance(value, Page):
-                self.views[key] = page_view(value)
+                self.views[key] = PageLinkView(value.title, value.slug, value.url) if linked else page_view(value)
             else:
                 self.views[key] = section_view(value)
-            self.views[key + ("keep",)] = value  # the id stays the object's while the view is known
+            self.kept.append(value)  # the id stays the object's while the view is known
         return self.views[key]
 
-    def convert(self, value, base: str):
-        """The record's form of one context value."""
+    def convert(self, value, base: str, linked: bool = False):
+        """The record's form of one context value (``linked``: static pages as the header and footer link them)."""
         if isinstance(value, (Article, Page, URLWrapper)):
-            return self.view(value, base)
-        if isinstance(value, list) and len(value) > 8:
-            key = (id(value), base)
+            return self.view(value, base, linked)
+        if isinstance(value, list):
+            key = (id(value), base, linked)
             if key not in self.lists:
-                self.lists[key] = tuple(self.convert(item, base) for item in value)
-                self.lists[key + ("keep",)] = value
+                self.lists[key] = tuple(self.convert(item, base, linked) for item in value)
+                self.kept.append(value)
             return self.lists[key]
-        if isinstance(value, (list, tuple)):
-            return tuple(self.convert(item, base) for item in value)
+        if isinstance(value, tuple):
+            return tuple(self.convert(item, base, linked) for item in value)
         if isinstance(value, dict):
-            return {key: self.convert(item, base) for key, item in value.items()}
+            return {key: self.convert(item, base, linked) for key, item in value.items()}
         if dataclasses.is_dataclass(value) and not isinstance(value, (type, Release, ReleaseView)):
             fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value) if field.init}
-            converted = {name: self.convert(item, base) for name, item in fields.items()}
+            converted = {name: self.convert(item, base, linked) for name, item in fields.items()}
             if any(converted[name] is not fields[name] for name in fields):
                 return dataclasses.replace(value, **converted)
         return value
@@ -344,21 +358,17 @@ class Records:
             value = context[name]
             if name in self.settings and value is self.settings[name]:
                 continue  # a setting: covered by the site digest
-            record[name] = self.convert(value, base)
+            record[name] = self.convert(value, base, linked=name in LINKED_PAGES)
         releases = {view.release for view in self.releases_in(record)}
         if isinstance(record.get("cards"), ReleaseCards):
-            cards = record["cards"]
-            record["cards"] = ReleaseCards(
-                cards.site, {release.key: cards.by_key[release.key] for release in releases if release.key in cards.by_key}
-            )
+            record["cards"] = record["cards"].restricted_to(releases)
         if isinstance(record.get("pictures"), ReleasePictures):
-            pictures = record["pictures"]
-            paths = {release.image.path for release in releases if release.image}
-            record["pictures"] = ReleasePictures(
-                {path: pictures.by_path[path] for path in paths if path in pictures.by_path}
-            )
+            record["pictures"] = record["pictures"].restricted_to(releases)
         if isinstance(record.get("feeds"), FeedCatalog) and template.name != FEEDS_OVERVIEW + ".html":
-            record["feeds"] = self.own_feeds(record["feeds"], record)
+            tag, category, period = record.get("tag"), record.get("category"), record.get("period_num")
+            record["feeds"] = record["feeds"].restricted_to(
+                category.slug if category else None, tag.slug if tag else None, period[0] if period else None
+            )
         key = hashlib.sha256()
         key.update(f"{self.site_digest}\0{template.name}\0{template_digest}\0".encode())
         for name, value in record.items():
@@ -366,9 +376,11 @@ class Records:
         return {**self.settings, **record}, key.hexdigest()
 
     def digest(self, value) -> str:
-        if isinstance(value, tuple) and len(value) > 8:
+        """A record value's digest; a converted list's once (pages share them: the footer links, a list's releases)."""
+        if isinstance(value, tuple):
             if id(value) not in self.list_digests:
                 self.list_digests[id(value)] = digest_of(value)
+                self.kept.append(value)
             return self.list_digests[id(value)]
         return digest_of(value)
 
@@ -385,12 +397,3 @@ class Records:
                 todo.extend(value.values())
             elif dataclasses.is_dataclass(value) and not isinstance(value, (type, Release, SectionView)):
                 todo.extend(getattr(value, field.name) for field in dataclasses.fields(value))
-
-    @staticmethod
-    def own_feeds(catalog: FeedCatalog, record: dict) -> FeedCatalog:
-        """The site's feed and the feed of the page's own list: all a page other than the overview links."""
-        tag, category, period = record.get("tag"), record.get("category"), record.get("period_num")
-        topics = [feed for feed in catalog.topics if tag is not None and feed.key == tag.slug]
-        departments = [feed for feed in catalog.departments if category is not None and feed.key == category.slug]
-        years = [feed for feed in catalog.years if period and feed.key == str(period[0])]
-        return FeedCatalog(catalog.site, departments, topics, years)

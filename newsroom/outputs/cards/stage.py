@@ -116,6 +116,11 @@ class ReleaseCards:
         """A release's own card; a withdrawn release (listed nowhere, drawn no card) shows the site's."""
         return self.by_key.get(release.key, self.site)
 
+    def restricted_to(self, releases) -> ReleaseCards:
+        """The site's card and the cards of ``releases``: what a page showing them can ask for (``newsroom.site.records``)."""
+        cards = {release.key: self.by_key[release.key] for release in releases if release.key in self.by_key}
+        return ReleaseCards(self.site, cards)
+
 
 @dataclass(frozen=True)
 class Drawing:

@@ -110,6 +110,11 @@ class ReleasePictures:
             return None
         return self.by_image.get((release.image.path, release.image.focus))
 
+    def restricted_to(self, releases) -> ReleasePictures:
+        """Only the pictures of ``releases``: what a page showing them can ask for (``newsroom.site.records``)."""
+        wanted = {(release.image.path, release.image.focus) for release in releases if release.image}
+        return ReleasePictures({image: self.by_image[image] for image in wanted if image in self.by_image})
+
 
 def encode_into(folder: str, widths: tuple[int, ...], quality: int, job: Job) -> tuple[list[dict] | None, str | None]:
     """Run in a worker: encode one image into the cache folder; the renditions' metadata, or why it failed.
