@@ -33,6 +33,7 @@ import subprocess
 
 from ..errors import display_path
 from ..site.output import DRAFTS_MARK
+from ..site.renderkeys import KEYS_FILE
 
 RELEASES = "releases"
 NEEDED_FILES = ("index.html", "404.html")
@@ -141,7 +142,7 @@ def publish(site: str, target: str) -> str:
     release = new_release_id()
     # --checksum: rsync's quick check (size and modification time) would take a
     # file of the previous release for one of the same size written in the same second.
-    command = ["rsync", "--archive", "--delete", "--checksum"]
+    command = ["rsync", "--archive", "--delete", "--checksum", f"--exclude=/{KEYS_FILE}"]  # the build's, not the site's
     if old:
         command.append(f"--link-dest=../{old}/")
     with SiteLock(site):
