@@ -11,6 +11,7 @@ in a fixed order. python-feedgen writes the XML.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -100,13 +101,22 @@ class FeedCatalog:
         return next((feed for feed in self.years if feed.key == str(year)), None)
 
     def restricted_to(self, department: str | None, topic: str | None, year: object) -> FeedCatalog:
-        """The site's feed and those of one list: all a page other than the overview links (``newsroom.site.records``)."""
+        """The site's feed and those of one list, as pages link them: without their entries (``newsroom.site.records``)."""
         return FeedCatalog(
-            self.site,
-            [feed for feed in self.departments if feed.key == department],
-            [feed for feed in self.topics if feed.key == topic],
-            [feed for feed in self.years if year is not None and feed.key == str(year)],
+            unlisted(self.site),
+            [unlisted(feed) for feed in self.departments if feed.key == department],
+            [unlisted(feed) for feed in self.topics if feed.key == topic],
+            [unlisted(feed) for feed in self.years if year is not None and feed.key == str(year)],
         )
+
+    def listing(self) -> FeedCatalog:
+        """Every feed as the overview page lists it: without their entries."""
+        return FeedCatalog(unlisted(self.site), *([unlisted(feed) for feed in feeds]
+                                                  for feeds in (self.departments, self.topics, self.years)))
+
+
+def unlisted(feed: Feed) -> Feed:
+    return dataclasses.replace(feed, articles=[])
 
 
 def alphabetical(feed: Feed) -> tuple[str, str]:

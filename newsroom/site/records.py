@@ -52,6 +52,8 @@ from ..outputs.images.stage import ReleasePictures
 
 # Names the globals with Jinja's pass_context read from the context (newsroom.outputs.social).
 CONTEXT_NAMES = ("article", "redirect_to", "page", "category", "tag", "period", "output_file", "cards", "pictures")
+# What the whole build shares and a page sees only in part (``restricted_to``).
+LOOKUPS = (ReleaseCards, ReleasePictures, FeedCatalog)
 # Context names whose static pages are links in the header and footer: their titles and addresses, not their text.
 LINKED_PAGES = frozenset({"pages"})
 # The template that lists every feed; every other page sees the site's feed and its own list's.
@@ -358,16 +360,19 @@ class Records:
             value = context[name]
             if name in self.settings and value is self.settings[name]:
                 continue  # a setting: covered by the site digest
-            record[name] = self.convert(value, base, linked=name in LINKED_PAGES)
+            # The build's lookups hold no Pelican objects; they are cut down to the page's releases below.
+            record[name] = value if isinstance(value, LOOKUPS) else self.convert(value, base, linked=name in LINKED_PAGES)
         releases = {view.release for view in self.releases_in(record)}
         if isinstance(record.get("cards"), ReleaseCards):
             record["cards"] = record["cards"].restricted_to(releases)
         if isinstance(record.get("pictures"), ReleasePictures):
             record["pictures"] = record["pictures"].restricted_to(releases)
-        if isinstance(record.get("feeds"), FeedCatalog) and template.name != FEEDS_OVERVIEW + ".html":
+        if isinstance(record.get("feeds"), FeedCatalog):
             tag, category, period = record.get("tag"), record.get("category"), record.get("period_num")
-            record["feeds"] = record["feeds"].restricted_to(
-                category.slug if category else None, tag.slug if tag else None, period[0] if period else None
+            record["feeds"] = record["feeds"].listing() if template.name == FEEDS_OVERVIEW + ".html" else (
+                record["feeds"].restricted_to(
+                    category.slug if category else None, tag.slug if tag else None, period[0] if period else None
+                )
             )
         key = hashlib.sha256()
         key.update(f"{self.site_digest}\0{template.name}\0{template_digest}\0".encode())
@@ -386,7 +391,7 @@ class Records:
 
     def releases_in(self, record: dict):
         """Every release view the record holds, at any depth of tuples and dicts."""
-        todo = list(record.values())
+        todo = [value for value in record.values() if not isinstance(value, LOOKUPS)]
         while todo:
             value = todo.pop()
             if isinstance(value, ReleaseView):
