@@ -27,7 +27,8 @@ three ``map`` blocks and a ``server`` block. It sends
 The addresses come from the content, read like ``invoke check`` does: the
 configuration belongs to a state of the content, so it is written again
 (and nginx reloaded) after a publication that adds an alias or deletes a
-release. The HTML redirect pages stay in the site for servers without it.
+release. The HTML redirect pages of aliases stay in the site for servers
+without it; a vanished list page has none (such a server answers 404).
 """
 
 from __future__ import annotations
