@@ -12,17 +12,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pelican.settings import read_settings
 
 from newsroom.content.slugs import german_slug
-from newsroom.site.pagination import vanished_pages
 from newsroom.tools.corpus import NEWSROOM_FORMAT, load_contacts, load_departments, next_release, write_newsroom_corpus
 
-from helpers import SAMPLE_CONTENT, SETTINGS, build, copy_of_output, soup, tree_digest
+from helpers import SAMPLE_CONTENT, build, copy_of_output, soup, tree_digest
 
 RELEASES = 154
 PER_PAGE = 10
-SITE = "https://presse.lindenhain.example"
 LIST_FILE = re.compile(r"(?:(?:pressemitteilungen/[0-9]{4}|ressorts/[^/]+|themen/[^/]+)/)?(?:seite/[0-9]+/)?index\.html")
 
 
@@ -195,7 +192,8 @@ def test_one_more_release_changes_only_the_roots_of_its_lists_and_a_completed_bl
     assert shown(output / "seite" / "15" / "index.html") == [url_of(release) for release in reversed(made[140:150])]
 
 
-def test_a_list_that_shrinks_leaves_redirects_at_its_vanished_pages(corpus, own_site):
+def test_a_list_that_shrinks_loses_only_its_top_numbered_pages(corpus, own_site):
+    """Deleted releases take pages off the top, as a clean build would; the web server redirects those addresses."""
     content, output = own_site
     made = corpus[1]
     linked = {url_of(release) for release in made if any(url_of(release) in other.body for other in made)}
@@ -205,26 +203,11 @@ def test_a_list_that_shrinks_leaves_redirects_at_its_vanished_pages(corpus, own_
     before = set(list_files(output))
     build(content, output)
 
-    home = output / "seite" / "14" / "index.html"
-    year = output / "pressemitteilungen" / "2023" / "seite" / "4" / "index.html"
-    for page, target in ((home, "/"), (year, "/pressemitteilungen/2023/")):
-        redirect = soup(page)
-        assert redirect.find("meta", attrs={"http-equiv": "refresh"})["content"] == f"0; url={target}"
-        assert redirect.find("meta", attrs={"name": "robots"})["content"] == "noindex"
-        assert redirect.find("link", rel="canonical")["href"] == SITE + target
-        assert redirect.find("main").find("a")["href"] == target
-    assert "/seite/14/" not in (output / "sitemaps" / "seiten.xml").read_text(encoding="utf-8")
-    assert before <= set(list_files(output))  # no address of a list page is lost, in any list
-
-    kept = home.read_bytes()
-    build(content, output)
-    assert home.read_bytes() == kept
-    assert not (output / "seite" / "15" / "index.html").exists()
-
-
-def test_a_numbered_page_of_pelicans_scheme_is_found_though_page_1_is_missing(tmp_path):
-    settings = read_settings(str(SETTINGS))
-    (tmp_path / "themen" / "kultur" / "seite" / "2").mkdir(parents=True)
-    (tmp_path / "themen" / "kultur" / "seite" / "2" / "index.html").write_text("alt", encoding="utf-8")
-    vanished = vanished_pages(settings, str(tmp_path), "themen/kultur/index.html", "themen/kultur/", 12, PER_PAGE)
-    assert [(page.number, page.url) for page in vanished] == [(2, "themen/kultur/seite/2/")]
+    lost = before - set(list_files(output))
+    assert {numbered_file("index.html", 14), numbered_file("pressemitteilungen/2023/index.html", 4)} <= lost
+    for file in lost:
+        root = file.split("seite/")[0] + "index.html"
+        assert (output / root).is_file()
+        assert all(int(Path(page).parent.name) < int(Path(file).parent.name) for page in pages_of(output, root)[1:])
+    sitemap = (output / "sitemaps" / "seiten.xml").read_text(encoding="utf-8")
+    assert "/seite/14/" not in sitemap and "/pressemitteilungen/2023/seite/4/" not in sitemap

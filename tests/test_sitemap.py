@@ -133,6 +133,26 @@ def test_lastmod_comes_from_the_content_with_offsets(fixture_output):
     assert all(OFFSET.match(lastmod) for lastmod in entries.values() if lastmod is not None)
 
 
+def test_a_page_of_a_list_dates_from_the_releases_it_shows(site, tmp_path):
+    """One release a page: ``seite/1/`` shows the office hours, the root the trees; a new release leaves seite/1/ as it was."""
+    office_hours = site / "releases" / "2024" / "sprechstunde.md"
+    correction = ("---\n", "---\nupdated: 2024-11-04 08:00\nupdate_note: Die Sprechzeiten am Donnerstag haben sich geändert.\n")
+    office_hours.write_text(office_hours.read_text(encoding="utf-8").replace(*correction, 1), encoding="utf-8")
+    output = tmp_path / "output"
+    build(site, output, DEFAULT_PAGINATION=1)
+    before = sitemap_entries(output / "sitemap.xml")
+    assert before["seite/1/"] == "2024-11-04T08:00:00+01:00"  # its own release's correction
+    assert before[""] == "2024-10-04T10:30:00+02:00"  # the root: its own releases, not the correction on seite/1/
+
+    later = MARKET_RELEASE.replace("2024-10-03 09:00", "2024-10-08 09:00")
+    (site / "releases" / "2024" / "markt.md").write_text(later, encoding="utf-8")
+    build(site, output, DEFAULT_PAGINATION=1)
+    after = sitemap_entries(output / "sitemap.xml")
+    assert after["seite/1/"] == before["seite/1/"]
+    assert after["seite/2/"] == before[""]  # the trees, now one page down
+    assert after[""] == "2024-10-08T09:00:00+02:00"
+
+
 def test_news_sitemap_has_the_releases_of_the_last_two_days(fixture_output):
     root = ET.parse(fixture_output / "sitemap-news.xml").getroot()
     news = {url.findtext("s:loc", namespaces=NS).removeprefix(PUBLIC_URL + "/"): url for url in root.findall("s:url", NS)}

@@ -1,8 +1,9 @@
 """`invoke web-config` against a real nginx, and the precompressed files it serves.
 
 The site is the fixture site with an alias, a recorded address that moved
-and one whose release was deleted; nginx runs with exactly the configuration
-the task wrote, and every assertion goes over HTTP.
+and one whose release was deleted (and, for the vanished list pages, a site
+built again after deleting releases); nginx runs with exactly the
+configuration the task wrote, and every assertion goes over HTTP.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from nginxserver import free_port, get, running_nginx
 
 import newsroom.outputs.compress
 from newsroom.outputs.compress import MARK, TEXT_SUFFIXES, compression
-from newsroom.tools.webconfig import CONTENT_SECURITY_POLICY
+from newsroom.tools.webconfig import CONTENT_SECURITY_POLICY, WebConfigError, numbered_pages_regex
 
 from helpers import FIXTURE_SITE, PAGEFIND_FILTER_ORDER_FILES, ROOT, build, run_task, tree_digest
 
@@ -181,6 +182,81 @@ def test_an_unknown_address_gets_the_404_page(served):
     assert (status, headers["Content-Type"]) == (404, "text/html; charset=utf-8")
     assert body == (output / "404.html").read_bytes()
     assert_security_headers(headers)
+
+
+# Lists that shrank: their vanished numbered pages
+
+LATER_RELEASES = [
+    ("stadtfest.md", "Stadtfest auf dem Marktplatz", "2024-06-01 10:00", "201/2024"),
+    ("laternen.md", "Neue Laternen in der Lindenallee", "2024-07-01 10:00", "230/2024"),
+    ("spielplatz.md", "Spielplatz am Weiher wieder offen", "2024-08-01 10:00", "260/2024"),
+]
+
+
+@pytest.fixture(scope="module")
+def shrunk(tmp_path_factory):
+    """(port, output) of a site built with one release a page, then built again with two releases deleted."""
+    folder = tmp_path_factory.mktemp("shrunk")
+    content, output = folder / "content", folder / "output"
+    prepare_content(content)
+    for name, title, date, number in LATER_RELEASES:
+        (content / "releases" / "2024" / name).write_text(
+            f'---\ntitle: {title}\ndate: {date}\nnumber: "{number}"\ndepartment: bauen\n---\n{title}: das Bezirksamt '
+            "informiert.\n",
+            encoding="utf-8",
+        )
+    build(content, output, DEFAULT_PAGINATION=1)
+    assert (output / "seite" / "4" / "index.html").is_file()
+    for name, *_ in LATER_RELEASES[1:]:
+        (content / "releases" / "2024" / name).unlink()
+    build(content, output, DEFAULT_PAGINATION=1)
+    assert not (output / "seite" / "3").exists()
+    port = free_port()
+    config = folder / "presse.conf"
+    result = run_task("web-config", "--root", str(output), "--listen", f"127.0.0.1:{port}", "--output", str(config),
+                      "--content", str(content))
+    assert result.returncode == 0, result.stderr
+    with running_nginx(folder / "nginx", config, port):
+        yield port, output
+
+
+@pytest.mark.parametrize(
+    "vanished, root",
+    [
+        ("/seite/3/", "/"),
+        ("/seite/4/index.html", "/"),
+        ("/pressemitteilungen/2024/seite/3/", "/pressemitteilungen/2024/"),
+        ("/ressorts/bauen/seite/17/", "/ressorts/bauen/"),
+    ],
+)
+def test_a_vanished_list_page_redirects_to_its_list(shrunk, vanished, root):
+    port, _ = shrunk
+    status, headers, _ = get(port, vanished)
+    assert (status, headers["Location"]) == (301, root)
+    assert_security_headers(headers)
+
+
+@pytest.mark.parametrize("path", ["/seite/1/", "/seite/2/index.html", "/pressemitteilungen/2024/seite/1/"])
+def test_an_existing_list_page_is_served_as_it_is(shrunk, path):
+    port, output = shrunk
+    file = output / path.lstrip("/").removesuffix("index.html") / "index.html"
+    status, headers, body = get(port, path)
+    assert (status, headers["Location"], body) == (200, None, file.read_bytes())
+    status, headers, body = get(port, path, **{"Accept-Encoding": "br"})
+    assert (status, headers["Content-Encoding"], brotli.decompress(body)) == (200, "br", file.read_bytes())
+
+
+@pytest.mark.parametrize("path", ["/themen/gibt-es-nicht/seite/3/", "/seite/x/", "/impressum/seite/"])
+def test_a_numbered_page_of_no_list_is_not_found(shrunk, path):
+    port, output = shrunk
+    status, _, body = get(port, path)
+    assert (status, body) == (404, (output / "404.html").read_bytes())
+
+
+def test_list_pages_of_another_form_are_refused():
+    settings = {"PAGINATION_PATTERNS": [(1, "{base_name}/seite-{number}.html", "{base_name}/seite-{number}.html")]}
+    with pytest.raises(WebConfigError, match="needs the form '{base_name}/seite/{number}/'"):
+        numbered_pages_regex(settings)
 
 
 def test_an_https_listener_gets_hsts_and_the_certificate(tmp_path, prepared_site):

@@ -11,11 +11,6 @@ below another page's file; the check runs on every
 source the reader recorded, so ``invoke check`` and the build agree and a
 collision never first shows up when a cron build lifts an embargo.
 The published-URL manifest (``manifest.py``) warns when an alias is missing.
-
-A list that shrank (releases deleted or withdrawn) may have fewer numbered
-pages than the live site: each vanished one becomes a redirect page to the
-list's own address (``pagination.vanished_pages``), and stays one, since the
-next build finds it again in the live site.
 """
 
 from __future__ import annotations
@@ -32,7 +27,6 @@ from pelican.generators import Generator
 from ..content.registry import Registries
 from ..errors import ContentError
 from ..site.crossfile import file_sections
-from ..site.pagination import PageLink, paginated_lists, vanished_pages
 from .manifest import read_manifest, url_warnings
 
 logger = logging.getLogger(__name__)
@@ -208,7 +202,7 @@ def alias_save_as(alias: str) -> str:
 
 
 class RedirectGenerator(Generator):
-    """Writes a redirect page at every alias of a public release (also a withdrawn one), and at vanished list pages."""
+    """Writes a redirect page at every alias of a public release (also a withdrawn one)."""
 
     def generate_output(self, writer) -> None:
         template = self.get_template("redirect")
@@ -222,16 +216,6 @@ class RedirectGenerator(Generator):
                     relative_urls=self.settings["RELATIVE_URLS"],
                     redirect_to=article,
                     redirect_from=alias,
-                )
-        for name, url, count, size in paginated_lists(self.settings, self.context):
-            for page in vanished_pages(self.settings, writer.output.target, name, url, count, size):
-                writer.write_file(
-                    page.save_as,
-                    template,
-                    self.context,
-                    relative_urls=self.settings["RELATIVE_URLS"],
-                    redirect_list=PageLink(None, url, name),
-                    redirect_from="/" + page.url,
                 )
 
 

@@ -9,8 +9,9 @@ every page of a paginated list), and pages another stage marks with
 or files other stages write without such a context (redirects, the feeds themselves).
 
 ``lastmod`` comes from the content, never from the clock: a release's newest
-correction (``updated``) else its ``date``; for a list the newest such time
-of its releases. Static pages carry no date, so they have no ``lastmod``.
+correction (``updated``) else its ``date``; for a page of a list the newest
+such time of the releases it shows, so a numbered page (``…/seite/3/``)
+keeps its ``lastmod`` while the list grows at its root. Static pages carry no date, so they have no ``lastmod``.
 A withdrawn release keeps its page (with the notice) but is no page to find:
 it is left out, as from the feeds and lists.
 
@@ -77,9 +78,6 @@ class WrittenPages:
         self.unlisted = {
             settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html") for template in UNLISTED_DIRECT_TEMPLATES
         }
-        # Every page of a paginated list passes the same list of releases:
-        # its newest change is computed once per list, not once per page.
-        self.list_lastmod: dict[int, tuple[list, dt.datetime | None]] = {}
 
     def record(self, path: str, context: dict) -> None:
         """Receiver of ``content_written``: keep the file if it shows public content."""
@@ -98,16 +96,10 @@ class WrittenPages:
             # A page another stage writes itself (the feeds overview): listed, no content date.
             self.pages[output_file] = WrittenPage(url_path(output_file), None)
         elif context.get("blog"):
-            # Pelican's article generator writes every list with blog=True.
-            releases = context.get("articles") or []
-            self.pages[output_file] = WrittenPage(url_path(output_file), self.newest_change(releases))
-
-    def newest_change(self, releases: list) -> dt.datetime | None:
-        known = self.list_lastmod.get(id(releases))
-        if known is None or known[0] is not releases:
-            known = (releases, max((release.release.last_change for release in releases), default=None))
-            self.list_lastmod[id(releases)] = known
-        return known[1]
+            # Pelican's article generator writes every list with blog=True; a page shows its share, ``articles_page``.
+            shown = context["articles_page"].object_list
+            lastmod = max((release.release.last_change for release in shown), default=None)
+            self.pages[output_file] = WrittenPage(url_path(output_file), lastmod)
 
     def sorted_pages(self) -> list[WrittenPage]:
         return sorted(self.pages.values(), key=lambda page: page.path)

@@ -228,9 +228,7 @@ def social_meta(context, title, description) -> Social:
     elif output_file == settings.get("NOTFOUND_SAVE_AS"):
         url, trail = None, None
     else:
-        # A vanished page of a list (a redirect page) is shared as the list it points to.
-        shown = context["redirect_list"].save_as if "redirect_list" in context else output_file
-        url = absolute_url(settings, site_path(shown))
+        url = absolute_url(settings, site_path(output_file))
         trail = list_trail(context, settings, url)
     if output_file == settings.get("INDEX_SAVE_AS"):
         json_ld = script_json(home_objects(settings))

@@ -15,7 +15,8 @@ p + ⌈p/2⌉; then its p oldest become the next numbered page (and the page
 below it gains a link to it). A numbered page changes only when a release it
 shows changes, or the existence of its neighbours: deleting, withdrawing or
 back-dating releases shifts the blocks above that place, and pages may vanish
-at the top (``vanished_pages`` finds them for the redirect pages).
+at the top (the web server redirects their addresses to the list's own,
+``newsroom/tools/webconfig.py``).
 
 A page knows its releases and links to its neighbours, the root and the
 oldest page, never the total: ``ListPage`` is what a template gets
@@ -29,7 +30,6 @@ not apply: the root is never short.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 INDEX_FILES = ("index.html", "index.htm")
@@ -132,42 +132,3 @@ def paginate(settings: dict, name: str, url: str, items: list, size: int) -> lis
         )
     return pages
 
-
-def paginated_lists(settings: dict, context: dict) -> Iterator[tuple[str, str, int, int]]:
-    """(save_as, url, number of releases, page size) of every split list Pelican's article generator writes."""
-    for template in settings["DIRECT_TEMPLATES"]:
-        save_as = settings.get(f"{template.upper()}_SAVE_AS", f"{template}.html")
-        size = per_page(settings, template)
-        if save_as and size is not None:
-            yield save_as, settings.get(f"{template.upper()}_URL", f"{template}.html"), len(context["articles"]), size
-    for template, key in (("category", "categories"), ("tag", "tags")):
-        size = per_page(settings, template)
-        if size is not None:
-            for group, releases in context.get(key, ()):
-                if group.save_as:
-                    yield group.save_as, group.url, len(releases), size
-    size = per_page(settings, "period_archives")
-    if size is not None:
-        for periods in context.get("period_archives", {}).values():
-            for period in periods:
-                yield period["save_as"], period["url"], len(period["articles"]), size
-
-
-def vanished_pages(settings: dict, live_site: str, name: str, url: str, count: int, size: int) -> list[PageLink]:
-    """Numbered pages of a list that the live site has and this build does not (the list shrank).
-
-    Looks upward from this build's highest number until the first file
-    missing: a few ``stat`` calls per list. A redirect page left there by an
-    earlier build counts as a page, so it is found and written again. Page 1
-    missing does not end the search: Pelican's numbering, which a site may be
-    migrating from, starts at 2.
-    """
-    vanished = []
-    number = numbered_count(count, size) + 1
-    while True:
-        link = numbered_link(settings, name, url, number)
-        if os.path.lexists(os.path.join(live_site, link.save_as)):
-            vanished.append(link)
-        elif number > 1:
-            return vanished
-        number += 1

@@ -18,12 +18,17 @@ three ``map`` blocks and a ``server`` block. It sends
   Pagefind's own compressed chunks as plain bytes;
 * the site's 404 page with status 404, a 301 from every alias and from every
   recorded address whose release moved (URL manifest) to the release, and
-  410 Gone for recorded addresses whose release no longer exists.
+  410 Gone for recorded addresses whose release no longer exists;
+* a 301 from a numbered list page that does not exist (``…/seite/7/``, a
+  list that shrank, or Pelican's numbering from before) to the list's own
+  address, when that exists: decided by the files served, not by the build,
+  so the site's bytes depend on its content alone (``pagination.py``).
 
 The addresses come from the content, read like ``invoke check`` does: the
 configuration belongs to a state of the content, so it is written again
 (and nginx reloaded) after a publication that adds an alias or deletes a
-release. The HTML redirect pages stay in the site for servers without it.
+release. The HTML redirect pages of aliases stay in the site for servers
+without it; a vanished list page has none (such a server answers 404).
 """
 
 from __future__ import annotations
@@ -66,6 +71,8 @@ UTF8_TYPES = ("text/css", "text/plain", "text/xml", "application/javascript", "a
 MAP_ENTRY_OVERHEAD = 32
 MAP_HASH_MAX_SIZE = 2048  # nginx's default
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# PAGINATION_PATTERNS' addresses the web server redirects: "{base_name}/seite/{number}/".
+LIST_PAGE_FORM = re.compile(r"\{base_name\}/((?:[A-Za-z0-9_-]+/)+)\{number\}/")
 
 class WebConfigError(Exception):
     """The configuration cannot be written as asked: the message says what to pass instead."""
@@ -153,6 +160,16 @@ server {
     location / {
         try_files $uri $uri/ =404;
     }
+    # A numbered list page that does not exist: 301 to the list, if there is one.
+    location ~ {{ numbered_pages }} {
+        try_files $uri $uri/ @newsroom_list;
+    }
+    location @newsroom_list {
+        if (-f $document_root${newsroom_list}index.html) {
+            return 301 $newsroom_list;
+        }
+        return 404;
+    }
 {% for pattern, (type, suffix) in types %}
     location ~ {{ pattern }} {
         types { {{ type }} {{ suffix }}; }
@@ -166,6 +183,21 @@ server {
 """,
 )
 
+
+
+def numbered_pages_regex(settings: dict) -> str:
+    """The nginx location regex of every list's numbered pages, capturing the list's address as $newsroom_list."""
+    folders = []
+    for _, url, _ in settings["PAGINATION_PATTERNS"]:
+        form = LIST_PAGE_FORM.fullmatch(url)
+        if form is None:
+            raise WebConfigError(
+                f"PAGINATION_PATTERNS names a page {url!r}; the redirect of vanished list pages needs the form "
+                "'{base_name}/seite/{number}/'"
+            )
+        folders.append(form.group(1))
+    alternatives = "|".join(sorted(set(folders)))
+    return f"^(?<newsroom_list>/(?:.*/)?)(?:{alternatives})[0-9]+/(?:index\\.html)?$"
 
 
 @dataclass
@@ -242,4 +274,5 @@ def web_config(check, root: str, listen: str, server_name: str = "", certificate
         headers=headers,
         types=list(TYPES_BY_SUFFIX.items()),
         chunks=PAGEFIND_CHUNKS,
+        numbered_pages=numbered_pages_regex(settings),
     )
