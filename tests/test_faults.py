@@ -421,6 +421,7 @@ def test_full_disk_in_a_page_writing_worker_reaches_the_build_as_the_fault(tmp_p
             {},
             {"number": number},
             {"localsiteurl": "", "output_file": f"{number}.html"},
+            record={"number": number},
         )
         for number in range(40)
     ]

@@ -21,6 +21,7 @@ from nginxserver import free_port, get, running_nginx
 
 import newsroom.outputs.compress
 from newsroom.outputs.compress import MARK, TEXT_SUFFIXES, compression
+from newsroom.site.renderkeys import KEYS_FILE
 from newsroom.tools.webconfig import CONTENT_SECURITY_POLICY, WebConfigError, numbered_pages_regex
 
 from helpers import FIXTURE_SITE, PAGEFIND_FILTER_ORDER_FILES, ROOT, build, run_task, tree_digest
@@ -182,6 +183,15 @@ def test_an_unknown_address_gets_the_404_page(served):
     assert (status, headers["Content-Type"]) == (404, "text/html; charset=utf-8")
     assert body == (output / "404.html").read_bytes()
     assert_security_headers(headers)
+
+
+def test_the_render_keys_are_not_served(served):
+    """The keys the pages were rendered with are the build's (newsroom/site/renderkeys.py), not the readers'."""
+    port, output = served
+    assert (output / KEYS_FILE).is_file()
+    status, _, body = get(port, "/" + KEYS_FILE)
+    assert status == 404
+    assert body == (output / "404.html").read_bytes()
 
 
 # Lists that shrank: their vanished numbered pages

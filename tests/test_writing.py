@@ -173,6 +173,7 @@ def pending(tmp_path: Path, source: str, count: int, **functions) -> list[Pendin
             {},
             {"number": number},
             {"localsiteurl": "", "output_file": f"{number}.html"},
+            record={"number": number},  # as ``make_record`` leaves it: what the template is rendered with
         )
         for number in range(count)
     ]

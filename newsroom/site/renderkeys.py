@@ -20,7 +20,7 @@ import os
 from ..content.registry import Registries
 from .records import Records, digest_of, site_digest
 
-KEYS_FILE = ".newsroom-render-keys.json"
+KEYS_FILE = ".newsroom-render-keys"  # no text suffix: never precompressed
 FORMAT = "newsroom-render-keys/1"
 
 logger = logging.getLogger(__name__)

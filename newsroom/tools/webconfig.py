@@ -42,6 +42,7 @@ import jinja2
 from ..outputs.manifest import broken_addresses
 from ..outputs.redirects import alias_save_as
 from ..settings import newsroom
+from ..site.renderkeys import KEYS_FILE
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
@@ -175,6 +176,10 @@ server {
         types { {{ type }} {{ suffix }}; }
     }
 {% endfor %}
+    # The keys the pages were rendered with belong to the build, not to readers.
+    location = /{{ keys_file }} {
+        return 404;
+    }
     location ~ {{ chunks }} {
         types { }
         default_type application/octet-stream;
@@ -274,5 +279,6 @@ def web_config(check, root: str, listen: str, server_name: str = "", certificate
         headers=headers,
         types=list(TYPES_BY_SUFFIX.items()),
         chunks=PAGEFIND_CHUNKS,
+        keys_file=KEYS_FILE,
         numbered_pages=numbered_pages_regex(settings),
     )
