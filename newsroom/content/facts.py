@@ -43,6 +43,7 @@ from ..errors import ContentError, display_path
 from ..fingerprint import code_fingerprint
 from ..settings import newsroom
 from .dates import BERLIN
+from .numbering import Numbering
 from .preread import file_digest, reading_fingerprint
 from .reading import Source
 from .registry import Registries
@@ -80,6 +81,8 @@ class Facts:
     lines: dict[str, int]
     warnings: tuple[ContentError, ...]
     number: ReleaseNumber | None = None
+    key: str = ""
+    reference: str = ""
     date: dt.datetime | None = None
     permanent_id: str = ""
     id_written: bool = False
@@ -101,7 +104,8 @@ class Facts:
             return cls("page", source.path, source.slug, source.values.get("status"), lines, tuple(source.warnings))
         return cls(
             "release", source.path, release.slug, release.status, lines, tuple(source.warnings),
-            number=release.number, date=release.date, permanent_id=release.permanent_id, id_written=release.id_written,
+            number=release.number, key=release.key, reference=release.reference, date=release.date,
+            permanent_id=release.permanent_id, id_written=release.id_written,
             url=release.url, save_as=release.save_as, aliases=release.aliases, topics=release.topics,
             withdrawn=release.withdrawn, withdrawal_reason=release.withdrawal_reason,
             image_path=release.image.path if release.image else None,
@@ -144,7 +148,8 @@ class Facts:
                 [[warning.path, warning.line, warning.field, warning.message] for warning in self.warnings]]
         if self.kind == "release":
             data += [
-                [self.number.year, self.number.serial], self.date.isoformat(), self.permanent_id, self.id_written,
+                str(self.number) if self.number else None, self.key, self.reference, self.date.isoformat(),
+                self.permanent_id, self.id_written,
                 self.url, self.save_as, [list(alias) for alias in self.aliases],
                 [[topic.name, topic.slug] for topic in self.topics],
                 self.withdrawn.isoformat() if self.withdrawn else None, self.withdrawal_reason, self.image_path,
@@ -153,8 +158,8 @@ class Facts:
         return data
 
     @classmethod
-    def from_json(cls, data: list) -> Facts:
-        """Facts from ``as_json``; ValueError (or TypeError) when the data is not of that shape."""
+    def from_json(cls, data: list, numbering: Numbering) -> Facts:
+        """Facts from ``as_json`` (of a site with ``numbering``); ValueError (or TypeError) when the data is not of that shape."""
         kind, path, slug, status, lines, warnings, *own = data
         if not (isinstance(lines, dict) and all(name in LINES_KEPT and is_int(line) for name, line in lines.items())):
             raise ValueError("lines are field names and numbers")
@@ -163,10 +168,13 @@ class Facts:
             return cls(*base)
         if kind != "release":
             raise ValueError("a source is a release or a page")
-        ((year, serial), date, permanent_id, id_written, url, save_as, aliases, topics, withdrawn, reason, image,
+        (number, key, reference, date, permanent_id, id_written, url, save_as, aliases, topics, withdrawn, reason, image,
          attachments) = own
+        if (number is None) != (numbering.kind is None) or (number is not None and numbering.kind.parse(number) is None):
+            raise ValueError("the number is not one of this site's scheme")
         return cls(
-            *base, number=ReleaseNumber(year, serial), date=berlin(date), permanent_id=permanent_id,
+            *base, number=numbering.kind.parse(number) if number else None, key=strings(key)[0],
+            reference=strings(reference)[0], date=berlin(date), permanent_id=permanent_id,
             id_written=bool(id_written), url=url, save_as=save_as,
             aliases=tuple((alias, line) for alias, line in aliases),
             topics=tuple(Topic(name, topic) for name, topic in topics),
@@ -229,10 +237,10 @@ class Entry:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
     @classmethod
-    def from_line(cls, line: bytes) -> tuple[str, Entry]:
+    def from_line(cls, line: bytes, numbering: Numbering) -> tuple[str, Entry]:
         path, seen, digest, media, facts = json.loads(line)
         entry = cls(seen, digest, {name: (media_seen, media_digest) for name, (media_seen, media_digest) in media.items()},
-                    Facts.from_json(facts))
+                    Facts.from_json(facts, numbering))
         return strings(path)[0], entry
 
 
@@ -247,6 +255,7 @@ class FactsIndex:
     def __init__(self, settings: dict, registries: Registries) -> None:
         self.content_path = settings["PATH"]
         self.fingerprint = index_fingerprint(settings, registries)
+        self.numbering = Numbering.of(settings)
         self.folder = os.path.abspath(newsroom(settings).content_cache_dir)
         self.path = os.path.join(self.folder, INDEX_FILE.format(self.fingerprint[:16]))
         self.started_ns = time.time_ns()
@@ -275,7 +284,7 @@ class FactsIndex:
             return
         try:
             for line in body.splitlines():
-                path, entry = Entry.from_line(line)
+                path, entry = Entry.from_line(line, self.numbering)
                 self.entries[path], self.lines[path] = entry, line
         except (ValueError, TypeError, AttributeError, RecursionError) as error:
             self.entries, self.lines = {}, {}
