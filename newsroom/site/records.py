@@ -353,9 +353,9 @@ class Records:
             )
         if isinstance(record.get("pictures"), ReleasePictures):
             pictures = record["pictures"]
-            paths = {release.image.path for release in releases if release.image}
+            images = {(release.image.path, release.image.focus) for release in releases if release.image}
             record["pictures"] = ReleasePictures(
-                {path: pictures.by_path[path] for path in paths if path in pictures.by_path}
+                {image: pictures.by_image[image] for image in images if image in pictures.by_image}
             )
         if isinstance(record.get("feeds"), FeedCatalog) and template.name != FEEDS_OVERVIEW + ".html":
             record["feeds"] = self.own_feeds(record["feeds"], record)
