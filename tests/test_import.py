@@ -6,8 +6,9 @@ around the article (and its picture in the page's ``_files`` folder). Each
 test imports into a small Lindenhain site, builds it and reads the release
 page as a reader gets it.
 
-The tests of the year-serial and the unnumbered scheme need the numbering
-model (``NEWSROOM["numbering"]``, issue 18): they fail until it is merged.
+The year-serial and the unnumbered tests import into a site of that scheme
+(``NEWSROOM["numbering"]``): the number as the model reads it, or the
+permanent id the model draws.
 """
 
 from __future__ import annotations
@@ -364,7 +365,7 @@ def test_unknown_keys_stop_before_anything_is_read(lindenhain: Path, tmp_path: P
     assert "known keys: buergerdienste, buergermeisterin, jugend, stadtentwicklung" in result.stderr
 
 
-# --- Need the numbering model (NEWSROOM["numbering"]): fail until it is merged ---------------------------------------
+# --- The other numbering schemes --------------------------------------------------------------------------------------
 
 
 def test_a_saved_page_with_year_serial_number(lindenhain: Path, tmp_path: Path):
@@ -390,7 +391,7 @@ def test_an_unnumbered_text_gets_a_permanent_id_once(lindenhain: Path, tmp_path:
     written = lindenhain / "releases" / "2021" / "sprechstunde-des-jugendamts-im-rathaus.md"
     head = written.read_text(encoding="utf-8").split("---")[1]
     assert "number:" not in head
-    assert re.search(r"^id: tag:presse\.lindenhain\.example,2025:\S+$", head, re.MULTILINE)
+    assert re.search(r"^id: tag:presse\.lindenhain\.example,2025:pm-[a-z0-9]{4,20}$", head, re.MULTILINE)
     assert "contact: pressestelle" in head
     before = tree_digest(lindenhain)
     again = run_import(lindenhain, str(source), "--department", "jugend", settings=site_settings)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pelican.settings import read_settings
 
 from ...content.markup import MarkdownRenderer
+from ...content.numbering import Numbering
 from ...content.registry import Registries, load_registries
 from ...content.slugs import german_slug
 from ...errors import display_path
@@ -49,9 +50,7 @@ from .writing import (
     date_text,
     front_matter,
     number_of,
-    numbering,
     old_address,
-    permanent_id,
     picture_of,
     release_time,
     title_key,
@@ -206,8 +205,8 @@ class Run:
         self.contact = contact
         self.dry_run = dry_run
         self.registries = registries
-        self.scheme = numbering(settings)
-        self.existing = Existing.read(settings)
+        self.numbering = Numbering.of(settings)
+        self.existing = Existing.read(settings, self.numbering)
         self.book = ContactBook(registries)
         self.renderer = MarkdownRenderer()
         self.written: dict[str, tuple[Planned, bool]] = {}  # shown path -> the release, whether its picture was copied
@@ -244,7 +243,7 @@ class Run:
         """What a written release takes, so a later input of the run cannot take it again."""
         existing, shown = self.existing, display_path(planned.path)
         if planned.number is not None:
-            existing.numbers[(planned.number.year, planned.number.serial)] = shown
+            existing.numbers[planned.number] = shown
         existing.days_titles[planned.day_title] = shown
         existing.ids.add(planned.identifier)
         existing.paths.add(planned.path)
@@ -252,23 +251,19 @@ class Run:
     def plan(self, read: Read, shown: str, notes: list[tuple[int, str]]) -> Planned:
         title, found, page, picture_file = read.title, read.found, read.page, read.picture
         when, timed = release_time(found, page, notes)
-        number = number_of(found, self.scheme)
+        number = number_of(found, self.numbering)
         existing = self.existing
-        if number is not None and (number.year, number.serial) in existing.numbers:
-            raise Skipped(f"release {number.text} is already {existing.numbers[(number.year, number.serial)]}")
+        if number is not None and number in existing.numbers:
+            raise Skipped(f"release {number} is already {existing.numbers[number]}")
         day_title = (when.date(), title_key(title))
         if number is None and day_title in existing.days_titles:
             raise Skipped(f"a release of {when:%d.%m.%Y} with this headline is already {existing.days_titles[day_title]}")
         slug = german_slug(title, self.options.slug_max_length) or "pressemitteilung"
         fields: dict = {"title": title}
         if number is not None:
-            fields["number"] = number.text
+            fields["number"] = str(number)
         else:
-            identifier, count = permanent_id(self.settings, when.date(), slug), 1
-            while identifier in existing.ids:
-                count += 1
-                identifier = permanent_id(self.settings, when.date(), f"{slug}-{count}")
-            fields["id"] = identifier
+            fields["id"] = self.numbering.fresh_id(existing.ids)
         fields["department"] = self.department
         key = self.book.key_for(found.contact, shown, notes) if found.contact else None
         if key or self.contact:

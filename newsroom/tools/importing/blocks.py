@@ -77,30 +77,6 @@ class Block:
         return "\n".join(line.markdown for line in self.lines)
 
 
-@dataclass(frozen=True)
-class Number:
-    """A release number as found: its text, its parts and the scheme it is written in."""
-
-    text: str
-    scheme: str  # "serial/year" or "year-serial"
-    year: int
-    serial: int
-
-
-SERIAL_YEAR = re.compile(r"^0*([1-9][0-9]{0,5})/([0-9]{4})$")
-YEAR_SERIAL = re.compile(r"^([0-9]{4})-([0-9]{1,6})$")
-
-
-def read_number(text: str) -> Number | None:
-    """'422/2017' or '2021-012' as a Number, anything else None."""
-    text = text.strip().rstrip(".,;:")
-    if match := SERIAL_YEAR.match(text):
-        return Number(text, "serial/year", int(match[2]), int(match[1]))
-    if (match := YEAR_SERIAL.match(text)) and int(match[2]) > 0:
-        return Number(text, "year-serial", int(match[1]), int(match[2]))
-    return None
-
-
 @dataclass
 class Contact:
     """A contact block: who, and how to reach them."""

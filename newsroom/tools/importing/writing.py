@@ -25,44 +25,33 @@ from PIL import Image, UnidentifiedImageError
 
 from ...content.dates import BERLIN, parse_datetime
 from ...content.frontmatter import character_problem, parse, size_problem
+from ...content.numbering import NUMBER_KINDS, Numbering, ReleaseNumber
 from ...content.preread import source_files
 from ...content.reading import read_bytes
 from ...content.registry import CONTACTS, VALUE_LIMIT, Registries
-from ...content.release import tag_uri
 from ...content.rules import ALIAS_PATTERN, TOPIC_LIMIT
 from ...content.slugs import german_slug
 from ...errors import FieldError, display_path
 from ...settings import newsroom
 from ..authoring import written_time
-from .blocks import Contact, Found, Number, read_number
+from .blocks import Contact, Found
 from .html import Page
 
-SCHEMES = ("serial/year", "year-serial", "none")
 EXTENSION_OF = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 IMAGES_DIR = "images"
-
-
-def numbering(settings: dict) -> str:
-    """The site's numbering scheme (``NEWSROOM["numbering"]``)."""
-    return getattr(newsroom(settings), "numbering", "serial/year")
-
-
-def permanent_id(settings: dict, day: dt.date, slug: str) -> str:
-    """The ``id`` an unnumbered release is written with: never changes, whatever later happens to title or slug."""
-    return tag_uri(settings, f"pm-{day:%Y-%m-%d}-{slug}")
 
 
 @dataclass
 class Existing:
     """Releases already in the content: by number, by date and title, by id, and the files."""
 
-    numbers: dict[tuple[int, int], str] = field(default_factory=dict)
+    numbers: dict[ReleaseNumber, str] = field(default_factory=dict)
     days_titles: dict[tuple[dt.date, str], str] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     paths: set[str] = field(default_factory=set)
 
     @classmethod
-    def read(cls, settings: dict) -> Existing:
+    def read(cls, settings: dict, numbering: Numbering) -> Existing:
         existing = cls()
         releases = os.path.join(settings["PATH"], newsroom(settings).releases_dir)
         for path in source_files(settings):
@@ -76,9 +65,9 @@ class Existing:
             values = {name: entry.node.value for name, entry in document.entries.items()
                       if isinstance(entry.node, yaml.ScalarNode)}
             shown = display_path(path)
-            number = read_number(values.get("number", ""))
+            number = numbering.kind.parse(values.get("number", "")) if numbering.kind else None
             if number:
-                existing.numbers[(number.year, number.serial)] = shown
+                existing.numbers[number] = shown
             try:
                 day = parse_datetime(values["date"]).date() if "date" in values else None
             except FieldError:
@@ -161,7 +150,7 @@ class Planned:
     path: str  # absolute
     text: str
     picture: Picture | None
-    number: Number | None
+    number: ReleaseNumber | None
     day_title: tuple[dt.date, str]
     identifier: str  # the id written, for a release without number
 
@@ -200,23 +189,30 @@ def release_time(found: Found, page: Page | None, notes: list[tuple[int, str]]) 
     return dt.datetime(found.day.year, found.day.month, found.day.day, tzinfo=BERLIN), False
 
 
-def number_of(found: Found, scheme: str) -> Number | None:
-    """The release number in the site's scheme, or Refused when the input's scheme is not the site's."""
+def number_of(found: Found, numbering: Numbering) -> ReleaseNumber | None:
+    """The release number in the site's scheme, or Refused when the input's scheme is not the site's.
+
+    Each scheme's own parser reads the number, so what the importer accepts is what the build accepts.
+    """
+    scheme = numbering.scheme
     setting = f"NEWSROOM['numbering'] is {scheme!r}"
     if not found.number_text:
-        if scheme != "none":
+        if numbering.kind:
             raise Refused(found.date_line or 1, f"has no release number, but this site numbers its releases ({setting}); "
                                                 "add the number to the date line, or import into a site without numbers")
         return None
-    number = read_number(found.number_text)
-    if number is None:
-        raise Refused(found.date_line, f"the number {found.number_text!r} is neither serial/year ('422/2017') "
-                                       "nor year-serial ('2021-012')")
-    if scheme == "none":
-        raise Refused(found.date_line, f"has the number {number.text!r}, but this site has no numbers ({setting}); "
+    text = found.number_text.rstrip(".,;:")
+    written_in = next(((name, number) for name, kind in NUMBER_KINDS.items() if kind and (number := kind.parse(text))),
+                      None)
+    if written_in is None:
+        forms = " nor ".join(f"{name} ('{kind.EXAMPLE}')" for name, kind in NUMBER_KINDS.items() if kind)
+        raise Refused(found.date_line, f"the number {text!r} is neither {forms}")
+    name, number = written_in
+    if numbering.kind is None:
+        raise Refused(found.date_line, f"has the number {text!r}, but this site has no numbers ({setting}); "
                                        "set the site's scheme to match the archive, or remove the number")
-    if number.scheme != scheme:
-        raise Refused(found.date_line, f"the number {number.text!r} is {number.scheme}, but this site numbers "
+    if name != scheme:
+        raise Refused(found.date_line, f"the number {text!r} is {name}, but this site numbers "
                                        f"{scheme} ({setting}); not converted, so the number stays as journalists cite it")
     return number
 
