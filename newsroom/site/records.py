@@ -196,8 +196,12 @@ def page_view(page: Page) -> PageView:
     return PageView(page.title, page.slug, page.url, page.summary or "", page.content, page.metadata.get("preview_state"))
 
 
-def plain(value):
-    """``value`` as JSON-able data for a digest; views and Releases by their digests; anything else refused."""
+def plain(value, known: dict | None = None):
+    """``value`` as JSON-able data for a digest; views and Releases by their digests; anything else refused.
+
+    ``known`` (id → plain form) spares the work for objects many pages share
+    (the site's card, a feed, a list's page links); its owner keeps them alive.
+    """
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     if isinstance(value, ReleaseView):
@@ -207,17 +211,22 @@ def plain(value):
     if isinstance(value, (dt.datetime, dt.date)):
         return {"$time": value.isoformat()}
     if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
+        return [plain(item, known) for item in value]
     if isinstance(value, Mapping):
-        return {"$map": sorted(([plain(key), plain(item)] for key, item in value.items()), key=json.dumps)}
+        return {"$map": [[plain(key, known), plain(value[key], known)] for key in sorted(value, key=repr)]}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
-        return {"$" + type(value).__qualname__: fields}
+        if known is not None and id(value) in known:
+            return known[id(value)][0]
+        fields = {field.name: plain(getattr(value, field.name), known) for field in dataclasses.fields(value)}
+        form = {"$" + type(value).__qualname__: fields}
+        if known is not None and type(value).__dataclass_params__.frozen:
+            known[id(value)] = (form, value)  # the value kept with it: its id is not reused
+        return form
     raise RecordError(f"a {type(value).__module__}.{type(value).__qualname__} cannot enter a render record")
 
 
-def digest_of(value) -> str:
-    data = json.dumps(plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def digest_of(value, known: dict | None = None) -> str:
+    data = json.dumps(plain(value, known), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(data.encode()).hexdigest()
 
 
@@ -313,6 +322,8 @@ class Records:
         self.lists: dict[tuple, tuple] = {}  # (id of a list, base address, linked) → its views
         self.list_digests: dict[int, str] = {}  # id of a tuple of views → its digest
         self.kept: list = []  # every object known by its id, so that no id is reused while it is known
+        self.feed_scopes: dict = {}  # the feeds pages of one scope link (its list's and the site's)
+        self.known: dict[int, tuple] = {}  # id of a frozen dataclass → its plain form (``plain``)
 
     def view(self, value, base: str, linked: bool):
         key = (id(value), base, linked)
@@ -369,11 +380,13 @@ class Records:
             record["pictures"] = record["pictures"].restricted_to(releases)
         if isinstance(record.get("feeds"), FeedCatalog):
             tag, category, period = record.get("tag"), record.get("category"), record.get("period_num")
-            record["feeds"] = record["feeds"].listing() if template.name == FEEDS_OVERVIEW + ".html" else (
-                record["feeds"].restricted_to(
-                    category.slug if category else None, tag.slug if tag else None, period[0] if period else None
-                )
+            scope = FEEDS_OVERVIEW if template.name == FEEDS_OVERVIEW + ".html" else (
+                category.slug if category else None, tag.slug if tag else None, period[0] if period else None
             )
+            if scope not in self.feed_scopes:  # one catalog per scope, shared by its pages (and by ``known``)
+                catalog = record["feeds"]
+                self.feed_scopes[scope] = catalog.listing() if scope == FEEDS_OVERVIEW else catalog.restricted_to(*scope)
+            record["feeds"] = self.feed_scopes[scope]
         key = hashlib.sha256()
         key.update(f"{self.site_digest}\0{template.name}\0{template_digest}\0".encode())
         for name, value in record.items():
@@ -384,10 +397,10 @@ class Records:
         """A record value's digest; a converted list's once (pages share them: the footer links, a list's releases)."""
         if isinstance(value, tuple):
             if id(value) not in self.list_digests:
-                self.list_digests[id(value)] = digest_of(value)
+                self.list_digests[id(value)] = digest_of(value, self.known)
                 self.kept.append(value)
             return self.list_digests[id(value)]
-        return digest_of(value)
+        return digest_of(value, self.known)
 
     def releases_in(self, record: dict):
         """Every release view the record holds, at any depth of tuples and dicts."""
