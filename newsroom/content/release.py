@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field, fields
+import json
+from dataclasses import dataclass, field, fields, is_dataclass
 from functools import cached_property
 
 from babel.numbers import format_decimal
@@ -207,10 +208,20 @@ class Release:
     def fingerprint(self) -> str:
         """sha256 of every value of the release: equal fingerprints, equal releases for anything made from them.
 
-        Over the ``repr`` of the values: every one of them (dataclasses, dicts
-        in the order their file gives, datetimes with their zone) has a repr
-        that shows all it holds, and it costs a tenth of ``asdict`` and JSON.
+        JSON, so that a release read from the content cache (lists where a
+        fresh read has tuples) has the fingerprint of one read afresh; nested
+        dataclasses are encoded field by field as JSON meets them, which costs a
+        fifth of ``asdict``'s deep copy.
         """
-        values = tuple((item.name, getattr(self, item.name)) for item in fields(self) if item.name != "lines")
-        return hashlib.sha256(repr(values).encode()).hexdigest()
+        values = {item.name: getattr(self, item.name) for item in fields(self) if item.name != "lines"}
+        data = json.dumps(values, sort_keys=True, default=json_value, ensure_ascii=False)
+        return hashlib.sha256(data.encode()).hexdigest()
 
+
+def json_value(value):
+    """What JSON makes of a value it does not know: a dataclass's fields, a datetime's ISO text, anything else as text."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {item.name: getattr(value, item.name) for item in fields(value)}
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return str(value)
