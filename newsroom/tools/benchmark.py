@@ -557,6 +557,8 @@ def verify(site: Site, scenario: str, changes: Changes, before: dict, after: dic
 
     def shows(release: Release, text: str, change: str) -> None:
         page = os.path.join(site.output, site.page(release))
+        if not os.path.isfile(page):
+            raise BenchmarkError(f"{site.name}: after {change}, {page} is missing")
         with open(page, encoding="utf-8") as handle:
             if text not in handle.read():
                 raise BenchmarkError(f"{site.name}: after {change}, {page} lacks {text!r}")
