@@ -285,13 +285,17 @@ def bench_cards(c, extra=0, workers=0, content=CONTENT, settings=SETTINGS):
 @task(help={"releases": "number of generated releases", "seed": "seed of the generated corpus (same seed, same files)",
             "keep": "work in this new or empty folder and keep it (content, outputs, caches, logs)",
             "compare": "also build the same releases with plain Pelican and Hugo (--no-compare: the newsroom only)",
+            "only": "run only these scenarios, a comma list with cold among them (cold, unchanged, edit-one, add-one, "
+                    "template, registry, delete, clock, check); the 100,000-release run: "
+                    "--releases 100000 --only cold,edit-one --no-compare",
             "settings": "settings file"})
-def bench(c, releases=10000, seed=1, keep="", compare=True, settings=SETTINGS):
-    """Time cold build, rebuilds, `invoke check` and peak memory on generated releases, against plain Pelican and Hugo."""
+def bench(c, releases=10000, seed=1, keep="", compare=True, only="", settings=SETTINGS):
+    """Time cold build, rebuilds, `invoke check`, peak memory and stages on generated releases, against plain Pelican and Hugo."""
     from newsroom.tools.benchmark import BenchmarkError, format_result, run_benchmark
 
     try:
-        result = run_benchmark(settings, os.path.abspath(CONTENT), int(releases), int(seed), keep, compare, say=print)
+        result = run_benchmark(settings, os.path.abspath(CONTENT), int(releases), int(seed), keep, compare, say=print,
+                               only=only)
     except BenchmarkError as error:
         sys.exit(f"bench: {error}")
     print()

@@ -10,23 +10,45 @@ from pathlib import Path
 
 import pytest
 
+from newsroom.site.stagetimes import STAGES
 from newsroom.tools.benchmark import (
     ADD_ONE,
     CHECK,
+    CLOCK,
     COLD,
+    DELETE,
     EDIT_ONE,
     HUGO,
     NEWSROOM,
     PELICAN,
+    REGISTRY,
+    RENAMED_DEPARTMENT,
     SCENARIOS,
+    TEMPLATE,
+    TEMPLATE_SENTENCE,
     UNCHANGED,
+    BenchmarkError,
+    Site,
+    TemplateEdit,
+    chosen_scenarios,
+    corpus_changes,
     format_result,
     hugo_executable,
+    output_state,
+    parse_build_log,
     run_benchmark,
     tree_pss,
     tree_rss,
+    verify,
 )
-from newsroom.tools.corpus import EDITED_SENTENCE, edited_release, load_contacts, load_departments, releases
+from newsroom.tools.corpus import (
+    EDITED_SENTENCE,
+    NEWSROOM_FORMAT,
+    edited_release,
+    load_contacts,
+    load_departments,
+    releases,
+)
 
 from helpers import ROOT, SAMPLE_CONTENT, SETTINGS
 
@@ -37,6 +59,14 @@ RELEASE_PAGE = {
     PELICAN: re.compile(r"^meldung-\d+-\d{4}\.html$"),
     HUGO: re.compile(r"^pressemitteilungen/\d{4}/meldung-\d+-\d{4}/index\.html$"),
 }
+# Where each site puts a release's page, in the kept folder.
+PAGES = {
+    NEWSROOM: lambda release: f"newsroom/output/pressemitteilungen/{release.year}/{release.serial}-{release.slug}/index.html",
+    PELICAN: lambda release: f"Pelican/output/{release.slug}.html",
+    HUGO: lambda release: f"Hugo/public/pressemitteilungen/{release.year}/{release.slug}/index.html",
+}
+# Plain Pelican and Hugo have no registry, no build clock and no `invoke check`.
+THEIR_SCENARIOS = [COLD, UNCHANGED, EDIT_ONE, ADD_ONE, TEMPLATE, DELETE]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +83,7 @@ def test_every_scenario_ran_on_every_site(bench):
     result, _ = bench
     assert list(result.runs) == expected_sites()
     for site, runs in result.runs.items():
-        wanted = list(SCENARIOS) if site == NEWSROOM else [COLD, UNCHANGED, EDIT_ONE, ADD_ONE]
+        wanted = list(SCENARIOS) if site == NEWSROOM else THEIR_SCENARIOS
         assert list(runs) == wanted, site
         for scenario, run in runs.items():
             assert run.seconds > 0 and run.cpu_seconds > 0 and run.peak_bytes > 0, (site, scenario)
@@ -67,15 +97,23 @@ def test_table_has_a_positive_figure_in_every_row(bench):
     result, _ = bench
     lines = format_result(result)
     assert lines[0].startswith(f"invoke bench: {COUNT} releases (seed 1), ")
-    for label in SCENARIOS.values():
+    for scenario, label in SCENARIOS.items():
         rows = [line for line in lines if line.startswith(label + " ")]
-        assert len(rows) == 2, label  # seconds and memory; CPU seconds and files written
+        assert len(rows) == 3, label  # seconds and memory; CPU seconds and files written; stages
         cells = rows[0][len(label):].split()
         assert float(cells[0]) > 0, rows[0]  # newsroom seconds
         assert float(cells[5]) > 0, rows[0]  # newsroom peak MB
-        if label != SCENARIOS[CHECK]:
+        if scenario in THEIR_SCENARIOS:
             assert float(cells[1]) > 0 and re.fullmatch(r"\d+\.\d×", cells[2]), rows[0]  # Pelican, newsroom ÷ Pelican
+        else:
+            assert cells[1:3] == ["–", "–"], rows[0]
         assert float(rows[1][len(label):].split()[0]) > 0, rows[1]  # newsroom CPU seconds
+        stages = rows[2][len(label):].split()
+        if scenario == CHECK:
+            assert set(stages) == {"–"}, rows[2]
+        else:
+            assert all(re.fullmatch(r"\d+\.\d\d/\d+\.\d\d", cell) for cell in stages[: len(STAGES)]), rows[2]
+            assert int(stages[len(STAGES)]) >= 0 and re.fullmatch(r"\d+/\d+", stages[len(STAGES) + 1]), rows[2]
 
 
 def test_cold_builds_wrote_a_page_per_release(bench):
@@ -90,19 +128,90 @@ def test_edit_one_rebuild_shows_the_edited_sentence(bench):
     made = releases(COUNT, load_departments(str(SAMPLE_CONTENT)), load_contacts(str(SAMPLE_CONTENT)))
     edited = edited_release(made[COUNT // 2])
     assert EDITED_SENTENCE in edited.body and EDITED_SENTENCE not in made[COUNT // 2].body
-    pages = {
-        NEWSROOM: f"newsroom/output/pressemitteilungen/{edited.year}/{edited.serial}-{edited.slug}/index.html",
-        PELICAN: f"Pelican/output/{edited.slug}.html",
-        HUGO: f"Hugo/public/pressemitteilungen/{edited.year}/{edited.slug}/index.html",
-    }
     for site in expected_sites():
-        assert EDITED_SENTENCE in (folder / pages[site]).read_text(encoding="utf-8"), site
+        assert EDITED_SENTENCE in (folder / PAGES[site](edited)).read_text(encoding="utf-8"), site
+
+
+def corpus_changes_of_the_bench():
+    return corpus_changes(
+        releases(COUNT, load_departments(str(SAMPLE_CONTENT)), load_contacts(str(SAMPLE_CONTENT))), str(SAMPLE_CONTENT), 1
+    )
+
+
+def test_template_registry_delete_and_clock_show_on_the_pages(bench):
+    result, folder = bench
+    changes = corpus_changes_of_the_bench()
+    for site in expected_sites():
+        assert TEMPLATE_SENTENCE in (folder / PAGES[site](changes.witness)).read_text(encoding="utf-8"), site
+        assert not (folder / PAGES[site](changes.deleted)).exists(), site
+        assert (folder / PAGES[site](changes.edited)).exists(), site
+    newsroom = (folder / PAGES[NEWSROOM](changes.witness)).read_text(encoding="utf-8")
+    assert RENAMED_DEPARTMENT in newsroom
+    embargoed = PAGES[NEWSROOM](changes.embargoed)
+    assert (folder / embargoed).exists()
+    assert embargoed.removeprefix("newsroom/output/") not in result.cold_output[NEWSROOM]
+    assert TEMPLATE_SENTENCE not in (ROOT / "theme" / "templates" / "base.html").read_text(encoding="utf-8")
+
+
+def test_a_change_that_does_not_show_fails_the_run(tmp_path):
+    changes = corpus_changes_of_the_bench()
+    site = Site(
+        NEWSROOM, str(tmp_path / "content"), str(tmp_path / "output"), NEWSROOM_FORMAT,
+        lambda release: PAGES[NEWSROOM](release).removeprefix("newsroom/output/"), [], str(tmp_path),
+        TemplateEdit(str(tmp_path / "base.html"), "</footer>"),
+    )
+    for release in (changes.witness, changes.deleted):
+        page = tmp_path / "output" / site.page(release)
+        page.parent.mkdir(parents=True)
+        page.write_text("<footer>Bezirksamt Lindenhain</footer>", encoding="utf-8")
+    state = output_state(site.output)
+    for scenario, before, after, reason in (
+        (TEMPLATE, state, state, "lacks 'Diese Fußzeile"),
+        (REGISTRY, state, state, f"lacks {RENAMED_DEPARTMENT!r}"),
+        (DELETE, state, state, "is still there"),
+        (DELETE, {}, {}, "was missing before"),
+        (CLOCK, state, state, "has no page after"),
+        (ADD_ONE, state, state, "has no page"),
+        (EDIT_ONE, state, state, "is missing"),
+    ):
+        with pytest.raises(BenchmarkError, match=re.escape(reason)):
+            verify(site, scenario, changes, before, after)
+    verify(site, UNCHANGED, changes, state, state)
+
+
+def test_stage_pages_and_search_lines_are_read_from_a_build_log(bench):
+    _, folder = bench
+    cold = parse_build_log((folder / "logs" / "newsroom-1-cold.log").read_text(encoding="utf-8"))
+    assert list(cold.stages) == list(STAGES)
+    assert all(wall >= 0 and cpu >= 0 for wall, cpu in cold.stages.values())
+    assert cold.stages["rendering"][0] > 0
+    assert cold.rendered > COUNT
+    indexed, shards, kept, peak = cold.search
+    assert (indexed, shards, kept) == (1, 1, 0) and peak > 0  # the corpus's public releases are all of 2025
+    unchanged = parse_build_log((folder / "logs" / "newsroom-2-unchanged.log").read_text(encoding="utf-8"))
+    assert unchanged.rendered == 0 and unchanged.search == (0, 1, 1, 0)
+    lifted = parse_build_log((folder / "logs" / "newsroom-8-clock.log").read_text(encoding="utf-8"))
+    assert lifted.search[1] == 2  # the embargoed release opened the year 2026
+    check = parse_build_log((folder / "logs" / "newsroom-9-check.log").read_text(encoding="utf-8"))
+    assert (check.stages, check.rendered, check.search) == (None, None, None)
+
+
+def test_only_runs_the_scenarios_asked_for(tmp_path):
+    result = run_benchmark(str(SETTINGS), str(SAMPLE_CONTENT), 3, compare=False, only="edit-one, cold")
+    assert list(result.runs) == [NEWSROOM] and list(result.runs[NEWSROOM]) == [COLD, EDIT_ONE]
+    labels = [line.split("  ")[0] for line in format_result(result)]
+    assert labels.count(SCENARIOS[COLD]) == 3 and SCENARIOS[UNCHANGED] not in labels
+    assert chosen_scenarios("") == tuple(SCENARIOS)
+    with pytest.raises(BenchmarkError, match="no scenario typo"):
+        chosen_scenarios("cold,typo")
+    with pytest.raises(BenchmarkError, match="add cold"):
+        chosen_scenarios("edit-one")
 
 
 def test_invoke_bench_is_a_task():
     executable = Path(sys.executable).with_name("invoke")
     shown = subprocess.run([str(executable), "--help", "bench"], capture_output=True, text=True, cwd=ROOT).stdout
-    for option in ("--releases", "--seed", "--keep", "--[no-]compare"):
+    for option in ("--releases", "--seed", "--keep", "--[no-]compare", "--only"):
         assert option in shown, option
 
 

@@ -25,7 +25,7 @@ TREES = "/pressemitteilungen/2024/422-neue-baeume-fuer-die-schillerstrasse-den-m
 OFFICE_HOURS = "/pressemitteilungen/2024/17-sprechstunde-im-rathaus/"
 BRIDGE = "/pressemitteilungen/2023/88-kanalbruecke-wird-saniert/"
 PLAYGROUND = "/pressemitteilungen/2022/140-spielplatz-am-rosengarten-ist-fertig/"
-SHARD_SUMMARY = re.compile(r"Search: (\d+) of (\d+) shards indexed, (\d+) kept")
+SHARD_SUMMARY = re.compile(r"Search: (\d+) of (\d+) shards indexed, (\d+) kept, peak \d+ MB")
 
 DRAFT = """---
 title: Zauberwürfelturnier im Rathaus

@@ -52,6 +52,9 @@ BUNDLE_DIR = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"  # in every bundle: its languages and their meta files
 LISTING_FILE = "shards.json"  # the shards, newest year first, for the search page and the next build
 PAGEFIND_VERSION = importlib.metadata.version("pagefind-bin")
+# One line per build; ``invoke bench`` reads it. The peak is that of the largest Pagefind run (0: none ran).
+SUMMARY = "Search: %d of %d shards indexed, %d kept, peak %d MB"
+MEGABYTE = 1024 * 1024
 
 log = logging.getLogger(__name__)
 
@@ -241,24 +244,25 @@ def index_site(output: StagedOutput, site: str, releases: list[Release]) -> None
     live_site = output.target
     live = live_listing(live_site, site)
     planned = shards(releases)
-    indexed = 0
+    indexed, peak = 0, 0
     for shard in planned:
         kept = kept_shard(shard, site, live_site, live)
         if kept:
             link_tree(kept, os.path.join(site, shard.folder))
         else:
-            index_shard(site, shard)
+            peak = max(peak, index_shard(site, shard))
             indexed += 1
     listing = {"pagefind": PAGEFIND_VERSION, "shards": [shard.listing() for shard in planned]}
     output.place(os.path.join(site, BUNDLE_DIR, LISTING_FILE), (json.dumps(listing, indent=1) + "\n").encode("utf-8"))
-    log.info("Search: %d of %d shards indexed, %d kept", indexed, len(planned), len(planned) - indexed)
+    log.info(SUMMARY, indexed, len(planned), len(planned) - indexed, peak // MEGABYTE)
 
 
-def index_shard(site: str, shard: Shard) -> None:
+def index_shard(site: str, shard: Shard) -> int:
     """Run Pagefind over one year's release pages, linked into a folder of their own at their paths in the site.
 
     Pagefind reads only the pages under ``--site`` and names each by its path
     there, so the shard's pages keep their addresses and no other page is read.
+    Returns Pagefind's peak resident bytes.
     """
     pages = tempfile.mkdtemp(prefix=".pagefind-pages-", dir=site)  # dies with the staging folder
     try:
@@ -268,22 +272,38 @@ def index_shard(site: str, shard: Shard) -> None:
         bundle = os.path.join(site, shard.folder)
         command = [str(get_executable()), "--site", pages, "--output-path", bundle]
         # The working directory is the pages' folder so that no pagefind.yml lying around is read.
-        result = subprocess.run(command, cwd=pages, capture_output=True, text=True)
+        status, shown, peak = run_measured(command, pages)
     finally:
         shutil.rmtree(pages, ignore_errors=True)
-    if result.returncode < 0:
-        raise SearchIndexError(
-            f"Pagefind was killed by {signal.Signals(-result.returncode).name}; its output "
-            f"follows.\n{result.stdout}{result.stderr}"
-        )
-    if result.returncode != 0:
-        raise SearchIndexError(
-            f"Pagefind failed with exit status {result.returncode}; its output follows.\n{result.stdout}{result.stderr}"
-        )
-    log.debug("Pagefind (%s): %s", shard.year, result.stdout)
+    if status < 0:
+        raise SearchIndexError(f"Pagefind was killed by {signal.Signals(-status).name}; its output follows.\n{shown}")
+    if status != 0:
+        raise SearchIndexError(f"Pagefind failed with exit status {status}; its output follows.\n{shown}")
+    log.debug("Pagefind (%s): %s", shard.year, shown)
     problem = bundle_problem(bundle)
     if problem:
         raise SearchIndexError(
             f"Pagefind reported success, but {problem}. Pagefind does not report failed writes, which a full disk "
             "or quota causes: free space and build again. The published site was not changed."
         )
+    return peak
+
+
+def run_measured(command: list[str], cwd: str) -> tuple[int, str, int]:
+    """Exit status (negative: killed by that signal), output and peak resident bytes of one command.
+
+    ``os.wait4`` returns the child's own resource usage, which
+    ``subprocess.run`` discards; ``RUSAGE_CHILDREN`` would mix in the card
+    and image workers.
+    """
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as shown:
+        process = subprocess.Popen(command, cwd=cwd, stdout=shown, stderr=subprocess.STDOUT)
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        process.returncode = os.waitstatus_to_exitcode(status)
+        shown.seek(0)
+        return process.returncode, shown.read(), usage.ru_maxrss * 1024  # Linux counts ru_maxrss in KB

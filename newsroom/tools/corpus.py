@@ -9,6 +9,9 @@ as a plain Pelican site and as a Hugo site, so the three builds compare like
 with like: one ``Release`` model, three writers that differ only in format.
 Plain Pelican and Hugo get no images (the image is a front-matter field of
 this project, not part of the text), so their builds copy none.
+``embargoed_release`` is one more release, dated after the others, which the
+benchmark adds to this project's content only: it is under embargo until the
+build clock passes it (plain Pelican and Hugo have no build clock).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pelican
 import yaml
 
 from ..content.dates import BERLIN
@@ -146,6 +150,13 @@ def next_release(made: list[Release], departments: list[tuple[str, str, str]], c
     return generated_release(
         rng, len(made), newest.year, newest.serial + 1, releases_per_year(len(made)), departments, contacts, made
     )
+
+
+def embargoed_release(made: list[Release], departments: list[tuple[str, str, str]], contacts: set[str], seed: int = 1) -> Release:
+    """The first release of the year after the newest, 2 January at 9:00: under embargo for a clock before that."""
+    rng = random.Random(f"{seed}/embargo/{len(made)}")
+    year = made[-1].year + 1
+    return generated_release(rng, len(made) + 1, year, 1, releases_per_year(len(made)), departments, contacts, made)
 
 
 def generated_release(
@@ -277,7 +288,9 @@ def write_newsroom_corpus(sample_content: str, target: str, count: int, seed: in
 
 
 # Plain Pelican as its documentation sets it up, with the newsroom's page size
-# and feed length so both sites write comparable pages; theme "notmyidea" (the default).
+# and feed length so both sites write comparable pages; a copy of its default
+# theme "notmyidea" (so a template can be edited), and the output emptied before
+# each build, as for publishing (else a deleted release's page stays online).
 PLAIN_PELICAN_SETTINGS = """\
 # Plain Pelican for comparison with the newsroom build (written by `invoke bench`).
 AUTHOR = "Pressestelle"
@@ -295,11 +308,14 @@ FEED_MAX_ITEMS = 50
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CACHE_PATH = "cache"
+THEME = "theme"
+DELETE_OUTPUT_DIRECTORY = True
 """
 
 
 def write_pelican_site(folder: str, made: list[Release]) -> str:
-    """``folder``/pelicanconf.py and ``folder``/content with the releases; returns the settings file."""
+    """``folder``/pelicanconf.py, ``folder``/theme and ``folder``/content with the releases; returns the settings file."""
+    shutil.copytree(os.path.join(os.path.dirname(pelican.__file__), "themes", "notmyidea"), os.path.join(folder, "theme"))
     for release in made:
         PELICAN_FORMAT.write(os.path.join(folder, "content"), release)
     settings = os.path.join(folder, "pelicanconf.py")
