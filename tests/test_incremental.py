@@ -253,7 +253,7 @@ def search_answers(site: Path) -> str:
 
 
 IncrementalBuilds.TestCase.settings = settings(
-    max_examples=int(os.environ.get("INCREMENTAL_EXAMPLES", "3")),
+    max_examples=int(os.environ.get("INCREMENTAL_EXAMPLES", "2")),
     stateful_step_count=int(os.environ.get("INCREMENTAL_STEPS", "8")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
