@@ -315,11 +315,14 @@ def test_a_damaged_cached_card_does_not_reach_the_live_site_and_is_drawn_again(s
     else:
         cached.write_bytes(good[:5000] + bytes(255 - byte for byte in good[5000:5100]) + good[5100:])
     assert live.read_bytes() == good  # the live site does not share the cache's file
-    caplog.clear()
     build(site, output, NEWSROOM=options(tmp_path))
+    assert published_card(output, "2024-422").read_bytes() == good  # the live site's card, checked when it was published
+    caplog.clear()
+    fresh = tmp_path / "fresh-output"  # no live card to keep: the cache file is read and checked
+    build(site, fresh, NEWSROOM=options(tmp_path))
     warnings = cache_warnings(caplog)
     assert len(warnings) == 1 and "1 card file(s) not as recorded (2024-422); drawn again" in warnings[0], warnings
-    assert published_card(output, "2024-422").read_bytes() == good and cached.read_bytes() == good
+    assert published_card(fresh, "2024-422").read_bytes() == good and cached.read_bytes() == good
 
 
 def test_a_card_file_that_is_a_link_out_of_the_cache_is_not_read(site, tmp_path, caplog):

@@ -119,9 +119,11 @@ class Newsroom:
         """Pages first (the sitemap and Pagefind need them), then everything made from the written site, compression last."""
         state, site, times = self.state, pelican.output_path, self.state.times
         times.since_mark("other")
-        with times.stage("rendering"):
+        with times.stage("keys"):
             keys = RenderKeys(pelican.settings, state.registries, state.assets.published, state.output.target)
-            state.pages.flush(state.output, keys)
+            stale = state.pages.keyed(state.output, keys)
+        with times.stage("rendering"):
+            state.pages.flush(state.output, stale)
             state.assets.write(state.output, site)
         with times.stage("cards"):
             state.cards.write(state.output, site)

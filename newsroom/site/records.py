@@ -36,7 +36,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache
 from importlib.metadata import version
 
 import jinja2
@@ -150,10 +150,6 @@ class ReleaseView:
     prev_article: LinkView | None
     next_article: LinkView | None
 
-    @cached_property
-    def digest(self) -> str:
-        return digest_of({field.name: getattr(self, field.name) for field in dataclasses.fields(self)})
-
 
 def section_view(wrapper: URLWrapper) -> SectionView:
     return SectionView(wrapper.name, wrapper.slug, wrapper.url)
@@ -196,38 +192,109 @@ def page_view(page: Page) -> PageView:
     return PageView(page.title, page.slug, page.url, page.summary or "", page.content, page.metadata.get("preview_state"))
 
 
-def plain(value, known: dict | None = None):
-    """``value`` as JSON-able data for a digest; views and Releases by their digests; anything else refused.
+class Digests:
+    """Digests of record values, exact down to types and order; what many pages share is digested once per build.
 
-    ``known`` (id → plain form) spares the work for objects many pages share
-    (the site's card, a feed, a list's page links); its owner keeps them alive.
+    A value is fed to sha256 as a tagged stream: a ``str`` and a ``Markup``
+    with the same text, a list and a dict, ``{"a", "b"}`` in two orders all
+    differ, as they may render differently. Lists and tuples are the same
+    sequence (a release read from the content cache has lists where a fresh
+    read has tuples). A ``Release`` enters by its fingerprint, a sequence or
+    dataclass by its own digest: remembered by its id for frozen dataclasses
+    (views) and for values passed to ``share`` (the lists and feed scopes
+    pages share), each kept with its digest so that the id is not reused.
+    Any other type is refused: the key could not cover it.
     """
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return value
-    if isinstance(value, ReleaseView):
-        return {"$release_view": value.digest}
-    if isinstance(value, Release):
-        return {"$release": value.fingerprint}
-    if isinstance(value, (dt.datetime, dt.date)):
-        return {"$time": value.isoformat()}
-    if isinstance(value, (list, tuple)):
-        return [plain(item, known) for item in value]
-    if isinstance(value, Mapping):
-        return {"$map": [[plain(key, known), plain(value[key], known)] for key in sorted(value, key=repr)]}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if known is not None and id(value) in known:
-            return known[id(value)][0]
-        fields = {field.name: plain(getattr(value, field.name), known) for field in dataclasses.fields(value)}
-        form = {"$" + type(value).__qualname__: fields}
-        if known is not None and type(value).__dataclass_params__.frozen:
-            known[id(value)] = (form, value)  # the value kept with it: its id is not reused
-        return form
-    raise RecordError(f"a {type(value).__module__}.{type(value).__qualname__} cannot enter a render record")
+
+    def __init__(self) -> None:
+        self.memo: dict[int, tuple[bytes, object]] = {}  # id → (digest, the value, kept alive)
+        self.shared: set[int] = set()
+
+    def share(self, value) -> None:
+        """Remember the digest of ``value`` (not frozen, but unchanged while pages are keyed) by its id."""
+        self.shared.add(id(value))
+
+    def hexdigest(self, value) -> str:
+        stream = hashlib.sha256()
+        self.feed(stream, value)
+        return stream.hexdigest()
+
+    def feed(self, stream, value) -> None:
+        kind = type(value)
+        form = form_of(kind)
+        if form is STR:
+            data = value.encode()
+            stream.update(b"s%d:" % len(data))
+            stream.update(data)
+        elif form is SCALAR:
+            stream.update(f"{kind.__name__}:{value!r};".encode())
+        elif form is SEQUENCE or form is DATA:
+            stream.update(b"h" + self.own_digest(value, form))
+        elif form is RELEASE:
+            stream.update(b"r" + value.fingerprint.encode())
+        elif form is MAP:
+            stream.update(b"m%d:" % len(value))
+            for key, item in value.items():
+                self.feed(stream, key)
+                self.feed(stream, item)
+        elif form is TIME:
+            stream.update(f"t{value.isoformat()}|{getattr(value, 'tzinfo', None)};".encode())
+        elif form is STR_TYPE:  # Markup and other str types render differently from a str
+            stream.update(b"S" + kind.__qualname__.encode() + b":")
+            self.feed(stream, str(value))
+        else:
+            raise RecordError(f"a {kind.__module__}.{kind.__qualname__} cannot enter a render record")
+
+    def own_digest(self, value, form) -> bytes:
+        """The digest of a sequence or dataclass, remembered for frozen and shared ones."""
+        known = self.memo.get(id(value))
+        if known is not None:
+            return known[0]
+        own = hashlib.sha256()
+        if form is SEQUENCE:
+            own.update(b"l%d:" % len(value))
+            for item in value:
+                self.feed(own, item)
+        else:
+            kind = type(value)
+            own.update(b"d" + kind.__qualname__.encode() + b":")
+            for name in field_names(kind):
+                self.feed(own, getattr(value, name))
+        digest = own.digest()
+        if id(value) in self.shared or (form is DATA and type(value).__dataclass_params__.frozen):
+            self.memo[id(value)] = (digest, value)
+        return digest
 
 
-def digest_of(value, known: dict | None = None) -> str:
-    data = json.dumps(plain(value, known), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(data.encode()).hexdigest()
+STR, SCALAR, SEQUENCE, DATA, RELEASE, MAP, TIME, STR_TYPE, REFUSED = (
+    "str", "scalar", "sequence", "data", "release", "map", "time", "str type", "refused"
+)
+
+
+@cache
+def form_of(kind: type) -> str:
+    """How ``Digests.feed`` digests values of a type."""
+    exact = {str: STR, bool: SCALAR, int: SCALAR, float: SCALAR, type(None): SCALAR, list: SEQUENCE, tuple: SEQUENCE,
+             Release: RELEASE}
+    if kind in exact:
+        return exact[kind]
+    if dataclasses.is_dataclass(kind):
+        return DATA
+    for base, form in ((Mapping, MAP), (dt.date, TIME), (str, STR_TYPE)):  # dt.datetime is a dt.date
+        if issubclass(kind, base):
+            return form
+    return REFUSED
+
+
+@cache
+def field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names, once per class (``dataclasses.fields`` is slow for every value)."""
+    return tuple(field.name for field in dataclasses.fields(kind))
+
+
+def digest_of(value) -> str:
+    """The digest of one value on its own (``Digests``)."""
+    return Digests().hexdigest(value)
 
 
 def without_locations(settings: dict) -> dict:
@@ -320,10 +387,9 @@ class Records:
         self.templates: Templates | None = None
         self.views: dict[tuple, object] = {}  # (id of a Pelican object, base address, linked) → its view
         self.lists: dict[tuple, tuple] = {}  # (id of a list, base address, linked) → its views
-        self.list_digests: dict[int, str] = {}  # id of a tuple of views → its digest
         self.kept: list = []  # every object known by its id, so that no id is reused while it is known
         self.feed_scopes: dict = {}  # the feeds pages of one scope link (its list's and the site's)
-        self.known: dict[int, tuple] = {}  # id of a frozen dataclass → its plain form (``plain``)
+        self.digests = Digests()
 
     def view(self, value, base: str, linked: bool):
         key = (id(value), base, linked)
@@ -345,6 +411,7 @@ class Records:
             key = (id(value), base, linked)
             if key not in self.lists:
                 self.lists[key] = tuple(self.convert(item, base, linked) for item in value)
+                self.digests.share(self.lists[key])  # pages share it: the footer links, a list's releases
                 self.kept.append(value)
             return self.lists[key]
         if isinstance(value, tuple):
@@ -373,7 +440,7 @@ class Records:
                 continue  # a setting: covered by the site digest
             # The build's lookups hold no Pelican objects; they are cut down to the page's releases below.
             record[name] = value if isinstance(value, LOOKUPS) else self.convert(value, base, linked=name in LINKED_PAGES)
-        releases = {view.release for view in self.releases_in(record)}
+        releases = self.releases_in(record)
         if isinstance(record.get("cards"), ReleaseCards):
             record["cards"] = record["cards"].restricted_to(releases)
         if isinstance(record.get("pictures"), ReleasePictures):
@@ -383,35 +450,31 @@ class Records:
             scope = FEEDS_OVERVIEW if template.name == FEEDS_OVERVIEW + ".html" else (
                 category.slug if category else None, tag.slug if tag else None, period[0] if period else None
             )
-            if scope not in self.feed_scopes:  # one catalog per scope, shared by its pages (and by ``known``)
+            if scope not in self.feed_scopes:  # one catalog per scope, shared by its pages
                 catalog = record["feeds"]
                 self.feed_scopes[scope] = catalog.listing() if scope == FEEDS_OVERVIEW else catalog.restricted_to(*scope)
+                self.digests.share(self.feed_scopes[scope])
             record["feeds"] = self.feed_scopes[scope]
         key = hashlib.sha256()
         key.update(f"{self.site_digest}\0{template.name}\0{template_digest}\0".encode())
         for name, value in record.items():
-            key.update(f"{name}\0{self.digest(value)}\0".encode())
+            key.update(f"{name}\0{self.digests.hexdigest(value)}\0".encode())
         return {**self.settings, **record}, key.hexdigest()
 
-    def digest(self, value) -> str:
-        """A record value's digest; a converted list's once (pages share them: the footer links, a list's releases)."""
-        if isinstance(value, tuple):
-            if id(value) not in self.list_digests:
-                self.list_digests[id(value)] = digest_of(value, self.known)
-                self.kept.append(value)
-            return self.list_digests[id(value)]
-        return digest_of(value, self.known)
-
-    def releases_in(self, record: dict):
-        """Every release view the record holds, at any depth of tuples and dicts."""
-        todo = [value for value in record.values() if not isinstance(value, LOOKUPS)]
+    def releases_in(self, record: dict) -> list[Release]:
+        """Every release whose view the record holds, at any depth of sequences, mappings and dataclasses."""
+        found, todo = {}, [value for value in record.values() if not isinstance(value, LOOKUPS)]
         while todo:
             value = todo.pop()
-            if isinstance(value, ReleaseView):
-                yield value
-            elif isinstance(value, (tuple, list)):
+            kind = type(value)
+            if kind is ReleaseView:
+                found[id(value.release)] = value.release
+                continue
+            form = form_of(kind)
+            if form is SEQUENCE:
                 todo.extend(value)
-            elif isinstance(value, Mapping):
+            elif form is MAP:
                 todo.extend(value.values())
-            elif dataclasses.is_dataclass(value) and not isinstance(value, (type, Release, SectionView)):
-                todo.extend(getattr(value, field.name) for field in dataclasses.fields(value))
+            elif form is DATA and kind is not SectionView:
+                todo.extend(getattr(value, name) for name in field_names(kind))
+        return list(found.values())

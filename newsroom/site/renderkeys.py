@@ -65,7 +65,8 @@ class RenderKeys:
 
     def reuse(self, output, path: str, key: str) -> bool:
         """Note ``key`` for the page at ``path`` (in the staging folder); link the live file if it was made with it."""
-        relative = os.path.relpath(path, output.staging).replace(os.sep, "/")
+        relative = path[len(output.staging) + 1:] if path.startswith(output.staging + os.sep) else os.path.relpath(path, output.staging)
+        relative = relative.replace(os.sep, "/")
         self.keys[relative] = key
         return self.live.get(relative) == key and output.link_previous(path)
 

@@ -13,7 +13,7 @@ import json
 import logging
 import time
 
-STAGES = ("reading", "context", "checks", "cards", "images", "rendering", "feeds", "sitemap", "search", "compress",
+STAGES = ("reading", "context", "checks", "cards", "images", "keys", "rendering", "feeds", "sitemap", "search", "compress",
           "output swap", "other")
 SUMMARY = "Stage times (wall s, CPU s): %s"
 

@@ -230,18 +230,21 @@ class PendingPages:
         if lands:
             self.landing[path] = page
 
-    def flush(self, output, keys: RenderKeys) -> None:
-        """Write every noted page through ``output`` (first of ``finalized``), then announce them.
+    def keyed(self, output, keys: RenderKeys) -> list[PendingPage]:
+        """Key every noted page and link those whose key equals the one the live site's file was rendered with.
 
-        A page whose key equals the one the live site's file was rendered
-        with is linked from there; the others are rendered.
+        The pages left, to render with ``flush``.
         """
-        pages = []
+        stale = []
         for page in self.landing.values():
             page.make_record(keys.records)
             if not keys.reuse(output, page.path, page.key):
-                pages.append(page)
-        logger.info(REUSE_SUMMARY, len(self.landing) - len(pages), len(pages))
+                stale.append(page)
+        logger.info(REUSE_SUMMARY, len(self.landing) - len(stale), len(stale))
+        return stale
+
+    def flush(self, output, pages: list[PendingPage]) -> None:
+        """Write ``pages`` through ``output`` (first of ``finalized``), then announce every noted page."""
         workers = max(1, min(self.workers, len(pages) // PAGES_PER_WORKER_MIN))
         with Progress("Geschrieben", len(pages), "Seiten") as shown:
             if workers == 1:

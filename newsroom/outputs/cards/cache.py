@@ -63,15 +63,19 @@ def file_digest(path: str) -> str:
 def fingerprint(card: TextCard | PhotoCard) -> str:
     """A hash of everything that decides a card's pixels; files count by their bytes, not their path."""
 
-    def by_content(value):
-        if isinstance(value, dict):
-            return {key: file_digest(item) if key in FILE_FIELDS else by_content(item) for key, item in value.items()}
-        return value
+    def by_content(value):  # what JSON makes of the card's nested dataclasses (its style)
+        if not dataclasses.is_dataclass(value):
+            raise TypeError(f"a {type(value).__name__} in a card")
+        return fields_of(value)
 
-    fields = dataclasses.asdict(card)
+    def fields_of(value) -> dict:
+        named = ((field.name, getattr(value, field.name)) for field in dataclasses.fields(value))
+        return {name: file_digest(item) if name in FILE_FIELDS else item for name, item in named}
+
+    fields = fields_of(card)
     del fields["key"]  # not drawn: cards with the same inputs share a fingerprint and are drawn once
-    data = {"kind": type(card).__name__, "card": by_content(fields), "renderer": RENDERER}
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    data = {"kind": type(card).__name__, "card": fields, "renderer": RENDERER}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=by_content).encode()).hexdigest()
 
 
 class ManifestError(ValueError):

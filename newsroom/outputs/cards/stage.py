@@ -81,10 +81,10 @@ def site_card(settings: dict) -> TextCard:
     )
 
 
-def release_card(settings: dict, release: Release) -> TextCard | PhotoCard:
-    """A crop of the release's own picture, else a card with its title, number, date and department."""
+def release_card(settings: dict, release: Release, style: Style | None = None) -> TextCard | PhotoCard:
+    """A crop of the release's own picture, else a card with its title, number, date and department (``style``: the settings')."""
     key = release.key
-    style = card_style(settings)
+    style = style or card_style(settings)
     if release.image:
         return PhotoCard(key, os.path.join(settings["PATH"], release.image.path), release.image.focus, style)
     options = newsroom(settings)
@@ -189,7 +189,10 @@ class CardStage:
         options = newsroom(self.settings).cards
         cache = CardCache(os.path.abspath(options.cache_dir))
         releases = [article.release for article in articles]
-        planned = [(None, site_card(self.settings))] + [(release, release_card(self.settings, release)) for release in releases]
+        style = card_style(self.settings)
+        planned = [(None, site_card(self.settings))] + [
+            (release, release_card(self.settings, release, style)) for release in releases
+        ]
         fingerprints = {card.key: fingerprint(card) for _, card in planned}
         missing = [(release, card) for release, card in planned if not cache.lookup(card.key, fingerprints[card.key])]
         by_inputs: dict[str, list] = {}
@@ -225,15 +228,18 @@ class CardStage:
         return []
 
     def write(self, output, site: str) -> None:
-        """Put every card into the output: a copy of its cache file once its bytes match the digest, else drawn again.
+        """Put every card into the output: the live site's file of its name, else its cache file checked against the digest.
 
-        A copy, never a hard link, so damage to the cache cannot reach the
-        site; a card the live site already has keeps the live file
-        (``StagedOutput.place``). A cache file that does not match (damaged, or
-        changed by another build beside this one) is drawn again here and
-        replaced in the cache.
+        A card's name holds its digest, and the live site's card was checked
+        against it when it was published, so it is linked as the live pages
+        are. Otherwise a copy of the cache file, never a hard link, so damage
+        to the cache cannot reach the site; a cache file that does not match
+        (damaged, or changed by another build beside this one) is drawn again
+        here and replaced in the cache.
         """
         for name, (cached, digest, card) in sorted(self.files.items()):
+            if output.link_previous(os.path.join(site, name)):
+                continue  # the live site's card of this name was published with these bytes (checked then)
             try:
                 data = read_cache_file(cached)
             except OSError:
