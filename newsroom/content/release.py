@@ -6,17 +6,13 @@ release into this value, and every value more than one stage needs — slug,
 topic slugs, permanent id, URL, last change, the number as shown — is
 computed here and nowhere else (what depends on the site's numbering scheme,
 in ``numbering``). Pelican's metadata, links, cards, feeds,
-social tags, the sitemap and the tools read it; ``fingerprint`` is what a
-cache of anything made from one release keys on.
+social tags, the sitemap and the tools read it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from dataclasses import dataclass, field, fields, is_dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 from babel.numbers import format_decimal
 
@@ -100,7 +96,7 @@ class Topic:
 class Release:
     """A valid release, with everything derived from its front matter and its text.
 
-    Compared by identity; two releases with equal values have equal ``fingerprint``s.
+    Compared by identity (render keys digest its values: ``newsroom.site.records``).
     """
 
     path: str  # as shown in messages
@@ -203,25 +199,3 @@ class Release:
     def id_line(self) -> int:
         """The line the permanent id comes from: the ``id`` field, else the number."""
         return self.lines["id" if self.id_written else "number"]
-
-    @cached_property
-    def fingerprint(self) -> str:
-        """sha256 of every value of the release: equal fingerprints, equal releases for anything made from them.
-
-        JSON, so that a release read from the content cache (lists where a
-        fresh read has tuples) has the fingerprint of one read afresh; nested
-        dataclasses are encoded field by field as JSON meets them, which costs a
-        fifth of ``asdict``'s deep copy.
-        """
-        values = {item.name: getattr(self, item.name) for item in fields(self) if item.name != "lines"}
-        data = json.dumps(values, sort_keys=True, default=json_value, ensure_ascii=False)
-        return hashlib.sha256(data.encode()).hexdigest()
-
-
-def json_value(value):
-    """What JSON makes of a value it does not know: a dataclass's fields, a datetime's ISO text, anything else as text."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {item.name: getattr(value, item.name) for item in fields(value)}
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    return str(value)

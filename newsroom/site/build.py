@@ -32,7 +32,9 @@ from ..settings import configure, data_dir, newsroom
 from .assets import Assets
 from .clock import BuildClock, read_now
 from .crossfile import CrossFileChecks, stray_files
+from .inputs import BuildInputs, BuildKey, clock_window
 from .output import StagedOutput
+from .renderkeys import LiveKeys
 from .stagetimes import StageTimes
 from .writing import PendingPages
 
@@ -70,6 +72,9 @@ class BuildState:
     attachments: dict[str, str] = field(default_factory=dict)  # published path → source file, once planned
     output: StagedOutput = field(default_factory=StagedOutput)
     times: StageTimes = field(default_factory=StageTimes)
+    inputs: BuildInputs | None = None
+    inputs_digest: str | None = None  # when the build started (``newsroom.site.inputs``)
+    live_keys: LiveKeys = field(default_factory=lambda: LiveKeys({}))
 
     @classmethod
     def start(cls, settings: dict, now: dt.datetime | None = None) -> BuildState:
@@ -121,6 +126,12 @@ class BuildState:
         admitted = Admitted(release, visibility)
         self.links.record(source, release, admitted.public)
         return admitted
+
+    def build_key(self) -> BuildKey | None:
+        """The whole build's key, if its inputs are as they were when it started: the span of time they hold for."""
+        if self.inputs_digest is None or self.inputs.digest() != self.inputs_digest:
+            return None
+        return BuildKey(self.inputs_digest, *clock_window([release.date for release in self.releases], self.clock.now))
 
     def all_errors(self) -> list[ContentError]:
         """Every error so far, the cross-file ones included."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import partial
 
 from ..content.dates import JINJA_FILTERS
 from ..content.preread import read_all
@@ -29,11 +30,12 @@ from ..outputs.social import add_jinja_globals
 from ..settings import newsroom
 from .build import BuildState
 from .crossfile import statics_from_outside
+from .inputs import BuildInputs, nothing_to_build
 from .ordering import link_neighbours
 from .output import StagedOutput, SwallowedWriteFaults
 from .reader import NewsroomReader
 from .records import RecordUndefined
-from .renderkeys import RenderKeys
+from .renderkeys import RenderKeys, load_keys
 from .writing import NewsroomWriter, index_release_lists
 
 SWALLOWED_WRITE_FAULTS = SwallowedWriteFaults()
@@ -59,6 +61,15 @@ class Newsroom:
             state.output = output
             if not state.ready:  # bad settings, or a link out of the content folder: stop before any stage reads
                 state.stop_on_errors()
+            target = os.path.abspath(pelican.output_path)
+            with state.times.stage("inputs"):
+                state.inputs = BuildInputs.of(pelican.settings)
+                state.inputs_digest = state.inputs.digest()
+                state.live_keys = load_keys(target)
+            built = state.live_keys.build
+            if built and built.holds(state.inputs_digest, state.clock.now) and state.live_keys.all_present(target):
+                pelican.run = partial(nothing_to_build, target, state.times)
+                return
             pelican.settings.setdefault("JINJA_FILTERS", {}).update(JINJA_FILTERS)
             # A page is rendered from its record alone (newsroom.site.records): a name outside it must fail, not render blank.
             environment = pelican.settings.get("JINJA_ENVIRONMENT", {})
@@ -120,7 +131,7 @@ class Newsroom:
         state, site, times = self.state, pelican.output_path, self.state.times
         times.since_mark("other")
         with times.stage("keys"):
-            keys = RenderKeys(pelican.settings, state.registries, state.assets.published, state.output.target)
+            keys = RenderKeys(pelican.settings, state.registries, state.assets.published, state.live_keys)
             stale = state.pages.keyed(state.output, keys)
         with times.stage("rendering"):
             state.pages.flush(state.output, stale)
@@ -139,6 +150,8 @@ class Newsroom:
             precompress(state.output, site)
         if newsroom(pelican.settings).preview_drafts:
             state.output.mark_drafts_preview(site)
+        with times.stage("inputs"):
+            keys.build = state.build_key()
         keys.write(state.output, site)
         with times.stage("output swap"):
             state.output.publish(pelican)

@@ -13,8 +13,8 @@ construction, not by watching what templates touch:
   blank;
 * Pelican's own objects never enter a record: an article becomes a
   ``ReleaseView``, a static page a ``PageView``, a category or tag a
-  ``SectionView``, each holding plain values and the ``Release`` (digested by
-  its fingerprint). Any other type in a record is an error, not a guess;
+  ``SectionView``, each holding plain values and the ``Release`` (digested
+  value by value, ``Digests``). Any other type in a record is an error, not a guess;
 * the lookups of the whole build (cards, pictures, feeds) enter restricted
   to what the page can ask for: the cards and pictures of the releases in
   its record, the feeds of the site and of the page's own list (the feeds
@@ -33,7 +33,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -199,10 +198,10 @@ class Digests:
     with the same text, a list and a dict, ``{"a", "b"}`` in two orders all
     differ, as they may render differently. Lists and tuples are the same
     sequence (a release read from the content cache has lists where a fresh
-    read has tuples). A ``Release`` enters by its fingerprint, a sequence or
-    dataclass by its own digest: remembered by its id for frozen dataclasses
-    (views) and for values passed to ``share`` (the lists and feed scopes
-    pages share), each kept with its digest so that the id is not reused.
+    read has tuples). A sequence or dataclass enters by its own digest,
+    remembered by its id for frozen dataclasses (views, releases) and for
+    values passed to ``share`` (the lists and feed scopes pages share), each
+    kept with its digest so that the id is not reused.
     Any other type is refused: the key could not cover it.
     """
 
@@ -230,8 +229,6 @@ class Digests:
             stream.update(f"{kind.__name__}:{value!r};".encode())
         elif form is SEQUENCE or form is DATA:
             stream.update(b"h" + self.own_digest(value, form))
-        elif form is RELEASE:
-            stream.update(b"r" + value.fingerprint.encode())
         elif form is MAP:
             stream.update(b"m%d:" % len(value))
             for key, item in value.items():
@@ -266,16 +263,15 @@ class Digests:
         return digest
 
 
-STR, SCALAR, SEQUENCE, DATA, RELEASE, MAP, TIME, STR_TYPE, REFUSED = (
-    "str", "scalar", "sequence", "data", "release", "map", "time", "str type", "refused"
+STR, SCALAR, SEQUENCE, DATA, MAP, TIME, STR_TYPE, REFUSED = (
+    "str", "scalar", "sequence", "data", "map", "time", "str type", "refused"
 )
 
 
 @cache
 def form_of(kind: type) -> str:
     """How ``Digests.feed`` digests values of a type."""
-    exact = {str: STR, bool: SCALAR, int: SCALAR, float: SCALAR, type(None): SCALAR, list: SEQUENCE, tuple: SEQUENCE,
-             Release: RELEASE}
+    exact = {str: STR, bool: SCALAR, int: SCALAR, float: SCALAR, type(None): SCALAR, list: SEQUENCE, tuple: SEQUENCE}
     if kind in exact:
         return exact[kind]
     if dataclasses.is_dataclass(kind):

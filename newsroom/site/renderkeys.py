@@ -16,12 +16,14 @@ import hashlib
 import json
 import logging
 import os
+from dataclasses import dataclass
 
 from ..content.registry import Registries
+from .inputs import BuildKey
 from .records import Records, digest_of, site_digest
 
 KEYS_FILE = ".newsroom-render-keys"  # no text suffix: never precompressed
-FORMAT = "newsroom-render-keys/1"
+FORMAT = "newsroom-render-keys/2"
 
 logger = logging.getLogger(__name__)
 
@@ -34,42 +36,55 @@ def assets_digest(published: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(published, sort_keys=True).encode()).hexdigest()
 
 
-def load_keys(site: str | None) -> dict[str, str]:
-    """The live site's page keys (site-relative path → key); empty when there are none to trust."""
+@dataclass(frozen=True)
+class LiveKeys:
+    """What the live site's keys file says: each page's key, and the whole build's (``newsroom.site.inputs``)."""
+
+    pages: dict[str, str]
+    build: BuildKey | None = None
+
+    def all_present(self, site: str) -> bool:
+        """Whether every page the keys describe is still a file of the live site."""
+        return bool(self.pages) and all(os.path.isfile(os.path.join(site, page)) for page in self.pages)
+
+
+def load_keys(site: str | None) -> LiveKeys:
+    """The live site's keys; none when there are none to trust."""
     if not site:
-        return {}
+        return LiveKeys({})
     path = os.path.join(site, KEYS_FILE)
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
     except FileNotFoundError:
-        return {}
+        return LiveKeys({})
     except (OSError, ValueError) as error:
         logger.warning("%s: the page keys of the live site could not be read (%s); every page is rendered", path, error)
-        return {}
+        return LiveKeys({})
     keys = data.get("pages") if isinstance(data, dict) and data.get("format") == FORMAT else None
     if not isinstance(keys, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in keys.items()):
         logger.warning("%s: not a file of page keys this version writes; every page is rendered", path)
-        return {}
-    return keys
+        return LiveKeys({})
+    return LiveKeys(keys, BuildKey.from_json(data.get("build")))
 
 
 class RenderKeys:
     """The page keys of the live site and of this build."""
 
-    def __init__(self, settings: dict, registries: Registries, published_assets: dict[str, str], live_site: str | None) -> None:
+    def __init__(self, settings: dict, registries: Registries, published_assets: dict[str, str], live: LiveKeys) -> None:
         self.records = Records(settings, site_digest(settings, assets_digest(published_assets), registries_digest(registries)))
-        self.live = load_keys(live_site)
-        self.staging: str | None = None
+        self.live = live.pages
         self.keys: dict[str, str] = {}
+        self.build: BuildKey | None = None  # set when the build's inputs did not change while it ran
 
     def reuse(self, output, path: str, key: str) -> bool:
         """Note ``key`` for the page at ``path`` (in the staging folder); link the live file if it was made with it."""
-        relative = path[len(output.staging) + 1:] if path.startswith(output.staging + os.sep) else os.path.relpath(path, output.staging)
-        relative = relative.replace(os.sep, "/")
+        relative = path[len(output.staging) + 1:].replace(os.sep, "/")  # a page's path is always inside the staging folder
         self.keys[relative] = key
         return self.live.get(relative) == key and output.link_previous(path)
 
     def write(self, output, site: str) -> None:
-        data = json.dumps({"format": FORMAT, "pages": dict(sorted(self.keys.items()))}, indent=0, ensure_ascii=False)
+        build = self.build.as_json() if self.build else None
+        data = json.dumps({"format": FORMAT, "build": build, "pages": dict(sorted(self.keys.items()))}, indent=0,
+                          ensure_ascii=False)
         output.place(os.path.join(site, KEYS_FILE), data.encode("utf-8"))

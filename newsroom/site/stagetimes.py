@@ -13,8 +13,8 @@ import json
 import logging
 import time
 
-STAGES = ("reading", "context", "checks", "cards", "images", "keys", "rendering", "feeds", "sitemap", "search", "compress",
-          "output swap", "other")
+STAGES = ("inputs", "reading", "context", "checks", "cards", "images", "keys", "rendering", "feeds", "sitemap", "search",
+          "compress", "output swap", "other")
 SUMMARY = "Stage times (wall s, CPU s): %s"
 
 logger = logging.getLogger(__name__)
