@@ -410,7 +410,7 @@ class BenchResult:
 
 
 def log_pattern(message: str) -> re.Pattern:
-    """A logging format (``%d``, ``%s``) as a pattern that finds its lines in a log, each argument a group."""
+    """A logging format (``%d``, ``%s``, ``%.2f``) as a pattern that finds its lines in a log, each argument a group."""
     return re.compile(
         re.escape(message).replace("%d", r"(\d+)").replace("%s", r"(.+)").replace(r"%\.2f", r"(\d+\.\d+)")
     )

@@ -318,11 +318,12 @@ def photo_exif(release: Release, rng: random.Random) -> Image.Exif:
 def write_photos(content: str, made: list[Release], size: tuple[int, int] = PHOTO_SIZE) -> None:
     """The photo of every release in ``made`` that has an image, into ``content``; each base picture drawn once."""
     margin = (round(size[0] * PHOTO_MARGIN), round(size[1] * PHOTO_MARGIN))
-    planned = sorted(
-        ((rng.randrange(BASE_PHOTOS), release.serial, release.year, rng, release)
-         for release in made if release.image for rng in [photo_random(release)]),
-        key=lambda plan: plan[:3],
-    )
+    planned = []  # (base picture, year, serial, the photo's random choices, release)
+    for release in made:
+        if release.image:
+            rng = photo_random(release)
+            planned.append((rng.randrange(BASE_PHOTOS), release.year, release.serial, rng, release))
+    planned.sort(key=lambda plan: plan[:3])
     for number, plans in itertools.groupby(planned, key=lambda plan: plan[0]):
         base = base_photo(number, (size[0] + margin[0], size[1] + margin[1]))
         for *_, rng, release in plans:
