@@ -285,8 +285,8 @@ def bench_cards(c, extra=0, workers=0, content=CONTENT, settings=SETTINGS):
 @task(help={"releases": "number of generated releases", "seed": "seed of the generated corpus (same seed, same files)",
             "keep": "work in this new or empty folder and keep it (content, outputs, caches, logs)",
             "compare": "also build the same releases with plain Pelican and Hugo (--no-compare: the newsroom only)",
-            "only": "run only these scenarios, a comma list with cold among them (cold, unchanged, edit-one, add-one, "
-                    "template, registry, delete, clock, check); the 100,000-release run: "
+            "only": "run only these scenarios, a comma list with cold among them (cold, cold-no-images, unchanged, "
+                    "edit-one, add-one, template, registry, delete, clock, check); the 100,000-release run: "
                     "--releases 100000 --only cold,edit-one --no-compare",
             "settings": "settings file"})
 def bench(c, releases=10000, seed=1, keep="", compare=True, only="", settings=SETTINGS):

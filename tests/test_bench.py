@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import re
 import subprocess
@@ -9,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import ExifTags, Image
 
 from newsroom.site.stagetimes import STAGES
 from newsroom.tools.benchmark import (
@@ -16,6 +19,7 @@ from newsroom.tools.benchmark import (
     CHECK,
     CLOCK,
     COLD,
+    COLD_WITHOUT_IMAGES,
     DELETE,
     EDIT_ONE,
     HUGO,
@@ -44,15 +48,18 @@ from newsroom.tools.benchmark import (
 from newsroom.tools.corpus import (
     EDITED_SENTENCE,
     NEWSROOM_FORMAT,
+    PHOTO_SIZE,
     edited_release,
     load_contacts,
     load_departments,
     releases,
+    write_photos,
 )
 
 from helpers import ROOT, SAMPLE_CONTENT, SETTINGS
 
 COUNT = 40
+PHOTOS = 5  # every eighth of the 40 releases
 MEGABYTE = 1024 * 1024
 RELEASE_PAGE = {
     NEWSROOM: re.compile(r"^pressemitteilungen/\d{4}/\d+-meldung-\d+-\d{4}/index\.html$"),
@@ -98,7 +105,7 @@ def test_table_has_a_positive_figure_in_every_row(bench):
     lines = format_result(result)
     assert lines[0].startswith(f"invoke bench: {COUNT} releases (seed 1), ")
     for scenario, label in SCENARIOS.items():
-        rows = [line for line in lines if line.startswith(label + " ")]
+        rows = [line for line in lines if line.startswith(label + "  ")]
         assert len(rows) == 3, label  # seconds and memory; CPU seconds and files written; stages
         cells = rows[0][len(label):].split()
         assert float(cells[0]) > 0, rows[0]  # newsroom seconds
@@ -165,6 +172,11 @@ def test_a_change_that_does_not_show_fails_the_run(tmp_path):
         page.parent.mkdir(parents=True)
         page.write_text("<footer>Bezirksamt Lindenhain</footer>", encoding="utf-8")
     state = output_state(site.output)
+    with_images = {**state, "bilder/00001-meldung-1-2025-480-0123456789.webp": (1, 1, 1)}
+    twin = dataclasses.replace(site, images_output="bilder", without_images=True)
+    with pytest.raises(BenchmarkError, match=re.escape("the cold build without images wrote images into bilder/")):
+        verify(twin, COLD_WITHOUT_IMAGES, changes, {}, with_images)
+    verify(twin, COLD_WITHOUT_IMAGES, changes, {}, state)
     for scenario, before, after, reason in (
         (TEMPLATE, state, state, "lacks 'Diese Fußzeile"),
         (REGISTRY, state, state, f"lacks {RENAMED_DEPARTMENT!r}"),
@@ -190,10 +202,62 @@ def test_stage_pages_and_search_lines_are_read_from_a_build_log(bench):
     assert (indexed, shards, kept) == (1, 1, 0) and peak > 0  # the corpus's public releases are all of 2025
     unchanged = parse_build_log((folder / "logs" / "newsroom-2-unchanged.log").read_text(encoding="utf-8"))
     assert unchanged.rendered == 0 and unchanged.search == (0, 1, 1, 0)
+    assert cold.images == (PHOTOS + 1, 0) and unchanged.images == (0, PHOTOS + 1)  # the photos and the sample's image
     lifted = parse_build_log((folder / "logs" / "newsroom-8-clock.log").read_text(encoding="utf-8"))
     assert lifted.search[1] == 2  # the embargoed release opened the year 2026
     check = parse_build_log((folder / "logs" / "newsroom-9-check.log").read_text(encoding="utf-8"))
     assert (check.stages, check.rendered, check.search) == (None, None, None)
+
+
+def test_the_cold_build_without_images_builds_the_same_releases_without_them(bench):
+    result, folder = bench
+    newsroom = result.runs[NEWSROOM]
+    assert list(newsroom)[:2] == [COLD, COLD_WITHOUT_IMAGES]
+    assert newsroom[COLD_WITHOUT_IMAGES].log.images == (1, 0)  # the sample's image, a clean copy
+    assert newsroom[COLD_WITHOUT_IMAGES].log.stages["images"][0] < newsroom[COLD].log.stages["images"][0]
+    twin = folder / "newsroom-no-images"
+    assert not (twin / "output" / "bilder").exists() and not (twin / "content" / "images" / "2025").exists()
+    pages = sorted(str(path.relative_to(twin / "output")) for path in (twin / "output").rglob("*.html"))
+    assert pages == [path for path in result.cold_output[NEWSROOM] if path.endswith(".html")]
+    line = next(line for line in format_result(result) if line.startswith("images: "))
+    seconds = newsroom[COLD].seconds, newsroom[COLD_WITHOUT_IMAGES].seconds
+    assert f"took {seconds[0]:.2f} s with its release images and {seconds[1]:.2f} s without them" in line
+    assert f"its images stage took {newsroom[COLD].log.stages['images'][0]:.2f} s" in line
+    assert f"for {PHOTOS + 1} images encoded" in line
+
+
+def test_every_eighth_release_has_a_photo_of_its_own_with_camera_metadata(bench):
+    _, folder = bench
+    made = releases(COUNT, load_departments(str(SAMPLE_CONTENT)), load_contacts(str(SAMPLE_CONTENT)))
+    content = folder / "newsroom" / "content"
+    photographed = [release for release in made if release.image]
+    assert len(photographed) == PHOTOS
+    digests = set()
+    for release in photographed:
+        assert f"image: {release.image_path}\n" in NEWSROOM_FORMAT.render(release)
+        path = content / release.image_path
+        with Image.open(path) as photo:
+            assert (photo.format, photo.size) == ("JPEG", PHOTO_SIZE)
+            exif = photo.getexif()
+            assert exif[ExifTags.Base.Orientation] in (1, 6)
+            assert exif.get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitudeRef] == "N"
+            digests.add(hashlib.sha256(photo.tobytes()).hexdigest())
+    assert len(digests) == PHOTOS  # no two photos share their pixels
+    published = {path.name.split("-1600-")[0] for path in (folder / "newsroom" / "output" / "bilder").glob("*-1600-*.jpg")}
+    assert published >= {Path(release.image_path).stem for release in photographed}
+
+
+def test_the_same_seed_gives_the_same_photos(tmp_path):
+    made = releases(17, load_departments(str(SAMPLE_CONTENT)), load_contacts(str(SAMPLE_CONTENT)), seed=3)
+    for folder in ("first", "second"):
+        write_photos(str(tmp_path / folder), made, (300, 200))
+    first = sorted((tmp_path / "first").rglob("*.jpg"))
+    assert [path.relative_to(tmp_path / "first") for path in first] == [
+        Path(release.image_path) for release in made if release.image
+    ]
+    for path in first:
+        assert path.read_bytes() == (tmp_path / "second" / path.relative_to(tmp_path / "first")).read_bytes()
+    assert len({path.read_bytes() for path in first}) == 3
 
 
 def test_only_runs_the_scenarios_asked_for(tmp_path):

@@ -31,7 +31,7 @@ def numbered(count: int) -> int:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("long")
-    made = write_newsroom_corpus(str(SAMPLE_CONTENT), str(root / "content"), RELEASES)
+    made = write_newsroom_corpus(str(SAMPLE_CONTENT), str(root / "content"), RELEASES, photo_size=(1200, 800))
     build(root / "content", root / "output")
     return root, made
 

@@ -119,7 +119,7 @@ def test_warnings_are_repeated_from_the_cache(site, tmp_path, monkeypatch):
 def test_workers_give_the_same_site_as_one_process(tmp_path):
     """Enough files for the worker pool; built once with workers and once in this process, caches apart."""
     content = tmp_path / "content"
-    write_newsroom_corpus(str(SAMPLE_CONTENT), str(content), 60)
+    write_newsroom_corpus(str(SAMPLE_CONTENT), str(content), 60, photo_size=(1200, 800))
     build(content, tmp_path / "parallel", NEWSROOM=newsroom(content, reading_workers=2, content_cache_dir=str(tmp_path / "c1")))
     assert sources_read()[0] == 60 + len(list((content / "pages").rglob("*.md")))
     build(content, tmp_path / "serial", NEWSROOM=newsroom(content, reading_workers=1, content_cache_dir=str(tmp_path / "c2")))

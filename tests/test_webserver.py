@@ -18,6 +18,7 @@ from pathlib import Path
 import brotli
 import pytest
 from nginxserver import free_port, get, running_nginx
+from PIL import Image
 
 import newsroom.outputs.compress
 from newsroom.outputs.compress import MARK, TEXT_SUFFIXES, compression
@@ -36,11 +37,19 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def prepare_content(content: Path) -> None:
-    """The fixture site with an alias and a manifest that records a moved and a deleted release."""
+    """The fixture site with an alias, a release image, an image in the folder that no release uses,
+    and a manifest that records a moved and a deleted release."""
     shutil.copytree(FIXTURE_SITE, content)
+    (content / "images").mkdir()
+    gradient = Image.linear_gradient("L").resize((1600, 1000))
+    Image.merge("RGB", (gradient, gradient.rotate(180), gradient)).save(content / "images" / "baeume.jpg", quality=90)
+    Image.new("RGB", (640, 400), "seagreen").save(content / "images" / "lageplan.png")
     release = content / "releases" / "2024" / "baeume.md"
     head, body = release.read_text(encoding="utf-8").split("\n---\n", 1)
-    release.write_text(f"{head}\naliases: [{ALIAS}]\n---\n{body}", encoding="utf-8")
+    release.write_text(
+        f"{head}\naliases: [{ALIAS}]\nimage: images/baeume.jpg\nimage_alt: Junge Linden in der Schillerstraße\n---\n{body}",
+        encoding="utf-8",
+    )
     (content / "data" / "published-urls.yml").write_text(
         f'"5/2024": {GONE}\n"17/2024": {MOVED}\n"422/2024": {BAEUME}\n', encoding="utf-8"
     )
@@ -118,7 +127,13 @@ def test_feeds_and_sitemaps_have_their_types_and_short_caching(served, path, con
 
 
 @pytest.mark.parametrize(
-    "pattern, content_type", [("theme/css/site.*.css", "text/css; charset=utf-8"), ("karten/*.jpg", "image/jpeg")]
+    "pattern, content_type",
+    [
+        ("theme/css/site.*.css", "text/css; charset=utf-8"),
+        ("karten/*.jpg", "image/jpeg"),
+        ("bilder/baeume-*.webp", "image/webp"),
+        ("bilder/baeume-*.jpg", "image/jpeg"),
+    ],
 )
 def test_fingerprinted_files_are_cached_for_ever(served, pattern, content_type):
     port, output = served
@@ -126,6 +141,14 @@ def test_fingerprinted_files_are_cached_for_ever(served, pattern, content_type):
     status, headers, _ = get(port, path)
     assert (status, headers["Content-Type"], headers["Cache-Control"]) == (200, content_type, IMMUTABLE)
     assert_security_headers(headers)
+
+
+def test_an_image_at_its_own_address_is_not_immutable(served):
+    """A clean copy keeps the name the editor gave it: the next file of that name must reach readers."""
+    port, output = served
+    status, headers, body = get(port, "/images/lageplan.png")
+    assert (status, headers["Content-Type"], headers["Cache-Control"]) == (200, "image/png", SHORT)
+    assert body == (output / "images" / "lageplan.png").read_bytes()
 
 
 def test_the_search_worker_gets_the_policy_and_pagefinds_chunks_stay_as_they_are(served):

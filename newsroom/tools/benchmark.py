@@ -6,13 +6,17 @@ editor and CI meet, each as its own process exactly as it is run by hand:
 a cold build, a rebuild without changes, rebuilds after editing or adding a
 release, editing a template, renaming a department, deleting a release and
 moving the build clock past an embargo, and ``invoke check`` (``SCENARIOS``;
-a site without a registry or a build clock skips those). It reports wall-clock
+a site without a registry or a build clock skips those). The cold build runs
+once more for this project on the same releases without their images, in a
+folder of its own: the two cold builds and the images stage's time show what
+the images cost. It reports wall-clock
 seconds, the peak memory of the whole process tree (the build starts worker
 processes and Pagefind's binary, so the peak RSS of one process would
 understate it; forked workers share most of their pages with the build, so
 the table shows the summed PSS and, as an upper bound, the summed RSS) and
 how many output files each run wrote, and from this project's log of each
-build its time per stage, the pages it rendered and Pagefind's peak memory.
+build its time per stage, the pages it rendered, the images it encoded and
+Pagefind's peak memory.
 Every rebuild is checked for its effect (the edited sentence is on the page,
 the new release has one, the deleted one has none, ...), so a cache that
 skips work it must do cannot look fast. A benchmark, never a timed test.
@@ -24,6 +28,7 @@ cache, and prints card times and sizes.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import logging
@@ -49,6 +54,7 @@ from ..content.dates import BERLIN
 from ..content.registry import load_registries
 from ..outputs import search
 from ..outputs.cards import stage
+from ..outputs.images import stage as image_stage
 from ..settings import DEFAULTS, data_dir, newsroom
 from ..site import stagetimes
 from ..site.clock import NOW_VARIABLE
@@ -150,10 +156,13 @@ def bench_cards(settings_file: str, content: str, extra: int, workers: int) -> l
 # --- invoke bench -------------------------------------------------------------
 
 NEWSROOM, PELICAN, HUGO = "newsroom", "Pelican", "Hugo"
+NEWSROOM_WITHOUT_IMAGES = "newsroom-no-images"  # the work folder of COLD_WITHOUT_IMAGES
 COLD, UNCHANGED, EDIT_ONE, ADD_ONE, CHECK = "cold", "unchanged", "edit-one", "add-one", "check"
 TEMPLATE, REGISTRY, DELETE, CLOCK = "template", "registry", "delete", "clock"
+COLD_WITHOUT_IMAGES = "cold-no-images"
 SCENARIOS = {
     COLD: "cold build",
+    COLD_WITHOUT_IMAGES: "cold build without images",
     UNCHANGED: "rebuild, nothing changed",
     EDIT_ONE: "rebuild, 1 release edited",
     ADD_ONE: "rebuild, 1 release added",
@@ -342,8 +351,14 @@ class Site:
     check_cwd: str = ""  # where the check runs, when not in ``cwd``
     departments: str = ""  # the departments registry, for a site that has one
     clock: bool = False  # whether the build clock decides what is public
+    images_output: str = ""  # the output folder of image derivatives, for a site that makes them
+    without_images: bool = False  # this project's twin on the releases without images: runs COLD_WITHOUT_IMAGES only
 
     def runs(self, scenario: str) -> bool:
+        if scenario == COLD_WITHOUT_IMAGES:
+            return self.without_images
+        if self.without_images:
+            return False
         return {REGISTRY: bool(self.departments), CLOCK: self.clock, CHECK: self.check is not None}.get(scenario, True)
 
 
@@ -365,6 +380,7 @@ class BuildLog:
     stages: dict[str, tuple[float, float]] | None  # stage -> (wall s, CPU s of the main process)
     rendered: int | None  # pages rendered (the others were linked from the live site)
     search: tuple[int, int, int, int] | None  # shards indexed, shards, kept, Pagefind's peak MB
+    images: tuple[int, int] | None = None  # images encoded, reused from the image cache
 
 
 @dataclass
@@ -394,25 +410,29 @@ class BenchResult:
 
 
 def log_pattern(message: str) -> re.Pattern:
-    """A logging format (``%d``, ``%s``) as a pattern that finds its lines in a log, each argument a group."""
-    return re.compile(re.escape(message).replace("%d", r"(\d+)").replace("%s", r"(.+)"))
+    """A logging format (``%d``, ``%s``, ``%.2f``) as a pattern that finds its lines in a log, each argument a group."""
+    return re.compile(
+        re.escape(message).replace("%d", r"(\d+)").replace("%s", r"(.+)").replace(r"%\.2f", r"(\d+\.\d+)")
+    )
 
 
 STAGE_LINE, PAGES_LINE, SEARCH_LINE = log_pattern(stagetimes.SUMMARY), log_pattern(REUSE_SUMMARY), log_pattern(search.SUMMARY)
+IMAGES_LINE = log_pattern(image_stage.SUMMARY)
 
 
 def parse_build_log(text: str) -> BuildLog:
-    """The stage times, pages rendered and search figures of the last build in ``text``."""
+    """The stage times, pages rendered, search and image figures of the last build in ``text``."""
 
     def last(pattern: re.Pattern) -> tuple[str, ...] | None:
         found = pattern.findall(text)
         return found[-1] if found else None
 
-    stages, pages, shards = last(STAGE_LINE), last(PAGES_LINE), last(SEARCH_LINE)
+    stages, pages, shards, images = last(STAGE_LINE), last(PAGES_LINE), last(SEARCH_LINE), last(IMAGES_LINE)
     return BuildLog(
         {name: (wall, cpu) for name, (wall, cpu) in json.loads(stages).items()} if stages else None,
         int(pages[1]) if pages else None,
         tuple(map(int, shards)) if shards else None,
+        (int(images[0]), int(images[1])) if images else None,
     )
 
 
@@ -457,14 +477,15 @@ sys.exit(main())
 """
 
 
-def newsroom_site(work: str, settings_file: str) -> Site:
+def newsroom_site(work: str, settings_file: str, without_images: bool = False) -> Site:
     """The project's build as editors run it, with its caches and a copy of its theme inside the work folder.
 
     The caches sit where their default relative paths point from ``work``, so
     ``invoke check``, which takes no overrides, is run from there and finds them.
     The theme is the project's, copied, so that TEMPLATE never touches the original.
+    ``without_images``: the twin for COLD_WITHOUT_IMAGES, in a folder of its own.
     """
-    folder = os.path.join(work, NEWSROOM)
+    folder = os.path.join(work, NEWSROOM_WITHOUT_IMAGES if without_images else NEWSROOM)
     settings = read_settings(settings_file)
     base = settings.get("NEWSROOM", {})
     options = {
@@ -488,6 +509,8 @@ def newsroom_site(work: str, settings_file: str) -> Site:
         check_cwd=folder,
         departments=os.path.join(content, "data", "departments.yml"),
         clock=True,
+        images_output=newsroom(settings).images.output_dir,
+        without_images=without_images,
     )
 
 
@@ -584,6 +607,8 @@ def verify(site: Site, scenario: str, changes: Changes, before: dict, after: dic
             f"{site.name}: the release {changes.embargoed.number}, embargoed until the clock moved to {BENCH_LATER}, "
             f"{'was public before' if site.page(changes.embargoed) in before else 'has no page after'}"
         )
+    elif scenario == COLD_WITHOUT_IMAGES and any(path.startswith(site.images_output + "/") for path in after):
+        raise BenchmarkError(f"{site.name}: the cold build without images wrote images into {site.images_output}/")
 
 
 def measure(site: Site, work: str, changes: Changes, scenarios: tuple[str, ...], say) -> tuple[dict[str, Measurement], list[str]]:
@@ -673,22 +698,35 @@ def corpus_changes(made: list[Release], sample_content: str, seed: int) -> Chang
 
 def benchmark_in(work: str, settings_file: str, sample_content: str, count: int, seed: int, compare: bool,
                  scenarios: tuple[str, ...], say) -> BenchResult:
+    """The twin without images runs first, so that the cold build with them follows it at the same load."""
     load_before = os.getloadavg()
-    content = os.path.join(work, NEWSROOM, "content")
-    made = write_newsroom_corpus(sample_content, content, count, seed)
+    sites = []
+    if COLD_WITHOUT_IMAGES in scenarios:
+        sites.append(newsroom_site(work, settings_file, without_images=True))
+        write_newsroom_corpus(sample_content, sites[0].content, count, seed, images=False)
+    sites.append(newsroom_site(work, settings_file))
+    made = write_newsroom_corpus(sample_content, sites[-1].content, count, seed)
     changes = corpus_changes(made, sample_content, seed)
-    NEWSROOM_FORMAT.write(content, changes.embargoed)
-    sites = [newsroom_site(work, settings_file)]
+    for site in sites:
+        NEWSROOM_FORMAT.write(site.content, dataclasses.replace(changes.embargoed, image=False)
+                              if site.without_images else changes.embargoed)
     hugo, version = hugo_executable(), ""
     if compare:
         sites.append(pelican_site(work, made))
         if hugo:
             sites.append(hugo_site(work, hugo, made))
             version = hugo_version(hugo)
-    say(f"{count} releases written for {', '.join(site.name for site in sites)} in {work}")
+    photos = sum(release.image for release in made)
+    twin = "; once more without the photos, for the cold build without images" if sites[0].without_images else ""
+    say(f"{count} releases, {photos} with a photo of their own, written for "
+        f"{', '.join(site.name for site in sites if not site.without_images)} in {work}{twin}")
     result = BenchResult(count, seed, os.cpu_count() or 1, load_before, load_before, version, compare, scenarios)
     for site in sites:
-        result.runs[site.name], result.cold_output[site.name] = measure(site, work, changes, scenarios, say)
+        runs, cold_output = measure(site, work, changes, scenarios, say)
+        runs = {**result.runs.get(site.name, {}), **runs}  # the twin's run joins this project's
+        result.runs[site.name] = {scenario: runs[scenario] for scenario in scenarios if scenario in runs}
+        if cold_output:
+            result.cold_output[site.name] = cold_output
     result.load_after = os.getloadavg()
     return result
 
@@ -758,10 +796,11 @@ def format_result(result: BenchResult) -> list[str]:
         "MB: peak of the process tree's summed proportional set size (PSS: pages shared by forked processes counted once); "
         "summed RSS (every 20 ms) counts them once per process, an upper bound; "
         "CPU seconds: user and system time of the process tree; files written: output files created or replaced; "
-        "–: not run (plain Pelican and Hugo have no registry and no build clock, and no `invoke check`)"
+        "–: not run (plain Pelican and Hugo have no registry, no build clock, no `invoke check` and no images)"
     )
     lines.append("")
     lines.extend(stage_table(rows, result.runs.get(NEWSROOM, {}), width))
+    lines.extend(image_cost(result.runs.get(NEWSROOM, {})))
     if result.folder:
         lines.append(f"kept: {result.folder} (logs/ holds each run's output)")
     return lines
@@ -777,6 +816,7 @@ def stage_table(rows: list[tuple[str, str]], runs: dict[str, Measurement], width
         ("pages rendered", lambda log: "–" if log.rendered is None else str(log.rendered)),
         ("shards indexed", lambda log: f"{log.search[0]}/{log.search[1]}" if log.search else "–"),
         ("Pagefind MB", lambda log: str(log.search[3]) if log.search else "–"),
+        ("images encoded", lambda log: f"{log.images[0]}/{sum(log.images)}" if log.images else "–"),
     ]
     table = [[show(runs[scenario].log) if scenario in runs else "–" for _, show in columns] for scenario, _ in rows]
     widths = [max(len(title), *(len(line[index]) for line in table)) + 2 for index, (title, _) in enumerate(columns)]
@@ -789,6 +829,22 @@ def stage_table(rows: list[tuple[str, str]], runs: dict[str, Measurement], width
     lines.append(
         "other: what no stage claims (Pelican's start, noting pages, redirects); pages rendered: the others were linked "
         "from the live site; shards indexed: Pagefind runs of all yearly shards (the rest kept); Pagefind MB: peak "
-        "resident memory of the largest Pagefind run"
+        "resident memory of the largest Pagefind run; images encoded: images encoded of all the build publishes "
+        "(release images and clean copies; the rest came from the image cache)"
     )
     return lines
+
+
+def image_cost(runs: dict[str, Measurement]) -> list[str]:
+    """What the release images add to the cold build, next to what encoding them took: the target of issue 21."""
+    with_images, without = runs.get(COLD), runs.get(COLD_WITHOUT_IMAGES)
+    if not (with_images and without and with_images.log.stages and with_images.log.images and without.log.stages):
+        return []
+    wall, cpu = with_images.log.stages["images"]
+    return [
+        f"images: the cold build took {with_images.seconds:.2f} s with its release images and {without.seconds:.2f} s "
+        f"without them, {with_images.seconds - without.seconds:+.2f} s; its images stage took {wall:.2f} s "
+        f"(CPU {cpu:.2f} s in the main process) for {with_images.log.images[0]} images encoded; the cards stage "
+        f"{with_images.log.stages['cards'][0]:.2f} s with, {without.log.stages['cards'][0]:.2f} s without them "
+        "(a release image's card is cut from its photo)"
+    ]

@@ -3,12 +3,19 @@
 The benchmark must measure the real site, so the releases use every feature
 the sample content uses: all departments and contacts, several topics each,
 sub-headings, quotations of the department's head, lists, internal and
-external links, and an image on every eighth release. The same seed and count
-always give the same files, byte for byte. The same releases are also written
-as a plain Pelican site and as a Hugo site, so the three builds compare like
-with like: one ``Release`` model, three writers that differ only in format.
-Plain Pelican and Hugo get no images (the image is a front-matter field of
-this project, not part of the text), so their builds copy none.
+external links, and on every eighth release an image of its own: a photo as
+a camera writes it (``PHOTO_SIZE``, JPEG quality 90, EXIF with camera, serial
+number, time, GPS position and orientation, one in four taken upright), so
+that encoding it costs what a real photo costs and nothing is reused from the
+image cache. Drawing such a picture from scratch takes a third of a second,
+so a few base pictures are drawn and each release's photo is cut from one of
+them at its own offset, with shapes of its own: its bytes and pixels differ
+from every other. The same seed and count always give the same files, byte
+for byte. The same releases are also written as a plain Pelican site and as
+a Hugo site, so the three builds compare like with like: one ``Release``
+model, three writers that differ only in format. Plain Pelican and Hugo get
+no images (the image is a front-matter field of this project, not part of
+the text), so their builds copy none.
 ``embargoed_release`` is one more release, dated after the others, which the
 benchmark adds to this project's content only: it is under embargo until the
 build clock passes it (plain Pelican and Hugo have no build clock).
@@ -18,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import os
 import random
 import re
@@ -27,6 +35,7 @@ from dataclasses import dataclass
 
 import pelican
 import yaml
+from PIL import ExifTags, Image, ImageDraw
 
 from ..content.dates import BERLIN
 
@@ -34,7 +43,12 @@ YEARS = 20
 RELEASES_PER_YEAR_MIN = 50
 LAST_YEAR = 2025
 IMAGE_EVERY = 8
-SAMPLE_IMAGE = "images/baumpflanzung-buergerpark.jpg"
+PHOTO_SIZE = (3000, 2000)  # six megapixels, as stored by the camera
+PHOTO_QUALITY = 90
+BASE_PHOTOS = 6
+# A base picture is larger by this share of the photo's size each way: the room for each photo's own offset.
+PHOTO_MARGIN = 1 / 15
+PORTRAIT_SHARE = 0.25  # photos tagged Orientation 6: taken upright, stored landscape, as phones do
 # Written into a release by ``edited_release``; found nowhere else in the corpus.
 EDITED_SENTENCE = "Nach Redaktionsschluss korrigiert: Der Termin verschiebt sich um genau eine Woche."
 # Between two sentences of a paragraph (not inside "bis zum 5. des Monats").
@@ -109,6 +123,11 @@ class Release:
     @property
     def file_name(self) -> str:
         return f"{self.year}/{self.serial:05d}-{self.slug}.md"
+
+    @property
+    def image_path(self) -> str:
+        """Content-relative, as the front matter names it; only this release uses it."""
+        return f"images/{self.year}/{self.serial:05d}-{self.slug}.jpg"
 
 
 def load_departments(content: str) -> list[tuple[str, str, str]]:
@@ -226,7 +245,7 @@ def newsroom_file(release: Release) -> str:
         f"tags: [{', '.join(release.tags)}]",
     ]
     if release.image:
-        lines += [f"image: {SAMPLE_IMAGE}", f"image_alt: {quoted('Parkansicht zur Meldung ' + release.number)}"]
+        lines += [f"image: {release.image_path}", f"image_alt: {quoted('Foto zur Meldung ' + release.number)}"]
     return "\n".join(lines) + "\n---\n\n" + release.body
 
 
@@ -255,35 +274,117 @@ def hugo_file(release: Release) -> str:
     return "\n".join(lines) + "\n---\n\n" + release.body
 
 
+def base_photo(number: int, size: tuple[int, int]) -> Image.Image:
+    """Base picture ``number``: soft areas of colour, shapes with hard edges, texture and grain, as in a photograph."""
+    rng = random.Random(f"photo/{number}")
+    width, height = size
+    picture = Image.frombytes("RGB", (48, 32), rng.randbytes(48 * 32 * 3)).resize(size, Image.Resampling.BICUBIC)
+    draw = ImageDraw.Draw(picture)
+    for _ in range(40):
+        x, y, radius = rng.randrange(width), rng.randrange(height), rng.randrange(width // 75, width // 7)
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        if rng.random() < 0.5:
+            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=colour)
+        else:
+            corners = [(x + rng.randrange(-radius, radius), y + rng.randrange(-radius, radius)) for _ in range(5)]
+            draw.polygon(corners, fill=colour)
+    quarter = (width // 4, height // 4)
+    texture = Image.frombytes("L", quarter, rng.randbytes(quarter[0] * quarter[1])).resize(size, Image.Resampling.BILINEAR)
+    grain = Image.frombytes("L", size, rng.randbytes(width * height))
+    return Image.blend(picture, Image.blend(texture, grain, 0.3).convert("RGB"), 0.18)
+
+
+def photo_random(release: Release) -> random.Random:
+    """The photo's own choices, from what the seed gave the release (not its body: a correction keeps the photo)."""
+    return random.Random(f"photo/{release.number}/{release.title}")
+
+
+def photo_exif(release: Release, rng: random.Random) -> Image.Exif:
+    """What a camera writes: make, model, serial number, time taken, orientation and a GPS position in the district."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Kamerawerk"
+    exif[ExifTags.Base.Model] = "Modell 7"
+    exif[ExifTags.Base.Orientation] = 6 if rng.random() < PORTRAIT_SHARE else 1
+    taken = exif.get_ifd(ExifTags.IFD.Exif)
+    taken[ExifTags.Base.DateTimeOriginal] = f"{release.date - dt.timedelta(days=1):%Y:%m:%d %H:%M:%S}"
+    taken[ExifTags.Base.BodySerialNumber] = f"SN-{rng.randrange(10**6):06d}"
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (52.0, 31.0, round(rng.uniform(0, 60), 2)),
+        ExifTags.GPS.GPSLongitudeRef: "E", ExifTags.GPS.GPSLongitude: (13.0, 24.0, round(rng.uniform(0, 60), 2)),
+    }
+    return exif
+
+
+def write_photos(content: str, made: list[Release], size: tuple[int, int] = PHOTO_SIZE) -> None:
+    """The photo of every release in ``made`` that has an image, into ``content``; each base picture drawn once."""
+    margin = (round(size[0] * PHOTO_MARGIN), round(size[1] * PHOTO_MARGIN))
+    planned = []  # (base picture, year, serial, the photo's random choices, release)
+    for release in made:
+        if release.image:
+            rng = photo_random(release)
+            planned.append((rng.randrange(BASE_PHOTOS), release.year, release.serial, rng, release))
+    planned.sort(key=lambda plan: plan[:3])
+    for number, plans in itertools.groupby(planned, key=lambda plan: plan[0]):
+        base = base_photo(number, (size[0] + margin[0], size[1] + margin[1]))
+        for *_, rng, release in plans:
+            left, top = rng.randrange(margin[0] + 1), rng.randrange(margin[1] + 1)
+            photo = base.crop((left, top, left + size[0], top + size[1]))
+            draw = ImageDraw.Draw(photo)
+            for _ in range(4):
+                x, y, radius = rng.randrange(size[0]), rng.randrange(size[1]), rng.randrange(size[0] // 50, size[0] // 10)
+                draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=tuple(rng.randrange(256) for _ in range(3)))
+            path = os.path.join(content, release.image_path)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            photo.save(path, "JPEG", quality=PHOTO_QUALITY, exif=photo_exif(release, rng))
+
+
 @dataclass(frozen=True)
 class ReleaseFormat:
     """Where a site keeps its release files (inside its content folder) and how it writes them."""
 
     folder: str
     render: Callable[[Release], str]
+    photos: bool = False  # a release's image is written beside it (this project's format only)
 
     def path(self, content: str, release: Release) -> str:
         return os.path.join(content, self.folder, release.file_name)
 
     def write(self, content: str, release: Release) -> None:
+        """One release, and its photo unless that is there: a correction leaves the photo alone, as an editor's does."""
         write_text(self.path(content, release), self.render(release))
+        if self.photos and release.image and not os.path.exists(os.path.join(content, release.image_path)):
+            write_photos(content, [release])
+
+    def write_all(self, content: str, made: list[Release], photo_size: tuple[int, int] = PHOTO_SIZE) -> None:
+        """Many releases; each base picture of their photos is drawn once."""
+        for release in made:
+            write_text(self.path(content, release), self.render(release))
+        if self.photos:
+            write_photos(content, made, photo_size)
 
 
-NEWSROOM_FORMAT = ReleaseFormat("releases", newsroom_file)
+NEWSROOM_FORMAT = ReleaseFormat("releases", newsroom_file, photos=True)
 PELICAN_FORMAT = ReleaseFormat("releases", pelican_file)
 HUGO_FORMAT = ReleaseFormat("pressemitteilungen", hugo_file)
 
 
-def write_newsroom_corpus(sample_content: str, target: str, count: int, seed: int = 1) -> list[Release]:
-    """A content folder with the sample's data, pages and images and ``count`` generated releases."""
+def write_newsroom_corpus(sample_content: str, target: str, count: int, seed: int = 1, images: bool = True,
+                          photo_size: tuple[int, int] = PHOTO_SIZE) -> list[Release]:
+    """A content folder with the sample's data, pages and images and ``count`` generated releases.
+
+    ``images=False`` writes the same releases without their images (the
+    benchmark's cold build without images); a small ``photo_size`` spares a
+    test that does not measure the encoding its cost.
+    """
     for folder in ("data", "pages", "images"):
         shutil.copytree(os.path.join(sample_content, folder), os.path.join(target, folder))
     manifest = os.path.join(target, "data", "published-urls.yml")
     if os.path.exists(manifest):
         os.remove(manifest)  # lists the sample's releases, which the corpus does not contain
     made = releases(count, load_departments(sample_content), load_contacts(sample_content), seed)
-    for release in made:
-        NEWSROOM_FORMAT.write(target, release)
+    if not images:
+        made = [dataclasses.replace(release, image=False) for release in made]
+    NEWSROOM_FORMAT.write_all(target, made, photo_size)
     return made
 
 
@@ -316,8 +417,7 @@ DELETE_OUTPUT_DIRECTORY = True
 def write_pelican_site(folder: str, made: list[Release]) -> str:
     """``folder``/pelicanconf.py, ``folder``/theme and ``folder``/content with the releases; returns the settings file."""
     shutil.copytree(os.path.join(os.path.dirname(pelican.__file__), "themes", "notmyidea"), os.path.join(folder, "theme"))
-    for release in made:
-        PELICAN_FORMAT.write(os.path.join(folder, "content"), release)
+    PELICAN_FORMAT.write_all(os.path.join(folder, "content"), made)
     settings = os.path.join(folder, "pelicanconf.py")
     write_text(settings, PLAIN_PELICAN_SETTINGS)
     return settings
@@ -396,8 +496,7 @@ def write_hugo_site(folder: str, made: list[Release]) -> None:
     write_text(os.path.join(releases_folder, "_index.md"), '---\ntitle: "Pressemitteilungen"\n---\n')
     for year in sorted({release.year for release in made}):
         write_text(os.path.join(releases_folder, str(year), "_index.md"), f'---\ntitle: "Jahrgang {year}"\n---\n')
-    for release in made:
-        HUGO_FORMAT.write(os.path.join(folder, "content"), release)
+    HUGO_FORMAT.write_all(os.path.join(folder, "content"), made)
 
 
 def write_text(path: str, text: str) -> None:

@@ -7,9 +7,11 @@ three ``map`` blocks and a ``server`` block. It sends
   (``tests/test_csp.py``; ``'wasm-unsafe-eval'`` for Pagefind's WebAssembly,
   never ``'unsafe-inline'``), ``X-Content-Type-Options``,
   ``Referrer-Policy``, ``Permissions-Policy``, and HSTS on an HTTPS listener;
-* ``Cache-Control`` for a year, immutable, for the fingerprinted theme files
-  and the cards (their names change with their bytes), five minutes for
-  everything else (pages, feeds, sitemaps, the search index);
+* ``Cache-Control`` for a year, immutable, for the fingerprinted theme files,
+  the cards and the release images' derivatives (their names change with
+  their bytes), five minutes for everything else (pages, feeds, sitemaps, the
+  search index, the clean copies of images a body links to, which keep their
+  address);
 * the precompressed ``.br`` and ``.gz`` files (``compress.py``) by the
   reader's ``Accept-Encoding`` (``brotli_static``: Debian's
   ``libnginx-mod-http-brotli-static``; ``gzip_static``);
@@ -258,7 +260,7 @@ def web_config(check, root: str, listen: str, server_name: str = "", certificate
     options = newsroom(settings)
     addresses = site_addresses(check)
     headers = list(SECURITY_HEADERS.items()) + ([("Strict-Transport-Security", HSTS)] if tls else [])
-    immutable = sorted({settings.get("THEME_STATIC_DIR", "theme"), options.cards.output_dir})
+    immutable = sorted({settings.get("THEME_STATIC_DIR", "theme"), options.cards.output_dir, options.images.output_dir})
     keys = [*addresses.moved, *addresses.gone]
     return TEMPLATE.render(
         bucket_size=hash_bucket_size(max(map(len, keys), default=0)),
