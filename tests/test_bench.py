@@ -118,6 +118,11 @@ def test_table_has_a_positive_figure_in_every_row(bench):
         stages = rows[2][len(label):].split()
         if scenario == CHECK:
             assert set(stages) == {"–"}, rows[2]
+        elif scenario == UNCHANGED:  # nothing to build: the inputs are digested, no stage runs, nothing is rendered
+            assert all(re.fullmatch(r"\d+\.\d\d/\d+\.\d\d", cell) for cell in stages[: len(STAGES)]), rows[2]
+            ran = {name for name, cell in zip(STAGES, stages) if cell != "0.00/0.00"}
+            assert ran <= {"inputs", "other"}, rows[2]
+            assert stages[len(STAGES): len(STAGES) + 2] == ["–", "–"], rows[2]
         else:
             assert all(re.fullmatch(r"\d+\.\d\d/\d+\.\d\d", cell) for cell in stages[: len(STAGES)]), rows[2]
             assert int(stages[len(STAGES)]) >= 0 and re.fullmatch(r"\d+/\d+", stages[len(STAGES) + 1]), rows[2]
@@ -200,9 +205,13 @@ def test_stage_pages_and_search_lines_are_read_from_a_build_log(bench):
     assert cold.rendered > COUNT
     indexed, shards, kept, peak = cold.search
     assert (indexed, shards, kept) == (1, 1, 0) and peak > 0  # the corpus's public releases are all of 2025
-    unchanged = parse_build_log((folder / "logs" / "newsroom-2-unchanged.log").read_text(encoding="utf-8"))
-    assert unchanged.rendered == 0 and unchanged.search == (0, 1, 1, 0)
-    assert cold.images == (PHOTOS + 1, 0) and unchanged.images == (0, PHOTOS + 1)  # the photos and the sample's image
+    text = (folder / "logs" / "newsroom-2-unchanged.log").read_text(encoding="utf-8")
+    unchanged = parse_build_log(text)
+    assert "Nothing to build: " in text and (unchanged.rendered, unchanged.search, unchanged.images) == (None, None, None)
+    assert set(unchanged.stages) == set(STAGES)
+    edited = parse_build_log((folder / "logs" / "newsroom-3-edit-one.log").read_text(encoding="utf-8"))
+    assert cold.images == (PHOTOS + 1, 0) and edited.images == (0, PHOTOS + 1)  # the photos and the sample's image
+    assert edited.search == (1, 1, 0, edited.search[3])  # the edited release's year indexed again
     lifted = parse_build_log((folder / "logs" / "newsroom-8-clock.log").read_text(encoding="utf-8"))
     assert lifted.search[1] == 2  # the embargoed release opened the year 2026
     check = parse_build_log((folder / "logs" / "newsroom-9-check.log").read_text(encoding="utf-8"))

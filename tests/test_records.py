@@ -1,13 +1,22 @@
 """The digests render keys are made of: values that can render differently never share a digest."""
 
 import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from markupsafe import Markup
 
 from newsroom.site.records import Digests, LinkView, RecordError, SectionView, digest_of
+from newsroom.site.renderkeys import KEYS_FILE
+
+from helpers import ROOT, SAMPLE_CONTENT, SETTINGS
 
 
 @dataclass
@@ -63,3 +72,33 @@ def test_types_outside_a_record_are_refused():
     for value in ({"Rathaus"}, object(), b"bytes"):
         with pytest.raises(RecordError):
             digest_of({"value": value})
+
+
+PICTURED = """---
+title: "{title}"
+date: 2024-11-{day:02d} 10:00
+number: "{number}/2024"
+department: umwelt
+image: images/{image}
+image_alt: Eine gezeichnete Parkansicht mit Bäumen und einem Weg
+---
+Das Bezirksamt lädt zur Pflanzaktion im Bürgerpark ein.
+"""
+
+
+def test_keys_are_the_same_in_every_process(site, tmp_path):
+    """Lists with several pictures: no lookup in a record may carry the order of a set, which each process hashes anew."""
+    (site / "images").mkdir(exist_ok=True)
+    for index, name in enumerate(("eiche.jpg", "linde.jpg", "ahorn.jpg")):
+        shutil.copy(SAMPLE_CONTENT / "images" / "baumpflanzung-buergerpark.jpg", site / "images" / name)
+        text = PICTURED.format(title=f"Pflanzaktion {index + 1} im Bürgerpark", day=10 + index, number=700 + index, image=name)
+        (site / "releases" / "2024" / f"pflanzaktion-{index}.md").write_text(text, encoding="utf-8")
+    keys = []
+    for seed in ("1", "2", "3"):
+        output = tmp_path / f"output-{seed}"
+        pelican = Path(sys.executable).with_name("pelican")
+        done = subprocess.run([str(pelican), str(site), "-s", str(SETTINGS), "-o", str(output)], capture_output=True,
+                              text=True, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr
+        keys.append(json.loads((output / KEYS_FILE).read_text(encoding="utf-8"))["pages"])
+    assert keys[0] == keys[1] == keys[2]

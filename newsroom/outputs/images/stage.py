@@ -112,7 +112,8 @@ class ReleasePictures:
 
     def restricted_to(self, releases) -> ReleasePictures:
         """Only the pictures of ``releases``: what a page showing them can ask for (``newsroom.site.records``)."""
-        wanted = {(release.image.path, release.image.focus) for release in releases if release.image}
+        wanted = [(release.image.path, release.image.focus) for release in releases if release.image]
+        # In the releases' order, not a set's: the render key digests the lookup as it is ordered.
         return ReleasePictures({image: self.by_image[image] for image in wanted if image in self.by_image})
 
 
