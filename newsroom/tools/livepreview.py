@@ -117,6 +117,11 @@ BARE_NOT_FOUND = (
     b"<body>\n<main>\n<h1>Noch kein Stand zu sehen</h1>\n<p>Die Vorschau hat diese Seite noch nicht gebaut.</p>\n"
     b"</main>\n</body>\n</html>\n"
 )
+# Python's own table, not the machine's /etc/mime.types: the same types on every machine; plus what the site
+# publishes that Python 3.11's table lacks (images, sign-language captions).
+KNOWN_TYPES = mimetypes.MimeTypes()
+for suffix, media_type in {".webp": "image/webp", ".avif": "image/avif", ".vtt": "text/vtt"}.items():
+    KNOWN_TYPES.add_type(media_type, suffix)
 HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 BODY_START = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 
@@ -324,8 +329,8 @@ def failure_line(failure: BaseException) -> str:
 def content_type(path: str) -> str:
     """The type the web server configuration sends for ``path`` (``webconfig``), in UTF-8 where it is text."""
     by_suffix = (media_type for pattern, (media_type, _) in TYPES_BY_SUFFIX.items() if re.search(pattern, path))
-    media_type = next(by_suffix, None) or mimetypes.guess_type(path)[0] or "application/octet-stream"
-    return f"{media_type}; charset=utf-8" if media_type in UTF8_TYPES else media_type
+    media_type = next(by_suffix, None) or KNOWN_TYPES.guess_type(path)[0] or "application/octet-stream"
+    return f"{media_type}; charset=utf-8" if media_type in UTF8_TYPES or media_type.startswith("text/") else media_type
 
 
 def error_box(errors: tuple[str, ...]) -> bytes:
