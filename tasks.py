@@ -304,6 +304,22 @@ def bench(c, releases=10000, seed=1, keep="", compare=True, only="", settings=SE
     print("\n".join(format_result(result)))
 
 
+@task(help={"releases": "number of generated releases", "seed": "seed of the generated corpus (same seed, same files)",
+            "keep": "work in this new or empty folder and keep it (content, preview, caches, log)",
+            "edits": "saves of the one release that is timed", "settings": "settings file"})
+def bench_preview(c, releases=10000, seed=1, keep="", edits=10, settings=SETTINGS):
+    """Time `invoke livereload` on generated releases: from saving a release to its page showing the edit, and peak memory."""
+    from newsroom.tools.benchmark import BenchmarkError
+    from newsroom.tools.benchmark import bench_preview as run_benchmark
+
+    try:
+        lines = run_benchmark(settings, os.path.abspath(CONTENT), int(releases), int(seed), keep, int(edits), say=print)
+    except BenchmarkError as error:
+        sys.exit(f"bench-preview: {error}")
+    print()
+    print("\n".join(lines))
+
+
 # What the whole suite needs beyond pip, as Debian packages, and the command or file that shows each is
 # there: Chromium and axe-core (below) for tests/browser, Node.js for the search, nginx with brotli_static,
 # rsync and openssl for the web server and publishing, DejaVu Sans for the cards' kerning.

@@ -67,6 +67,7 @@ WATCH_TIMEOUT_MS = 500
 SETTLE_SECONDS = STEP_MS / 1000
 # An idle event stream sends a comment this often, so a closed tab ends its thread.
 KEEPALIVE_SECONDS = 15
+READY = "Preview of {content} with drafts and embargoed releases: {url} (Ctrl-C ends it)"
 ERROR_TITLE = "Die Vorschau zeigt den letzten fehlerfreien Stand. Fehler im Inhalt:"
 
 SCRIPT = """\
@@ -201,10 +202,16 @@ class Shown:
             return self.build
 
 
+def say_now(line: str) -> None:
+    """A line for the terminal, at once also when standard output is a file (a log)."""
+    print(line, flush=True)
+
+
 class LivePreview:
     """Builds the drafts preview in this process, again on each batch of changes, and tells ``Shown``."""
 
-    def __init__(self, settings_file: str, content: str, output: str, say: Callable[[str], None] = print) -> None:
+    def __init__(self, settings_file: str, content: str, output: str,
+                 say: Callable[[str], None] = say_now) -> None:
         self.settings_file = os.path.abspath(settings_file)
         self.content = os.path.abspath(content)
         self.output = os.path.abspath(output)
@@ -477,7 +484,7 @@ class Redirect:
 
 
 def serve_preview(settings_file: str, content: str, output: str, host: str, port: int) -> None:
-    """``invoke livereload``: serve ``output`` at ``host:port`` and keep it built from ``content`` until Ctrl-C."""
+    """``invoke livereload``: serve ``output`` at ``host:port`` (0: a free port), built from ``content`` until Ctrl-C."""
     from pelican.log import init as init_logging
 
     init_logging(logging.WARNING)  # as the `pelican` command: warnings and errors
@@ -488,10 +495,9 @@ def serve_preview(settings_file: str, content: str, output: str, host: str, port
         raise PreviewRefused(f"cannot listen on {host}:{port} ({error.strerror}); pass another --port") from None
     threading.Thread(target=server.serve_forever, daemon=True).start()
     stop = threading.Event()
-    say = preview.say
+    url = f"http://{host}:{server.server_address[1]}/"  # port 0: the free port the system chose
     try:
-        preview.run(stop, ready=lambda: say(f"Preview of {display_path(preview.content)} with drafts and embargoed releases: "
-                                            f"http://{host}:{port}/ (Ctrl-C ends it)"))
+        preview.run(stop, ready=lambda: preview.say(READY.format(content=display_path(preview.content), url=url)))
     except KeyboardInterrupt:
         pass
     finally:
