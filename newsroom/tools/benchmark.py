@@ -895,8 +895,7 @@ def preview_in(work: str, settings_file: str, sample_content: str, count: int, s
                     times.append(time.perf_counter() - saved)
                     say(f"save {edit + 1}: {times[-1]:.3f} s")
         finally:
-            process.terminate()
-            process.wait(60)
+            stop_preview(process)
     return [
         f"Live preview (invoke livereload) of {count} releases, {os.cpu_count()} cores; one release saved {edits} times",
         f"{'first build':<34} {first_build:9.2f} s",
@@ -910,3 +909,15 @@ def preview_in(work: str, settings_file: str, sample_content: str, count: int, s
 def site_page(release: Release) -> str:
     """The release's address below the site's root."""
     return f"pressemitteilungen/{release.year}/{release.serial}-{release.slug}/"
+
+
+def stop_preview(process: subprocess.Popen) -> None:
+    """Ctrl-C, as an editor ends it: a build under way removes its staging folder."""
+    import signal
+
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -26,6 +26,7 @@ from playwright.sync_api import Page
 from test_browser import AXE_RUN, AXE_TAGS, RECORD_POLICY_VIOLATIONS, SEARCH_SETTLED, axe_source, describe_violations
 from test_embargo import occurrences
 
+from newsroom.tools.benchmark import stop_preview
 from newsroom.tools.livepreview import ERROR_TITLE
 from newsroom.tools.webconfig import CONTENT_SECURITY_POLICY
 
@@ -83,9 +84,9 @@ def preview(tmp_path_factory) -> Iterator[tuple[str, Path]]:
         wait_until_served(url + RELEASE_PATH, process, root / "preview.log")
         yield url, root
     finally:
-        process.terminate()
-        process.wait(30)
+        stop_preview(process)
         log.close()
+    assert not list(root.glob("output-live.staging-*")), "Ctrl-C left a staging folder"
 
 
 def wait_until_served(url: str, process: subprocess.Popen, log: Path) -> None:
