@@ -252,10 +252,27 @@ def test_a_burst_of_saves_is_one_rebuild(drafts_site: Path, tmp_path: Path):
     assert Path(preview.output, "pressemitteilungen/2024/719-buergersprechstunde-nummer-20/index.html").is_file()
 
 
-def test_a_changed_settings_file_rebuilds_with_the_new_settings(drafts_site: Path, tmp_path: Path):
-    settings = tmp_path / "einstellungen.py"
+def own_settings(folder: Path) -> Path:
+    """A settings file of its own: the project's, with the theme named absolutely."""
+    settings = folder / "einstellungen.py"
     settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
                         f"THEME = {str(ROOT / 'theme')!r}\n", encoding="utf-8")
+    return settings
+
+
+def test_a_settings_file_that_does_not_load_is_reported_with_its_line(drafts_site: Path, tmp_path: Path):
+    settings = own_settings(tmp_path)
+    preview = LivePreview(str(settings), str(drafts_site), str(tmp_path / "output-live"), say=lambda line: None)
+    assert preview.build() == ()
+    good = settings.read_text(encoding="utf-8")
+    settings.write_text(good + "DEFAULT_PAGINATION = (\n", encoding="utf-8")
+    assert preview.build() == (f"{settings}:5: SyntaxError: '(' was never closed",)
+    settings.write_text(good, encoding="utf-8")
+    assert preview.build() == ()
+
+
+def test_a_changed_settings_file_rebuilds_with_the_new_settings(drafts_site: Path, tmp_path: Path):
+    settings = own_settings(tmp_path)
     preview = LivePreview(str(settings), str(drafts_site), str(tmp_path / "output-live"), say=lambda line: None)
     with running(preview) as url:
         built = preview.shown.build

@@ -323,11 +323,17 @@ class Watching:
 
 
 def failure_line(failure: BaseException) -> str:
-    """A build failure that is not a content error, in one line: its type (unless the message names it) and message."""
-    message = str(failure).strip().replace("\n", " ")
+    """A build failure that is not a content error, in one line: where (a template's or settings file's syntax error), its
+    type (unless it is one of the build's own stops, whose message says it all) and message.
+    """
+    own = getattr(failure, "message", None) or getattr(failure, "msg", None)  # Jinja's, Python's without "(file, line n)"
+    message = own if isinstance(own, str) else str(failure)
+    message = " ".join(message.split())
     if isinstance(failure, SystemExit):
         return message or "Build failed"
-    return f"{type(failure).__name__}: {message}" if message else type(failure).__name__
+    line = f"{type(failure).__name__}: {message}" if message else type(failure).__name__
+    where, number = getattr(failure, "filename", None), getattr(failure, "lineno", None)
+    return f"{display_path(where)}:{number}: {line}" if isinstance(where, str) and number else line
 
 
 # --- serving ---------------------------------------------------------------------------
