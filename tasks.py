@@ -14,6 +14,7 @@ SETTINGS = "pelicanconf.py"
 PUBLISH_SETTINGS = "publishconf.py"
 PREVIEW_OUTPUT = "output-preview"
 DRAFTS_OUTPUT = "output-drafts"
+LIVE_OUTPUT = "output-live"
 NOW_VARIABLE = "NEWSROOM_NOW"
 SHARE_PREVIEW = "share-preview"
 GOLDEN = os.path.join("tests", "golden")
@@ -42,7 +43,7 @@ def build(c, content=CONTENT, output=OUTPUT, settings=SETTINGS, now=""):
 @task
 def clean(c):
     """Remove the built site, the previews and the share previews."""
-    for folder in (OUTPUT, PREVIEW_OUTPUT, DRAFTS_OUTPUT, SHARE_PREVIEW):
+    for folder in (OUTPUT, PREVIEW_OUTPUT, DRAFTS_OUTPUT, LIVE_OUTPUT, SHARE_PREVIEW):
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -59,23 +60,22 @@ def serve(c, port=PORT):
     c.run(f"pelican --listen -o {OUTPUT} -s {SETTINGS} -b {HOST} -p {int(port)}")
 
 
-@task(help={"port": "port to listen on"})
-def livereload(c, port=PORT):
-    """Build, serve and rebuild on every save; the browser reloads by itself."""
-    from invoke.exceptions import UnexpectedExit
-    from livereload import Server
+@task(
+    help={
+        "port": "port to listen on",
+        "content": "content folder",
+        "output": f"folder of the preview (default {LIVE_OUTPUT}/; never {OUTPUT}/)",
+        "settings": "settings file",
+    }
+)
+def livereload(c, port=PORT, content=CONTENT, output=LIVE_OUTPUT, settings=SETTINGS):
+    """Preview with drafts and embargoed releases, rebuilt on every save; the browser reloads and shows content errors."""
+    from newsroom.tools.livepreview import PreviewRefused, serve_preview
 
-    def rebuild_site():
-        try:
-            pelican(c)
-        except UnexpectedExit:
-            print("Build failed (errors above); the last good site stays served.", file=sys.stderr)
-
-    rebuild_site()
-    server = Server()
-    for path in (CONTENT, "theme", SETTINGS, "newsroom"):
-        server.watch(path, rebuild_site)
-    server.serve(host=HOST, port=int(port), root=OUTPUT)
+    try:
+        serve_preview(settings, content, output, HOST, int(port))
+    except PreviewRefused as refusal:
+        sys.exit(f"livereload: {refusal}")
 
 
 @task(
@@ -92,10 +92,12 @@ def preview(c, drafts=False, content=CONTENT, output=""):
         return
     from pelican.settings import read_settings
 
+    from newsroom.tools.livepreview import drafts_options
+
     output = output or DRAFTS_OUTPUT
     if os.path.abspath(output) == os.path.abspath(OUTPUT):
         sys.exit(f"preview --drafts never writes into {OUTPUT}/, the folder that is published")
-    options = {**read_settings(SETTINGS).get("NEWSROOM", {}), "preview_drafts": True}
+    options = drafts_options(read_settings(SETTINGS))
     pelican(c, content, output, SETTINGS, extra="-e " + shlex.quote("NEWSROOM=" + json.dumps(options)))
 
 
@@ -300,6 +302,22 @@ def bench(c, releases=10000, seed=1, keep="", compare=True, only="", settings=SE
         sys.exit(f"bench: {error}")
     print()
     print("\n".join(format_result(result)))
+
+
+@task(help={"releases": "number of generated releases", "seed": "seed of the generated corpus (same seed, same files)",
+            "keep": "work in this new or empty folder and keep it (content, preview, caches, log)",
+            "edits": "saves of the one release that is timed", "settings": "settings file"})
+def bench_preview(c, releases=10000, seed=1, keep="", edits=10, settings=SETTINGS):
+    """Time `invoke livereload` on generated releases: from saving a release to its page showing the edit, and peak memory."""
+    from newsroom.tools.benchmark import BenchmarkError
+    from newsroom.tools.benchmark import bench_preview as run_benchmark
+
+    try:
+        lines = run_benchmark(settings, os.path.abspath(CONTENT), int(releases), int(seed), keep, int(edits), say=print)
+    except BenchmarkError as error:
+        sys.exit(f"bench-preview: {error}")
+    print()
+    print("\n".join(lines))
 
 
 # What the whole suite needs beyond pip, as Debian packages, and the command or file that shows each is

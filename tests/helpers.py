@@ -21,7 +21,6 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from invoke import Collection, Program
-from jinja2 import BytecodeCache
 from pelican import Pelican
 from pelican.log import LimitFilter
 from pelican.settings import read_settings
@@ -32,32 +31,14 @@ from newsroom.content.registry import load_registries
 from newsroom.errors import ContentErrors
 from newsroom.settings import data_dir
 from newsroom.site.renderkeys import KEYS_FILE
+from newsroom.tools.livepreview import CompiledTemplates
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
 SAMPLE_CONTENT = ROOT / "content"
 SETTINGS = ROOT / "pelicanconf.py"
 
-
-class CompiledTemplates(BytecodeCache):
-    """The theme's templates compiled once per test process instead of once per build.
-
-    Jinja checks each entry against the template's source, so a changed
-    template is compiled afresh; the pages are the same bytes either way.
-    One cache per set of environment options, as those shape the code.
-    """
-
-    def __init__(self) -> None:
-        self.code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket) -> None:
-        if bucket.key in self.code:
-            bucket.bytecode_from_string(self.code[bucket.key])
-
-    def dump_bytecode(self, bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
-
-
+# The templates' compiled code, one cache per set of environment options (they shape the code).
 COMPILED_TEMPLATES: dict[str, CompiledTemplates] = {}
 
 

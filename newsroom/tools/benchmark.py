@@ -848,3 +848,132 @@ def image_cost(runs: dict[str, Measurement]) -> list[str]:
         f"{with_images.log.stages['cards'][0]:.2f} s with, {without.log.stages['cards'][0]:.2f} s without them "
         "(a release image's card is cut from its photo)"
     ]
+
+
+# --- `invoke bench-preview`: from saving a release to the edited sentence in the live preview ---------------
+
+PREVIEW_EDITS = 10
+# The cold first build of a large corpus comes before the first edit.
+PREVIEW_FIRST_BUILD_SECONDS = 1800
+PREVIEW_EDIT_SECONDS = 300
+POLL_SECONDS = 0.01
+# Between two saves, as an editor reads the page: the previous site's removal in the background is done.
+PREVIEW_PAUSE_SECONDS = 2.0
+PREVIEW_URL = re.compile(r"Preview of .* releases: (http://127\.0\.0\.1:\d+/)")
+
+
+def preview_version(release: Release, edit: int) -> tuple[Release, str]:
+    """The release with a last paragraph naming the edit: each save a sentence the page did not show before."""
+    from dataclasses import replace
+
+    sentence = f"Bearbeitungsstand: Fassung {edit + 1} für die Vorschau."
+    return replace(release, body=release.body + "\n" + sentence + "\n"), sentence
+
+
+def served_page(url: str) -> str:
+    """The page as the preview serves it ('' while it answers with an error or not at all)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError):
+        return ""
+
+
+def wait_for(check: Callable[[], str | None], process: subprocess.Popen, seconds: float, what: str, log: str) -> str:
+    """Poll ``check`` until it returns a value; BenchmarkError when the preview ends or ``seconds`` pass first."""
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        if found := check():
+            return found
+        if process.poll() is not None:
+            break
+        time.sleep(POLL_SECONDS)
+    with open(log, encoding="utf-8") as handle:
+        tail = handle.read()[-3000:]
+    state = f"exited with status {process.returncode}" if process.poll() is not None else f"did not within {seconds:.0f} s"
+    raise BenchmarkError(f"invoke livereload {state} ({what}; log: {log}):\n{tail}")
+
+
+def bench_preview(settings_file: str, sample_content: str, count: int, seed: int = 1, keep: str = "",
+                  edits: int = PREVIEW_EDITS, say=lambda line: None) -> list[str]:
+    """`invoke livereload` on a generated corpus; one release saved ``edits`` times, each timed until the page shows it.
+
+    The preview runs as an editor starts it (its own process, a free port);
+    the time of each save is from the file's write to the first answer of
+    the release's address that holds the new sentence, polled every 10 ms:
+    a stand-in for the browser, which the preview tells to reload over its
+    event stream once the build has finished (that and the reload itself,
+    some milliseconds on this machine, are not in the figure). Also the
+    first (cold) build and the peak memory of the preview's process tree.
+    """
+    if not keep:
+        with tempfile.TemporaryDirectory(prefix="newsroom-bench-preview-") as scratch:
+            return preview_in(scratch, os.path.abspath(settings_file), sample_content, count, seed, edits, say)
+    if os.path.exists(keep) and os.listdir(keep):
+        raise BenchmarkError(f"--keep {keep}: the folder is not empty")
+    return preview_in(os.path.abspath(keep), os.path.abspath(settings_file), sample_content, count, seed, edits, say)
+
+
+def preview_in(work: str, settings_file: str, sample_content: str, count: int, seed: int, edits: int, say) -> list[str]:
+    content = os.path.join(work, "content")
+    made = write_newsroom_corpus(sample_content, content, count, seed)
+    release = made[len(made) // 2]
+    say(f"{count} releases written in {work}; starting invoke livereload")
+    log = os.path.join(work, "logs", "livereload.log")
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    command = [executable("invoke"), "--search-root", os.path.dirname(settings_file), "livereload", "--content", content,
+               "--output", os.path.join(work, "output-live"), "--settings", settings_file, "--port", "0"]
+    times: list[float] = []
+    with open(log, "w", encoding="utf-8") as handle:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=work, env={**os.environ, NOW_VARIABLE: BENCH_NOW}, stdin=subprocess.DEVNULL,
+                                   stdout=handle, stderr=subprocess.STDOUT)
+        try:
+            with TreeMemory(process.pid) as memory:
+                def ready() -> str | None:
+                    with open(log, encoding="utf-8") as text:
+                        return next((match[1] for match in map(PREVIEW_URL.search, text) if match), None)
+
+                url = wait_for(ready, process, PREVIEW_FIRST_BUILD_SECONDS, "the first build", log)
+                first_build = time.perf_counter() - started
+                say(f"first build {first_build:.2f} s; {url}")
+                address = url + site_page(release)
+                for edit in range(edits):
+                    time.sleep(PREVIEW_PAUSE_SECONDS)
+                    edited, sentence = preview_version(release, edit)
+                    saved = time.perf_counter()
+                    NEWSROOM_FORMAT.write(content, edited)
+                    wait_for(lambda sentence=sentence: sentence in served_page(address), process, PREVIEW_EDIT_SECONDS,
+                             f"save {edit + 1} on the page", log)
+                    times.append(time.perf_counter() - saved)
+                    say(f"save {edit + 1}: {times[-1]:.3f} s")
+        finally:
+            stop_preview(process)
+    return [
+        f"Live preview (invoke livereload) of {count} releases, {os.cpu_count()} cores; one release saved {edits} times",
+        f"{'first build':<34} {first_build:9.2f} s",
+        f"{'save → page shows it, median':<34} {statistics.median(times):9.3f} s",
+        f"{'save → page shows it, min / max':<34} {min(times):9.3f} s / {max(times):.3f} s",
+        f"{'peak memory of the preview':<34} {memory.peak_pss / MEGABYTE:9.0f} MB PSS ({memory.peak / MEGABYTE:.0f} MB RSS)",
+        "(the page polled over HTTP every 10 ms as a stand-in for the browser; its reload is not in the figure)",
+    ]
+
+
+def site_page(release: Release) -> str:
+    """The release's address below the site's root."""
+    return f"pressemitteilungen/{release.year}/{release.serial}-{release.slug}/"
+
+
+def stop_preview(process: subprocess.Popen) -> None:
+    """Ctrl-C, as an editor ends it: a build under way removes its staging folder."""
+    import signal
+
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
