@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from .settings import newsroom
 
+# Folders the feed and search stages fill; named here, so the checks that keep pages out of them need not load the stages.
+FEEDS_DIR = "feeds"
+BUNDLE_DIR = "pagefind"
+
 
 def public_base(settings: dict) -> str:
     """'https://presse.example.org' without a trailing slash."""

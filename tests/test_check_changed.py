@@ -52,7 +52,7 @@ def work(tmp_path: Path, monkeypatch) -> Path:
 
 def messages(result, caplog) -> tuple:
     """What a check says: its errors, its URL warnings, and the warnings reading the files gave, in order."""
-    read = [record.getMessage() for record in caplog.records if record.name == "newsroom.site.reader"]
+    read = [record.getMessage() for record in caplog.records if record.name == "newsroom.content.reading"]
     caplog.clear()
     return ([error.format() for error in result.errors], [warning.format() for warning in result.warnings], read, result.files)
 
