@@ -29,6 +29,7 @@ warning, and the check reads every file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -170,18 +171,22 @@ class Facts:
             raise ValueError("a source is a release or a page")
         (number, key, reference, date, permanent_id, id_written, url, save_as, aliases, topics, withdrawn, reason, image,
          attachments) = own
-        parsed = None if number is None or numbering.kind is None else numbering.kind.parse(number)
-        if (number is None) != (numbering.kind is None) or (number is not None and parsed is None):
+        scheme = numbering.kind
+        parsed = None if number is None or scheme is None else scheme.parse(number)
+        if (number is None) != (scheme is None) or (number is not None and parsed is None):
             raise ValueError("the number is not one of this site's scheme")
         strings(key, reference)
-        return cls(
-            *base, number=parsed, key=key, reference=reference, date=berlin(date), permanent_id=permanent_id,
-            id_written=bool(id_written), url=url, save_as=save_as,
-            aliases=tuple((alias, line) for alias, line in aliases),
-            topics=tuple(Topic(name, topic) for name, topic in topics),
-            withdrawn=berlin(withdrawn) if withdrawn else None, withdrawal_reason=reason, image_path=image,
-            attachment_paths=strings(*attachments),
+        return cls(  # by position, in the order of the fields (the index makes thousands)
+            *base, parsed, key, reference, berlin(date), permanent_id, bool(id_written), url, save_as,
+            tuple((alias, line) for alias, line in aliases), tuple(topic(name, slug) for name, slug in topics),
+            berlin(withdrawn) if withdrawn else None, reason, image, strings(*attachments),
         )
+
+
+@functools.lru_cache(maxsize=1024)
+def topic(name: str, slug: str) -> Topic:
+    """One ``Topic`` for each, however many releases name it (a site has a few dozen, 10,000 releases three each)."""
+    return Topic(name, slug)
 
 
 def is_int(value: object) -> bool:
