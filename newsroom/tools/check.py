@@ -8,6 +8,10 @@ same messages at the cost of what changed: files whose facts the check's
 index (``newsroom.content.facts``) still vouches for are not read; their
 facts go through ``BuildState.record`` like a read file's, so every check
 across files runs over all of them.
+
+``run`` is the task; ``python -m newsroom.tools.check`` runs it without
+invoke's start (the hook's entry). Neither loads what only a build needs:
+Pelican's generators, the stages that write, the HTML parser until a file is read.
 """
 
 from __future__ import annotations
