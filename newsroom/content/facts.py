@@ -328,7 +328,7 @@ class FactsIndex:
         entry = self.entries.get(path)
         if entry is not None:
             now = self.stands(path, entry.identity, entry.digest)
-            media = {name: self.media_stands(name, *seen) for name, seen in entry.media.items()}
+            media = {name: self.media_stands(name, *seen) for name, seen in entry.media.items()} if entry.media else entry.media
             if now is not None and None not in media.values():
                 unchanged = now[0] == entry.identity and media == entry.media
                 self.kept[path] = entry if unchanged else Entry(now[0], entry.digest, media, entry.facts)

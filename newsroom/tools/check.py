@@ -117,7 +117,8 @@ def admit_all(state: BuildState, files: list[str], read: dict[str, Source], inde
     for path in files:
         facts = known.get(path) if known else None
         if facts is not None:
-            report_warnings(facts)
+            if facts.warnings:
+                report_warnings(facts)
             state.record(facts, facts.release, path)
             continue
         source = read.get(os.path.abspath(path))
