@@ -3,6 +3,7 @@
 Pages link root-relative during development (``SITEURL = ""``), but a feed,
 a canonical link or a social card must name the public address. That address
 is ``SITEURL`` when it is absolute, else ``NEWSROOM["public_url"]``.
+Also the names of the folders the feed and search stages fill.
 """
 
 from __future__ import annotations
