@@ -103,12 +103,9 @@ def preview(c, drafts=False, content=CONTENT, output=""):
 
 def report(check_result):
     """Print errors and URL warnings of ``invoke check``-like tasks; exit 1 on errors."""
-    from newsroom.tools.annotations import summary, text_lines
+    from newsroom.tools.check import report
 
-    for line in text_lines(check_result):
-        print(line, file=sys.stderr)
-    if check_result.errors:
-        sys.exit(summary(check_result))
+    report(check_result)
 
 
 @task(
@@ -123,24 +120,9 @@ def report(check_result):
 )
 def check(c, content=CONTENT, settings=SETTINGS, format="text", changed=False):
     """Validate all content without building; same messages as the build, and URL warnings."""
-    from newsroom.tools import annotations
-    from newsroom.tools.check import check_changed, check_content
+    from newsroom.tools.check import run
 
-    if format not in annotations.FORMATS:
-        sys.exit(f"check: --format {format!r} is not one of {', '.join(annotations.FORMATS)}")
-    result = (check_changed if changed else check_content)(settings, content)
-    if format == "text":
-        report(result)
-    elif format == "github":  # the runner reads the commands on standard output and shows each as an annotation
-        for line in annotations.github_commands(result):
-            print(line)
-    else:  # the document alone on standard output (CI writes it to the report file); the messages readable in the log
-        sys.stdout.write(annotations.gitlab_report(result) if format == "gitlab" else annotations.json_report(result))
-        for line in annotations.text_lines(result):
-            print(line, file=sys.stderr)
-    if result.errors:
-        sys.exit(annotations.summary(result))
-    print(annotations.summary(result), file=sys.stdout if format in ("text", "github") else sys.stderr)
+    run(settings, content, format, changed)
 
 
 @task(

@@ -12,11 +12,14 @@ invoke tasks beside the build. ``errors``, ``settings``, ``urls``,
 
 from __future__ import annotations
 
-from pelican import signals
-
 
 def register() -> None:
-    """Pelican's entry point: connect the plugin (``newsroom.site.plugin``) to Pelican's signals."""
+    """Pelican's entry point: connect the plugin (``newsroom.site.plugin``) to Pelican's signals.
+
+    Pelican is imported here, not above: ``invoke check`` imports this package without Pelican's generators.
+    """
+    from pelican import signals
+
     from .site.plugin import connect
 
     connect(signals)

@@ -3,11 +3,16 @@
 Pages link root-relative during development (``SITEURL = ""``), but a feed,
 a canonical link or a social card must name the public address. That address
 is ``SITEURL`` when it is absolute, else ``NEWSROOM["public_url"]``.
+Also the names of the folders the feed and search stages fill.
 """
 
 from __future__ import annotations
 
 from .settings import newsroom
+
+# Folders the feed and search stages fill; named here, so the checks that keep pages out of them need not load the stages.
+FEEDS_DIR = "feeds"
+BUNDLE_DIR = "pagefind"
 
 
 def public_base(settings: dict) -> str:

@@ -11,6 +11,8 @@ import json
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,7 +24,7 @@ from hypothesis import strategies as st
 from newsroom.content import facts as facts_module
 from newsroom.tools.check import check_changed, check_content
 
-from helpers import FIXTURE_SITE, SETTINGS
+from helpers import FIXTURE_SITE, ROOT, SETTINGS
 
 BAEUME = "releases/2024/baeume.md"
 SPRECHSTUNDE = "releases/2024/sprechstunde.md"
@@ -52,7 +54,7 @@ def work(tmp_path: Path, monkeypatch) -> Path:
 
 def messages(result, caplog) -> tuple:
     """What a check says: its errors, its URL warnings, and the warnings reading the files gave, in order."""
-    read = [record.getMessage() for record in caplog.records if record.name == "newsroom.site.reader"]
+    read = [record.getMessage() for record in caplog.records if record.name == "newsroom.content.reading"]
     caplog.clear()
     return ([error.format() for error in result.errors], [warning.format() for warning in result.warnings], read, result.files)
 
@@ -179,6 +181,61 @@ def test_a_file_just_written_is_hashed_next_time(work: Path):
     [index] = index_files(work)
     entries = [json.loads(line) for line in index.read_bytes().splitlines()[1:]]
     assert len(entries) == 3 and all(identity is None for _path, identity, *_ in entries)
+
+
+# --- What the hook loads ---------------------------------------------------------
+
+# The parts of Pelican and the stages a check never uses: a third of a second of the hook's second to import.
+NOT_FOR_CHECKING = ("pelican.generators", "pelican.readers", "pelican.writers", "docutils", "jinja2", "bs4",
+                    "newsroom.outputs.cards.stage", "newsroom.outputs.images.stage", "newsroom.outputs.feeds",
+                    "newsroom.outputs.search", "newsroom.site.writing", "newsroom.site.plugin")
+SETTINGS_AS_TEXT = """
+import json, sys
+def as_text(settings):
+    return json.dumps(settings, sort_keys=True, default=lambda value: getattr(value, "__qualname__", repr(value)))
+"""
+
+
+def python(script: str, cwd: Path) -> str:
+    """``script`` in a fresh interpreter (nothing of Pelican loaded yet), its standard output."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=cwd, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("changed", [False, True], ids=["nothing-changed", "one-release-changed"])
+def test_a_commit_check_loads_no_generator_and_no_stage(work: Path, changed: bool):
+    """Only a file read again needs the HTML parser (bs4, for the summary and the sanitizer's report)."""
+    if changed:
+        edit(BAEUME, "im Herbst 40 neue", "im Herbst 42 neue")
+    script = f"""
+import sys
+from newsroom.tools.check import check_changed
+assert len(check_changed({str(SETTINGS)!r}, "content").sources) == {int(changed)}
+print(sorted({{name.split(".")[0] if name.startswith("bs4") else name
+              for name in sys.modules if name.startswith({NOT_FOR_CHECKING!r})}}))
+"""
+    assert python(script, work) == ("['bs4']\n" if changed else "[]\n")
+
+
+def test_settings_read_through_pelicans_bare_package_are_pelicans_own(work: Path):
+    """``read_site_settings`` gives what ``read_settings`` gives after ``import pelican``; the package completes when asked."""
+    bare = python(SETTINGS_AS_TEXT + f"""
+from newsroom.tools.check import read_site_settings
+settings = read_site_settings({str(SETTINGS)!r}, {{"PATH": "content"}})
+assert "pelican.generators" not in sys.modules
+import pelican
+from pelican import signals
+assert pelican.Pelican and signals.initialized and "pelican.generators" in sys.modules
+print(as_text(settings))
+""", work)
+    full = python(SETTINGS_AS_TEXT + f"""
+import pelican
+from pelican.settings import read_settings
+print(as_text(read_settings({str(SETTINGS)!r}, override={{"PATH": "content"}})))
+""", work)
+    assert bare == full and '"ARTICLE_ORDER_BY": "newest_first"' in bare
 
 
 # --- Random edit sequences -----------------------------------------------------

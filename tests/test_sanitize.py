@@ -13,10 +13,9 @@ from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 
 from newsroom.content.markup import MarkdownRenderer
-from newsroom.content.reading import read_source
+from newsroom.content.reading import read_source, report_warnings
 from newsroom.content.registry import load_registries
 from newsroom.settings import data_dir
-from newsroom.site.reader import report_warnings
 
 from helpers import ROOT, SETTINGS, build, soup, tree_digest
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import datetime as dt
 
@@ -11,13 +12,13 @@ from pelican.settings import read_settings
 
 from newsroom.content.dates import BERLIN
 from newsroom.content.release import Release, ReleaseNumber
-from newsroom.fingerprint import module_closure
+from newsroom.fingerprint import import_statements, module_closure
 from newsroom.settings import configure
 from newsroom.site.build import BuildState
 from newsroom.site.plugin import PLUGIN
 from newsroom.tools.check import check_content
 
-from helpers import SETTINGS, Reading, build, soup
+from helpers import ROOT, SETTINGS, Reading, build, soup
 
 CORRECTED = """---
 title: Fahrbahnsanierung der Lindenallee verschoben
@@ -161,6 +162,15 @@ def test_a_subpackage_uses_only_the_layers_below_it(package, may_use):
     """Reading a source knows nothing of Pelican's glue, the outputs or the tools; so its cache keys on content/ alone."""
     used = {layer_of(module) for module in module_closure(package)}
     assert used <= may_use, sorted(module for module in module_closure(package) if layer_of(module) not in may_use)
+
+
+def test_the_fingerprint_finds_every_import_a_full_walk_finds():
+    """``import_statements`` walks statements only; an import inside a function or an ``if`` counts all the same."""
+    for path in sorted((ROOT / "newsroom").rglob("*.py")):
+        tree = ast.parse(path.read_bytes())
+        every = sorted(ast.dump(node) for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)))
+        assert sorted(ast.dump(node) for node in import_statements(tree)) == every, path
+    assert {"newsroom.outputs.cards.stage", "newsroom.site.writing"} <= set(module_closure("newsroom.site.build"))
 
 
 def test_the_content_cache_keys_on_the_code_reading_imports():

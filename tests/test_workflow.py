@@ -171,6 +171,18 @@ def test_json_format_lists_every_message(office: Path):
     assert [warning["field"] for warning in report["warnings"]] == ["title"]
 
 
+@pytest.mark.parametrize("args", [["--changed"], ["--changed", "--format", "github"], []], ids=["changed", "github", "full"])
+def test_the_hooks_entry_says_what_invoke_check_says(office: Path, args: list[str]):
+    """The hook runs ``python3 -m newsroom.tools.check``: ``invoke check`` without invoke's start, word for word."""
+    module = [sys.executable, "-m", "newsroom.tools.check", "--content", "content", "--settings", str(SETTINGS), *args]
+    for _ in range(2):  # the first --changed run fills the index, the second reads it
+        by_module = subprocess.run(module, capture_output=True, text=True, cwd=office, env=environment())
+        by_invoke = check(office, *args)
+        assert by_module.returncode == by_invoke.returncode == 1
+        assert (by_module.stdout, by_module.stderr) == (by_invoke.stdout, by_invoke.stderr)
+    assert by_module.stderr.endswith("2 errors in 4 files.\n")
+
+
 def test_unknown_format_is_refused(office: Path):
     result = check(office, "--format", "xml")
     assert result.returncode == 1

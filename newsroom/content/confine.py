@@ -39,8 +39,6 @@ import re
 from types import SimpleNamespace
 from urllib.parse import unquote, urlparse
 
-from pelican.contents import Content
-
 from ..errors import ContentError, display_path, short_repr
 from .frontmatter import Document
 
@@ -90,6 +88,8 @@ def refused_links(content_path: str) -> list[ContentError]:
 @functools.lru_cache(maxsize=4)
 def intrasite_link_pattern(setting: str) -> re.Pattern:
     """Pelican's own pattern for ``{filename}``-style links, so exactly what Pelican replaces is checked."""
+    from pelican.contents import Content  # here: ``invoke check`` imports this module, mostly with no body to read
+
     return Content._get_intrasite_link_regex(SimpleNamespace(settings={"INTRASITE_LINK_REGEX": setting}))
 
 

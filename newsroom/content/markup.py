@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 
-from bs4 import BeautifulSoup
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -99,6 +98,8 @@ class MarkdownRenderer:
 
 def derive_summary(html: str, limit: int) -> str:
     """Plain text of the first paragraph, cut at a word boundary within ``limit``."""
+    from bs4 import BeautifulSoup  # here, not above: ``invoke check`` imports this module and often parses no HTML
+
     soup = BeautifulSoup(html, "html.parser")
     for paragraph in soup.find_all("p"):
         if paragraph.find_parent(["blockquote", "figure", "table", "li"]):

@@ -7,6 +7,7 @@ report exactly the same messages.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -25,6 +26,8 @@ from .slugs import german_slug
 
 MARKDOWN_EXTENSIONS = ("md", "markdown", "mkd", "mdown")
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class Source:
@@ -39,6 +42,12 @@ class Source:
     warnings: list[ContentError] = field(default_factory=list)
     slug: str = ""
     summary: str = ""
+
+
+def report_warnings(source) -> None:
+    """Log the warnings reading gave (the reader and ``invoke check`` do, a source read or its facts from the check's index)."""
+    for warning in source.warnings:
+        logger.warning(warning.format())
 
 
 def source_kind(full_path: str, settings: dict) -> str:

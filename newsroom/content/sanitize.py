@@ -20,7 +20,6 @@ from itertools import chain
 from urllib.parse import urlsplit
 
 import nh3
-from bs4 import BeautifulSoup, Tag
 
 from ..errors import ContentError, short_repr
 from .frontmatter import Document
@@ -205,6 +204,8 @@ def attribute_removal(tag: str, name: str, value: str) -> Removal | None:
 
 def find_removals(html: str) -> list[Removal]:
     """What nh3 will remove from ``html``, in document order (reads the HTML, never writes it)."""
+    from bs4 import BeautifulSoup, Tag  # here, not above: ``invoke check`` imports this module and often parses no HTML
+
     soup = BeautifulSoup(html, "html.parser", multi_valued_attributes=None)
     removals: list[Removal] = []
     pending = list(reversed(soup.contents))

@@ -12,8 +12,6 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from pelican.utils import slugify
-
 GERMAN_TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"}
 )
@@ -32,6 +30,8 @@ def german_slug(text: str, max_length: int | None = None) -> str:
 
     Remembered: topics and departments are slugged again for every release that names them.
     """
+    from pelican.utils import slugify  # here: ``invoke check`` imports this module, mostly with nothing to slug
+
     composed = unicodedata.normalize("NFC", text)
     slug = slugify(composed.translate(GERMAN_TRANSLITERATION), regex_subs=SLUG_RULES)
     if max_length and len(slug) > max_length:

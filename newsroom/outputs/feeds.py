@@ -27,10 +27,9 @@ from ..content.dates import BERLIN
 from ..content.numbering import tag_uri
 from ..content.slugs import german_slug
 from ..settings import newsroom, tag_date
-from ..urls import absolute_url
+from ..urls import FEEDS_DIR, absolute_url
 from .images.stage import Picture
 
-FEEDS_DIR = "feeds"
 STYLESHEET = f"{FEEDS_DIR}/feed.xsl"
 OVERVIEW_SAVE_AS = f"{FEEDS_DIR}/index.html"
 OVERVIEW_URL = f"{FEEDS_DIR}/"

@@ -47,8 +47,8 @@ from pagefind_bin import get_executable
 
 from ..content.release import Release
 from ..site.output import StagedOutput, describe
+from ..urls import BUNDLE_DIR
 
-BUNDLE_DIR = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"  # in every bundle: its languages and their meta files
 LISTING_FILE = "shards.json"  # the shards, newest year first, for the search page and the next build
 PAGEFIND_VERSION = importlib.metadata.version("pagefind-bin")

@@ -18,15 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..content.confine import refused_links
 from ..content.reading import Source
 from ..content.registry import Registries, load_registries
 from ..content.release import Release
 from ..errors import ContentError, stop
-from ..outputs.cards.stage import CardStage
-from ..outputs.images.stage import ImageStage
-from ..outputs.redirects import Links
+from ..outputs.links import Links
 from ..outputs.sitemap import WrittenPages
 from ..settings import configure, data_dir, newsroom
 from .assets import Assets
@@ -36,7 +35,11 @@ from .inputs import BuildInputs, BuildKey, clock_window
 from .output import StagedOutput
 from .renderkeys import LiveKeys
 from .stagetimes import StageTimes
-from .writing import PendingPages
+
+if TYPE_CHECKING:  # imported by ``start`` when they are set up: ``invoke check`` sets up no stage that writes
+    from ..outputs.cards.stage import CardStage
+    from ..outputs.images.stage import ImageStage
+    from .writing import PendingPages
 
 
 @dataclass
@@ -77,14 +80,15 @@ class BuildState:
     live_keys: LiveKeys = field(default_factory=lambda: LiveKeys({}))
 
     @classmethod
-    def start(cls, settings: dict, now: dt.datetime | None = None) -> BuildState:
+    def start(cls, settings: dict, now: dt.datetime | None = None, writing: bool = True) -> BuildState:
         """Check NEWSROOM (once per build), look for links out of the content folder, then set up every stage.
 
         When a setting is wrong or a link leads out, nothing else is read (not
         even the registries, which may be such a link): ``ready`` is false and
         the caller stops at once. Then the clock is read (``now``, else
         ``NEWSROOM_NOW`` or the real time; a bad ``NEWSROOM_NOW`` raises here,
-        before anything is created).
+        before anything is created). Without ``writing`` (``invoke check``)
+        only the stages that read and compare are set up.
         """
         state = cls(settings)
         state.errors.extend(configure(settings))
@@ -99,6 +103,12 @@ class BuildState:
         state.errors.extend(stray_files(os.path.join(settings["PATH"], options.releases_dir)))
         state.crossfile = CrossFileChecks(settings)
         state.links = Links.read(settings)
+        if not writing:
+            return state
+        from ..outputs.cards.stage import CardStage
+        from ..outputs.images.stage import ImageStage
+        from .writing import PendingPages
+
         state.cards = CardStage(settings)
         state.images = ImageStage(settings)
         state.assets = Assets.read(settings)

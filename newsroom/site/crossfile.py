@@ -16,10 +16,9 @@ from ..content.numbering import ReleaseNumber
 from ..content.reading import MARKDOWN_EXTENSIONS
 from ..content.release import ATTACHMENTS_DIR, Release
 from ..errors import ContentError, display_path
-from ..outputs.feeds import FEEDS_DIR
-from ..outputs.search import BUNDLE_DIR
 from ..outputs.sitemap import SITEMAPS_DIR
 from ..settings import newsroom
+from ..urls import BUNDLE_DIR, FEEDS_DIR
 
 
 class CrossFileChecks:

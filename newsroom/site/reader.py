@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 
 from pelican.readers import BaseReader
@@ -11,18 +10,11 @@ from pelican.urlwrappers import Tag
 
 from ..content.dates import BERLIN
 from ..content.markup import MarkdownRenderer
-from ..content.reading import MARKDOWN_EXTENSIONS, Source, read_source
+from ..content.reading import MARKDOWN_EXTENSIONS, Source, read_source, report_warnings
 from ..content.release import Release
 from ..content.slugs import german_slug
 
 PLACEHOLDER_DATE = dt.datetime(1970, 1, 1, tzinfo=BERLIN)
-
-logger = logging.getLogger(__name__)
-
-
-def report_warnings(source: Source) -> None:
-    for warning in source.warnings:
-        logger.warning(warning.format())
 
 
 def page_metadata(source: Source) -> dict:

@@ -12,7 +12,7 @@ the same messages as ``path:line: field: message`` are also written as
 * ``json``: every error and warning with its fields, for any other tool.
 
 Pure functions from the check result to text; printing and the exit status
-are the task's (tasks.py ``check``).
+are ``check.run``'s.
 """
 
 from __future__ import annotations
@@ -20,9 +20,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from ..errors import ContentError
-from .check import Check
+
+if TYPE_CHECKING:
+    from .check import Check
 
 FORMATS = ("text", "github", "gitlab", "json")
 # GitLab's scale is info, minor, major, critical, blocker: an error stops publishing, a warning does not.
