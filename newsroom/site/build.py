@@ -31,14 +31,14 @@ from ..settings import configure, data_dir, newsroom
 from .assets import Assets
 from .clock import BuildClock, read_now
 from .crossfile import CrossFileChecks, stray_files
-from .inputs import BuildInputs, BuildKey, clock_window
 from .output import StagedOutput
-from .renderkeys import LiveKeys
 from .stagetimes import StageTimes
 
 if TYPE_CHECKING:  # imported by ``start`` when they are set up: ``invoke check`` sets up no stage that writes
     from ..outputs.cards.stage import CardStage
     from ..outputs.images.stage import ImageStage
+    from .inputs import BuildInputs, BuildKey
+    from .renderkeys import LiveKeys
     from .writing import PendingPages
 
 
@@ -77,7 +77,7 @@ class BuildState:
     times: StageTimes = field(default_factory=StageTimes)
     inputs: BuildInputs | None = None
     inputs_digest: str | None = None  # when the build started (``newsroom.site.inputs``)
-    live_keys: LiveKeys = field(default_factory=lambda: LiveKeys({}))
+    live_keys: LiveKeys | None = None  # the live site's (``newsroom.site.renderkeys``), read when the build starts
 
     @classmethod
     def start(cls, settings: dict, now: dt.datetime | None = None, writing: bool = True) -> BuildState:
@@ -139,6 +139,8 @@ class BuildState:
 
     def build_key(self) -> BuildKey | None:
         """The whole build's key, if its inputs are as they were when it started: the span of time they hold for."""
+        from .inputs import BuildKey, clock_window
+
         if self.inputs_digest is None or self.inputs.digest() != self.inputs_digest:
             return None
         return BuildKey(self.inputs_digest, *clock_window([release.date for release in self.releases], self.clock.now))
