@@ -272,14 +272,15 @@ def bench_cards(c, extra=0, workers=0, content=CONTENT, settings=SETTINGS):
             "only": "run only these scenarios, a comma list with cold among them (cold, cold-no-images, unchanged, "
                     "edit-one, add-one, template, registry, delete, clock, check); the 100,000-release run: "
                     "--releases 100000 --only cold,edit-one --no-compare",
+            "photos": "a photo of its own on every eighth release (--no-photos: no images, no cold build without them)",
             "settings": "settings file"})
-def bench(c, releases=10000, seed=1, keep="", compare=True, only="", settings=SETTINGS):
+def bench(c, releases=10000, seed=1, keep="", compare=True, only="", photos=True, settings=SETTINGS):
     """Time cold build, rebuilds, `invoke check`, peak memory and stages on generated releases, against plain Pelican and Hugo."""
     from newsroom.tools.benchmark import BenchmarkError, format_result, run_benchmark
 
     try:
         result = run_benchmark(settings, os.path.abspath(CONTENT), int(releases), int(seed), keep, compare, say=print,
-                               only=only)
+                               only=only, photos=photos)
     except BenchmarkError as error:
         sys.exit(f"bench: {error}")
     print()

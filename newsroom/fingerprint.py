@@ -5,6 +5,8 @@ modules kept by hand, the fingerprint of a module or subpackage covers its
 own files and every module of this package they import, directly or through
 others (found in the import statements), so a new import is covered the day
 it is written and a module the result does not depend on changes nothing.
+What depends on all of the project's code (a page, the whole build) takes
+``package_digest``: every source file's bytes, without parsing any.
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ import importlib.util
 from pathlib import Path
 
 PACKAGE = __name__.rpartition(".")[0]
+
+
+def package_digest() -> str:
+    """sha256 over every Python file of this package, by its path inside the package and its bytes."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(f"{path.relative_to(root).as_posix()}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 @functools.cache

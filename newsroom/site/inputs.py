@@ -28,7 +28,7 @@ from importlib.metadata import distributions
 
 from ..content.dates import from_iso
 from ..errors import display_path
-from ..fingerprint import code_fingerprint
+from ..fingerprint import package_digest
 from .records import setting_text, without_locations
 
 PROJECT_PLUGIN = "newsroom"
@@ -85,7 +85,7 @@ class BuildInputs:
             parts = [tree_digest(self.settings["PATH"]), tree_digest(self.settings["THEME"])]
         except OSError:
             return None  # a file the build cannot read either: the build reports it
-        parts += [self.settings_text, code_fingerprint(PROJECT_PLUGIN), packages_text(), sys.version]
+        parts += [self.settings_text, package_digest(), packages_text(), sys.version]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -44,7 +44,7 @@ from pelican.contents import Article, Page
 from pelican.urlwrappers import URLWrapper
 
 from ..content.release import Release
-from ..fingerprint import code_fingerprint
+from ..fingerprint import package_digest
 from ..outputs.cards.stage import ReleaseCards
 from ..outputs.feeds import FeedCatalog
 from ..outputs.images.stage import ReleasePictures
@@ -58,8 +58,6 @@ LINKED_PAGES = frozenset({"pages"})
 # The template that lists every feed; every other page sees the site's feed and its own list's.
 FEEDS_OVERVIEW = "feeds"
 VERSIONED = ("pelican", "jinja2", "markupsafe")
-# The code that shapes a page (with all it imports of the project); the tools beside the build do not.
-RENDERING_CODE = ("newsroom.content", "newsroom.site", "newsroom.outputs")
 LOCATION_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH", "PLUGIN_PATHS"})
 
 
@@ -325,7 +323,7 @@ def setting_text(value) -> str:
 
 
 def site_digest(settings: dict, assets_digest: str, registries_digest: str) -> str:
-    """What every page of the build depends on: settings, the rendering code, library versions, assets, registries.
+    """What every page of the build depends on: settings, the project's code, library versions, assets, registries.
 
     Where the build reads and writes (content, output, theme and cache folders)
     changes no page: their contents enter through the views, the template
@@ -333,7 +331,7 @@ def site_digest(settings: dict, assets_digest: str, registries_digest: str) -> s
     """
     parts = [
         setting_text(without_locations(settings)),
-        *(code_fingerprint(package) for package in RENDERING_CODE),
+        package_digest(),
         *(f"{name}={version(name)}" for name in VERSIONED),
         assets_digest,
         registries_digest,
@@ -347,6 +345,14 @@ class Templates:
     def __init__(self, environment: jinja2.Environment) -> None:
         self.environment = environment
         self.known: dict[str, tuple[frozenset[str], str]] = {}
+        self.parsed: dict[str, tuple[str, jinja2.nodes.Template]] = {}  # name → its source and syntax tree
+
+    def parse(self, name: str) -> tuple[str, jinja2.nodes.Template]:
+        """A template's source and syntax tree, each template parsed once per build."""
+        if name not in self.parsed:
+            source = self.environment.loader.get_source(self.environment, name)[0]
+            self.parsed[name] = (source, self.environment.parse(source))
+        return self.parsed[name]
 
     def closure(self, name: str) -> list[str]:
         """``name`` and every template it extends, includes or imports, each once (all templates if one is computed)."""
@@ -356,8 +362,7 @@ class Templates:
             if current in seen:
                 continue
             seen.append(current)
-            source = self.environment.loader.get_source(self.environment, current)[0]
-            for referenced in jinja2.meta.find_referenced_templates(self.environment.parse(source)):
+            for referenced in jinja2.meta.find_referenced_templates(self.parse(current)[1]):
                 if referenced is None:  # a name computed while rendering: every template may be used
                     return sorted(self.environment.list_templates())
                 todo.append(referenced)
@@ -367,8 +372,8 @@ class Templates:
         if template.name not in self.known:
             names, digest = set(CONTEXT_NAMES), hashlib.sha256()
             for member in sorted(self.closure(template.name)):
-                source = self.environment.loader.get_source(self.environment, member)[0]
-                names |= jinja2.meta.find_undeclared_variables(self.environment.parse(source))
+                source, tree = self.parse(member)
+                names |= jinja2.meta.find_undeclared_variables(tree)
                 digest.update(f"{member}\0{source}\0".encode())
             self.known[template.name] = (frozenset(names), digest.hexdigest())
         return self.known[template.name]

@@ -656,14 +656,19 @@ def chosen_scenarios(only: str) -> tuple[str, ...]:
 
 
 def run_benchmark(settings_file: str, sample_content: str, count: int, seed: int = 1, keep: str = "",
-                  compare: bool = True, say=lambda line: None, only: str = "") -> BenchResult:
+                  compare: bool = True, say=lambda line: None, only: str = "", photos: bool = True) -> BenchResult:
     """Generate the corpus, run the scenarios (``only``: a comma list of some) on every site, and return the figures.
 
     ``keep`` names a new or empty folder to work in and leave behind;
     otherwise a temporary folder is removed at the end. ``say`` gets a line
-    per finished run.
+    per finished run. Without ``photos`` no release has an image (and the
+    cold build without images, the same then, is not run).
     """
     scenarios = chosen_scenarios(only)
+    if not photos:
+        if only and COLD_WITHOUT_IMAGES in scenarios:
+            raise BenchmarkError(f"--only {COLD_WITHOUT_IMAGES} compares with the photos, which --no-photos leaves out")
+        scenarios = tuple(name for name in scenarios if name != COLD_WITHOUT_IMAGES)
     if count < 3:
         raise BenchmarkError(f"--releases {count}: the scenarios need at least 3 releases")
     if not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"):
@@ -672,11 +677,12 @@ def run_benchmark(settings_file: str, sample_content: str, count: int, seed: int
         )
     if not keep:
         with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as scratch:
-            return benchmark_in(scratch, os.path.abspath(settings_file), sample_content, count, seed, compare, scenarios, say)
+            return benchmark_in(scratch, os.path.abspath(settings_file), sample_content, count, seed, compare, scenarios,
+                                say, photos)
     if os.path.exists(keep) and os.listdir(keep):
         raise BenchmarkError(f"--keep {keep}: the folder is not empty")
     result = benchmark_in(os.path.abspath(keep), os.path.abspath(settings_file), sample_content, count, seed, compare,
-                          scenarios, say)
+                          scenarios, say, photos)
     result.folder = os.path.abspath(keep)
     return result
 
@@ -697,7 +703,7 @@ def corpus_changes(made: list[Release], sample_content: str, seed: int) -> Chang
 
 
 def benchmark_in(work: str, settings_file: str, sample_content: str, count: int, seed: int, compare: bool,
-                 scenarios: tuple[str, ...], say) -> BenchResult:
+                 scenarios: tuple[str, ...], say, photos: bool = True) -> BenchResult:
     """The twin without images runs first, so that the cold build with them follows it at the same load."""
     load_before = os.getloadavg()
     sites = []
@@ -705,8 +711,11 @@ def benchmark_in(work: str, settings_file: str, sample_content: str, count: int,
         sites.append(newsroom_site(work, settings_file, without_images=True))
         write_newsroom_corpus(sample_content, sites[0].content, count, seed, images=False)
     sites.append(newsroom_site(work, settings_file))
-    made = write_newsroom_corpus(sample_content, sites[-1].content, count, seed)
+    made = write_newsroom_corpus(sample_content, sites[-1].content, count, seed, images=photos)
     changes = corpus_changes(made, sample_content, seed)
+    if not photos:
+        changes = dataclasses.replace(changes, **{name: dataclasses.replace(getattr(changes, name), image=False)
+                                                  for name in ("edited", "added", "embargoed")})
     for site in sites:
         NEWSROOM_FORMAT.write(site.content, dataclasses.replace(changes.embargoed, image=False)
                               if site.without_images else changes.embargoed)
