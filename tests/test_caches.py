@@ -144,7 +144,7 @@ def test_a_pickle_in_the_cache_runs_no_code(site, tmp_path, caplog, where):
         assert sources_read()[0] == source_count(site)
     else:
         assert not cache_warnings(caplog) and sources_read()[0] == 0  # the pickle was not even opened
-    build(site, output, NEWSROOM=options(tmp_path))
+    build(site, tmp_path / "third", NEWSROOM=options(tmp_path))  # a folder of its own: the same inputs would build nothing
     assert sources_read()[0] == 0  # rebuilt
 
 

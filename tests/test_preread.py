@@ -60,7 +60,7 @@ def test_the_key_is_the_content_not_the_modification_time(site, tmp_path):
     release = first_release(site)
     status = release.stat()
     os.utime(release, ns=(status.st_atime_ns + 10**12, status.st_mtime_ns + 10**12))  # like a fresh git checkout
-    build(site, tmp_path / "output", NEWSROOM=options)
+    build(site, tmp_path / "checkout", NEWSROOM=options)  # a folder of its own: the same inputs would build nothing
     assert sources_read()[0] == 0
     text = release.read_text(encoding="utf-8")
     release.write_text(text.replace("\n---\n", "\n---\nErgänzt.\n", 1) if "\n---\n" in text else text + "x", encoding="utf-8")
@@ -110,7 +110,7 @@ def test_warnings_are_repeated_from_the_cache(site, tmp_path, monkeypatch):
     release = first_release(site)
     release.write_text(release.read_text(encoding="utf-8") + '\n<span class="x">Hinweis</span>\n', encoding="utf-8")
     first = run_pelican_cli(site, tmp_path / "output")
-    second = run_pelican_cli(site, tmp_path / "output")
+    second = run_pelican_cli(site, tmp_path / "second")  # a folder of its own: into the same, nothing is built
     for run in (first, second):
         assert run.returncode == 0, run.stdout + run.stderr
         assert f"{release.name}" in run.stdout and ": html: removed <span>" in run.stdout, run.stdout

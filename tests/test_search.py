@@ -275,6 +275,8 @@ def test_index_is_kept_when_no_release_page_changed(site, tmp_path, monkeypatch,
     build(site, output)
     before = inodes(output / "pagefind")
     monkeypatch.setattr(search, "get_executable", lambda: shutil.which("false"))
+    imprint = site / "pages" / "impressum.md"  # a change that shows on no release page
+    imprint.write_text(imprint.read_text(encoding="utf-8") + "\nStand: Dezember.\n", encoding="utf-8")
     build(site, output)
     assert shard_counts(shard_log) == (0, 1, 1)
     assert before and inodes(output / "pagefind") == before

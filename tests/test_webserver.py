@@ -21,6 +21,7 @@ from nginxserver import free_port, get, running_nginx
 from PIL import Image
 
 import newsroom.outputs.compress
+import newsroom.site.inputs
 from newsroom.outputs.compress import MARK, TEXT_SUFFIXES, compression
 from newsroom.site.renderkeys import KEYS_FILE
 from newsroom.tools.webconfig import CONTENT_SECURITY_POLICY, WebConfigError, numbered_pages_regex
@@ -398,6 +399,8 @@ def test_a_changed_compression_compresses_every_file_again(tmp_path, monkeypatch
     content = tmp_path / "content"
     prepare_content(content)
     monkeypatch.setattr(newsroom.outputs.compress, "BROTLI_QUALITY", 1)
+    # Another compression comes with other code or another library; the build's inputs say so.
+    monkeypatch.setattr(newsroom.site.inputs, "packages_text", lambda: "brotli=0.0")
     build(content, tmp_path / "output")
     monkeypatch.undo()
     build(content, tmp_path / "output")
