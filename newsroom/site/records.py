@@ -33,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -228,6 +229,9 @@ class Digests:
         elif form is SEQUENCE or form is DATA:
             stream.update(b"h" + self.own_digest(value, form))
         elif form is MAP:
+            if kind is dict and all(type(key) in PLAIN and type(item) in PLAIN for key, item in value.items()):
+                stream.update(b"p" + repr(value).encode())  # exact for plain values, and done in C
+                return
             stream.update(b"m%d:" % len(value))
             for key, item in value.items():
                 self.feed(stream, key)
@@ -246,7 +250,9 @@ class Digests:
         if known is not None:
             return known[0]
         own = hashlib.sha256()
-        if form is SEQUENCE:
+        if form is SEQUENCE and all(type(item) in PLAIN for item in value):
+            own.update(b"p" + repr(list(value)).encode())  # a list's, also for a tuple: the same sequence
+        elif form is SEQUENCE:
             own.update(b"l%d:" % len(value))
             for item in value:
                 self.feed(own, item)
@@ -261,6 +267,8 @@ class Digests:
         return digest
 
 
+# Values whose ``repr`` tells every two of them apart: a dict or list of only these is digested by its ``repr``.
+PLAIN = frozenset({str, int, float, bool, type(None)})
 STR, SCALAR, SEQUENCE, DATA, MAP, TIME, STR_TYPE, REFUSED = (
     "str", "scalar", "sequence", "data", "map", "time", "str type", "refused"
 )
@@ -333,6 +341,7 @@ def site_digest(settings: dict, assets_digest: str, registries_digest: str) -> s
         setting_text(without_locations(settings)),
         package_digest(),
         *(f"{name}={version(name)}" for name in VERSIONED),
+        f"python={sys.version}",  # plain values are digested by their repr
         assets_digest,
         registries_digest,
     ]
