@@ -211,3 +211,29 @@ def test_a_list_that_shrinks_loses_only_its_top_numbered_pages(corpus, own_site)
         assert all(int(Path(page).parent.name) < int(Path(file).parent.name) for page in pages_of(output, root)[1:])
     sitemap = (output / "sitemaps" / "seiten.xml").read_text(encoding="utf-8")
     assert "/seite/14/" not in sitemap and "/pressemitteilungen/2023/seite/4/" not in sitemap
+
+
+def test_year_month_and_day_archives_hold_what_pelicans_own_grouping_gives():
+    """``ReleasesGenerator`` finds each period's releases by id; Pelican scans; the lists must be the same, in order."""
+    import datetime as dt
+    import random
+    from types import SimpleNamespace
+
+    from pelican.generators import ArticlesGenerator
+
+    from newsroom.site.ordering import ReleasesGenerator
+
+    pick = random.Random(7)
+    start = dt.datetime(2019, 11, 28, 9, 30)
+    articles = [SimpleNamespace(date=start + dt.timedelta(hours=pick.randrange(0, 24 * 120))) for _ in range(300)]
+    articles.sort(key=lambda article: (article.date.day, article.date))  # unlike the dates' order, as ARTICLE_ORDER_BY may be
+    dates = sorted(articles, key=lambda article: article.date, reverse=True)
+    settings = {f"{period}_ARCHIVE_{kind}": f"{period.lower()}/{{date:%Y-%m-%d}}/{kind.lower()}"
+                for period in ("YEAR", "MONTH", "DAY") for kind in ("SAVE_AS", "URL")}
+    theirs = ArticlesGenerator._build_period_archives(None, dates, articles, settings)
+    ours = ReleasesGenerator._build_period_archives(ReleasesGenerator.__new__(ReleasesGenerator), dates, articles, settings)
+    assert set(ours) == {"year", "month", "day"} and len(ours["day"]) > 100
+    for granularity, archives in theirs.items():
+        assert [{**archive, "articles": list(map(id, archive["articles"]))} for archive in ours[granularity]] == [
+            {**archive, "articles": list(map(id, archive["articles"]))} for archive in archives
+        ]

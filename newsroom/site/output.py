@@ -243,6 +243,7 @@ class StagedOutput:
     def __init__(self) -> None:
         self.target: str | None = None
         self.staging: str | None = None
+        self.made_folders: set[str] = set()  # of the staging folder, by ``link_previous``
         self.lock_fd: int | None = None
 
     @classmethod
@@ -307,6 +308,9 @@ class StagedOutput:
         """The file at ``path``'s place in the live site, for a path inside the staging folder."""
         if not self.staging or not self.target:
             return None
+        inside = self.staging + os.sep
+        if path.startswith(inside) and os.path.normpath(path) == path:  # every page's path: no relpath needed
+            return os.path.join(self.target, path[len(inside):])
         relative = os.path.relpath(os.path.abspath(path), self.staging)
         if relative.startswith(os.pardir + os.sep) or relative in (os.curdir, os.pardir):
             return None
@@ -328,14 +332,20 @@ class StagedOutput:
     def link_previous(self, path: str) -> bool:
         """Hardlink the live site's file at ``path``'s place into the staging folder; False if it has none."""
         previous = self.previous(path)
-        if not previous or not os.path.isfile(previous) or os.path.islink(previous):
-            return False
         try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-        except OSError as error:
-            if error.filename is None:
-                error.filename = path
-            raise
+            if not previous or not stat.S_ISREG(os.lstat(previous).st_mode):
+                return False
+        except OSError:
+            return False
+        folder = os.path.dirname(path)
+        if folder not in self.made_folders:  # each folder once (numbered list pages share theirs)
+            try:
+                os.makedirs(folder, exist_ok=True)
+            except OSError as error:
+                if error.filename is None:
+                    error.filename = path
+                raise
+            self.made_folders.add(folder)
         return replace_with_link(previous, path)
 
     def abandon(self) -> None:

@@ -31,7 +31,7 @@ from ..settings import newsroom
 from .build import BuildState
 from .crossfile import statics_from_outside
 from .inputs import BuildInputs, nothing_to_build
-from .ordering import link_neighbours
+from .ordering import link_neighbours, with_releases_generator
 from .output import StagedOutput, SwallowedWriteFaults
 from .reader import NewsroomReader
 from .records import RecordUndefined
@@ -77,6 +77,9 @@ class Newsroom:
             add_jinja_globals(pelican.settings)
             pelican.settings["JINJA_GLOBALS"]["sign_language_video"] = attachments.sign_language_video(pelican.settings)
             output.start(pelican)
+            # Pelican names its article generator itself, no signal replaces it: this instance's list is rewritten.
+            generator_classes = pelican._get_generator_classes
+            pelican._get_generator_classes = lambda: with_releases_generator(generator_classes())
         pelican.run = output.failing_cleanly()(pelican.run)
 
     def readers_init(self, readers) -> None:
