@@ -30,13 +30,8 @@ def release_metadata(release: Release, reader: BaseReader) -> dict:
     Release's (Pelican would format it again on every ``article.url``, ~15
     times per release in the lists).
     """
-    category = reader.process_metadata("category", release.department["name"])
-    category.slug = release.department["key"]
-    tags = []
-    for topic in release.topics:
-        tag = Tag(topic.name, reader.settings)
-        tag.slug = topic.slug
-        tags.append(tag)
+    category = reader.section("category", release.department["name"], release.department["key"])
+    tags = [reader.section("tag", topic.name, topic.slug) for topic in release.topics]
     corrections = [{"date": correction.date, "note": correction.note} for correction in release.corrections]
     metadata = {
         "release": release,
@@ -87,6 +82,16 @@ class NewsroomReader(BaseReader):
     def __init__(self, settings):
         super().__init__(settings)
         self.renderer = MarkdownRenderer()
+        self.sections: dict[tuple[str, str, str], object] = {}
+
+    def section(self, kind: str, name: str, slug: str):
+        """The one category or tag object of every release of a department or topic (its address formatted once)."""
+        key = (kind, name, slug)
+        if key not in self.sections:
+            wrapper = self.process_metadata("category", name) if kind == "category" else Tag(name, self.settings)
+            wrapper.slug = slug
+            self.sections[key] = wrapper
+        return self.sections[key]
 
     @classmethod
     def for_build(cls, state) -> type[NewsroomReader]:

@@ -157,8 +157,12 @@ def link_view(article) -> LinkView | None:
     return LinkView(article.title, article.url) if article is not None else None
 
 
-def release_view(article: Article) -> ReleaseView:
-    """The view of an article; ``article.content`` and its summary with links for the base address set now."""
+def release_view(article: Article, section=section_view) -> ReleaseView:
+    """The view of an article; ``article.content`` and its summary with links for the base address set now.
+
+    ``section`` makes the view of its department and topics (``Records`` gives
+    each department and topic one view, digested once).
+    """
     meta = article.metadata
     return ReleaseView(
         release=meta["release"],
@@ -168,9 +172,9 @@ def release_view(article: Article) -> ReleaseView:
         number=meta["number"],
         summary=article.summary,
         content=article.content,
-        category=section_view(article.category),
+        category=section(article.category),
         department=meta["department"],
-        tags=tuple(section_view(tag) for tag in getattr(article, "tags", [])),
+        tags=tuple(section(tag) for tag in getattr(article, "tags", [])),
         contact=meta.get("contact"),
         image=meta.get("image"),
         attachments=tuple(meta.get("attachments", ())),
@@ -244,23 +248,38 @@ class Digests:
         else:
             raise RecordError(f"a {kind.__module__}.{kind.__qualname__} cannot enter a render record")
 
+    def feed_items(self, stream, items) -> None:
+        """The items of a sequence or the fields of a dataclass: each run of plain values as one list's ``repr``.
+
+        A run's ``repr`` is a Python literal, so it ends where it ends; every
+        other item starts with its form's own tag. One ``repr`` in C instead of
+        a call of ``feed`` per plain item.
+        """
+        run = []
+        for item in items:
+            if type(item) in PLAIN:
+                run.append(item)
+                continue
+            if run:
+                stream.update(b"p" + repr(run).encode())
+                run = []
+            self.feed(stream, item)
+        if run:
+            stream.update(b"p" + repr(run).encode())
+
     def own_digest(self, value, form) -> bytes:
         """The digest of a sequence or dataclass, remembered for frozen and shared ones."""
         known = self.memo.get(id(value))
         if known is not None:
             return known[0]
         own = hashlib.sha256()
-        if form is SEQUENCE and all(type(item) in PLAIN for item in value):
-            own.update(b"p" + repr(list(value)).encode())  # a list's, also for a tuple: the same sequence
-        elif form is SEQUENCE:
+        if form is SEQUENCE:
             own.update(b"l%d:" % len(value))
-            for item in value:
-                self.feed(own, item)
+            self.feed_items(own, value)
         else:
             kind = type(value)
             own.update(b"d" + kind.__qualname__.encode() + b":")
-            for name in field_names(kind):
-                self.feed(own, getattr(value, name))
+            self.feed_items(own, [getattr(value, name) for name in field_names(kind)])
         digest = own.digest()
         if id(value) in self.shared or (form is DATA and type(value).__dataclass_params__.frozen):
             self.memo[id(value)] = (digest, value)
@@ -405,7 +424,7 @@ class Records:
         key = (id(value), base, linked)
         if key not in self.views:
             if isinstance(value, Article):
-                self.views[key] = release_view(value)
+                self.views[key] = release_view(value, lambda section: self.view(section, base, linked))
             elif isinstance(value, Page):
                 self.views[key] = PageLinkView(value.title, value.slug, value.url) if linked else page_view(value)
             else:
