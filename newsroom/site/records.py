@@ -455,7 +455,7 @@ class Records:
         return value
 
     def record(self, template: jinja2.Template, context: dict) -> tuple[dict, str]:
-        """The context to render ``template`` with, and the page's key."""
+        """What to render ``template`` with over the settings (``{**settings, **record}``), and the page's key."""
         if self.templates is None:
             self.templates = Templates(template.environment)
         names, template_digest = self.templates.of(template)
@@ -488,7 +488,7 @@ class Records:
         key.update(f"{self.site_digest}\0{template.name}\0{template_digest}\0".encode())
         for name, value in record.items():
             key.update(f"{name}\0{self.digests.hexdigest(value)}\0".encode())
-        return {**self.settings, **record}, key.hexdigest()
+        return record, key.hexdigest()
 
     def releases_in(self, record: dict) -> list[Release]:
         """Every release whose view the record holds, at any depth of sequences, mappings and dataclasses."""

@@ -27,7 +27,7 @@ import logging
 import multiprocessing
 import os
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
 from pelican import signals
@@ -65,8 +65,9 @@ class PendingPage:
     shared: dict  # the context the generator passed; Pelican sets its localsiteurl before rendering
     snapshot: dict  # a shallow copy of ``shared`` as it was when the page was asked for
     own: dict  # output_file, localsiteurl (and SITEURL for relative URLs), the generator's variables
-    record: dict | None = None  # what the template is rendered with (``newsroom.site.records``), once keyed
+    record: dict | None = None  # what the template is rendered with besides the settings (``newsroom.site.records``)
     key: str = ""
+    settings: dict = field(default_factory=dict)  # the build's, shared: a copy per page would hold 10 KB each
 
     def context(self) -> dict:
         return {**self.snapshot, **self.own}
@@ -77,9 +78,10 @@ class PendingPage:
             # Releases compute their links from the shared context's localsiteurl.
             self.shared["localsiteurl"] = context["localsiteurl"]
         self.record, self.key = records.record(self.template, context)
+        self.settings = records.settings
 
     def write(self, output) -> None:
-        output.place(self.path, self.template.render(self.record).encode("utf-8"))
+        output.place(self.path, self.template.render({**self.settings, **self.record}).encode("utf-8"))
 
 
 def numbered_pages(settings: dict, name: str, url, template_name, paginated, variables: dict) -> list[tuple[str, dict]]:
@@ -238,7 +240,9 @@ class PendingPages:
         stale = []
         for page in self.landing.values():
             page.make_record(keys.records)
-            if not keys.reuse(output, page.path, page.key):
+            if keys.reuse(output, page.path, page.key):
+                page.record = None  # linked: nothing left to render it with
+            else:
                 stale.append(page)
         logger.info(REUSE_SUMMARY, len(self.landing) - len(stale), len(stale))
         return stale
