@@ -157,6 +157,27 @@ def test_place_never_links_a_symlink_of_the_live_site(staged, tmp_path):
     assert not new.is_symlink() and new.stat().st_ino != outside.stat().st_ino
 
 
+def test_workers_compress_every_changed_file_and_keep_the_live_copies_of_the_others(staged):
+    """``precompress`` with two workers: the unchanged live page keeps its .gz and .br, every other file gets its own."""
+    import brotli
+
+    from newsroom.outputs.compress import compression, gzip_bytes, precompress
+
+    site = Path(staged.staging)
+    for copy in (".gz", ".br"):
+        Path(staged.target, "a", "page.html" + copy).write_bytes(b"live copy")
+    Path(staged.target, ".precompressed").write_text(compression(), encoding="utf-8")
+    staged.place(str(site / "a" / "page.html"), b"old")  # unchanged: linked from the live site
+    pages = {site / "b" / f"{number}.html": f"<p>Mitteilung {number} der Pressestelle</p>".encode() for number in range(300)}
+    for path, data in pages.items():
+        staged.place(str(path), data)
+    precompress(staged, str(site), workers=2)
+    assert (site / "a" / "page.html.gz").read_bytes() == b"live copy"
+    for path, data in pages.items():
+        assert Path(str(path) + ".gz").read_bytes() == gzip_bytes(data)
+        assert brotli.decompress(Path(str(path) + ".br").read_bytes()) == data
+
+
 # --- workers ------------------------------------------------------------------------
 
 PARENT = os.getpid()

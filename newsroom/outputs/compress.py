@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import gzip
 import importlib.metadata
+import multiprocessing
 import os
 
 import brotli
 
+from ..processes import die_with_parent
 from ..site.output import replace_with_link
 
 TEXT_SUFFIXES = (".html", ".htm", ".xml", ".css", ".js", ".mjs", ".json", ".svg", ".xsl", ".txt")
@@ -33,6 +35,9 @@ ENCODINGS = (".gz", ".br")
 MARK = ".precompressed"
 GZIP_LEVEL = 9
 BROTLI_QUALITY = 5
+# Below this many files a worker, forking costs more than it saves; files go to workers in chunks of this many.
+PARALLEL_FROM = 64
+CHUNK_SIZE = 64
 
 
 def gzip_bytes(data: bytes) -> bytes:
@@ -48,7 +53,7 @@ COMPRESSORS = {".gz": gzip_bytes, ".br": brotli_bytes}
 
 
 def text_files(site: str):
-    """Every text file under ``site``, by path (sorted, for a reproducible order of writes)."""
+    """Every text file under ``site``, by path (sorted: the same order on every build)."""
     for root, folders, files in os.walk(site):
         folders.sort()
         for name in sorted(files):
@@ -92,14 +97,42 @@ def kept_from_live_site(output, path: str) -> bool:
     return all(replace_with_link(previous + suffix, path + suffix) for suffix in ENCODINGS)
 
 
-def precompress(output, site: str) -> None:
-    """Write the ``.gz`` and ``.br`` of every text file of the staged ``site`` (last, before the output is published)."""
+def compress_file(output, path: str) -> None:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    for suffix in ENCODINGS:
+        output.place(path + suffix, COMPRESSORS[suffix](data))
+
+
+# The staged output of the running compression, set before the worker processes are forked, so they inherit it.
+_output = None
+
+
+def _compress_in_worker(path: str) -> None:
+    compress_file(_output, path)
+
+
+def precompress(output, site: str, workers: int = 0) -> None:
+    """Write the ``.gz`` and ``.br`` of every text file of the staged ``site`` (last, before the output is published).
+
+    The files to compress are shared among forked worker processes
+    (``workers``, default one a core): a cold build at 100,000 releases
+    compresses some 3.5 GB of text.
+    """
+    global _output
     reuse = live_copies_usable(output, site)
-    for path in text_files(site):
-        if reuse and kept_from_live_site(output, path):
-            continue
-        with open(path, "rb") as handle:
-            data = handle.read()
-        for suffix in ENCODINGS:
-            output.place(path + suffix, COMPRESSORS[suffix](data))
+    changed = [path for path in text_files(site) if not (reuse and kept_from_live_site(output, path))]
+    workers = min(workers or os.cpu_count() or 1, len(changed) // PARALLEL_FROM)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for path in changed:
+            compress_file(output, path)
+    else:
+        _output = output
+        try:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent,
+                                                          initargs=(os.getpid(),)) as pool:
+                for _ in pool.imap_unordered(_compress_in_worker, changed, chunksize=CHUNK_SIZE):
+                    pass
+        finally:
+            _output = None
     output.place(os.path.join(site, MARK), compression().encode())
