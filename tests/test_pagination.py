@@ -221,7 +221,7 @@ def test_year_month_and_day_archives_hold_what_pelicans_own_grouping_gives():
 
     from pelican.generators import ArticlesGenerator
 
-    from newsroom.site.ordering import ReleasesGenerator
+    from newsroom.site.archives import ReleasesGenerator
 
     pick = random.Random(7)
     start = dt.datetime(2019, 11, 28, 9, 30)

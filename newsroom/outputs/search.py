@@ -39,6 +39,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ PAGEFIND_VERSION = importlib.metadata.version("pagefind-bin")
 # One line per build; ``invoke bench`` reads it. The peak is that of the largest Pagefind run (0: none ran).
 SUMMARY = "Search: %d of %d shards indexed, %d kept, peak %d MB"
 MEGABYTE = 1024 * 1024
+PEAK_POLL_SECONDS = 0.05  # how often Pagefind's high-water mark is read while it runs
 
 log = logging.getLogger(__name__)
 
@@ -292,18 +294,37 @@ def index_shard(site: str, shard: Shard) -> int:
 def run_measured(command: list[str], cwd: str) -> tuple[int, str, int]:
     """Exit status (negative: killed by that signal), output and peak resident bytes of one command.
 
-    ``os.wait4`` returns the child's own resource usage, which
-    ``subprocess.run`` discards; ``RUSAGE_CHILDREN`` would mix in the card
-    and image workers.
+    The peak is the process's own high-water mark (``VmHWM``), read while it
+    runs. Not ``ru_maxrss``: it also counts the memory the forked child had
+    before its ``exec``, which is this build's whole heap. Where there is no
+    ``/proc``, the peak is 0 (unknown).
     """
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as shown:
         process = subprocess.Popen(command, cwd=cwd, stdout=shown, stderr=subprocess.STDOUT)
+        peak = 0
         try:
-            _, status, usage = os.wait4(process.pid, 0)
+            while True:
+                peak = max(peak, high_water_mark(process.pid))
+                finished, status = os.waitpid(process.pid, os.WNOHANG)
+                if finished:
+                    break
+                time.sleep(PEAK_POLL_SECONDS)
         except BaseException:
             process.kill()
             process.wait()
             raise
         process.returncode = os.waitstatus_to_exitcode(status)
         shown.seek(0)
-        return process.returncode, shown.read(), usage.ru_maxrss * 1024  # Linux counts ru_maxrss in KB
+        return process.returncode, shown.read(), peak
+
+
+def high_water_mark(pid: int) -> int:
+    """The peak resident bytes of a running process since its ``exec`` (Linux ``/proc``), 0 if unknown."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024  # in kB
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0

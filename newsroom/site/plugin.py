@@ -28,10 +28,11 @@ from ..outputs.search import index_site
 from ..outputs.sitemap import sitemap_files
 from ..outputs.social import add_jinja_globals
 from ..settings import newsroom
+from .archives import with_releases_generator
 from .build import BuildState
 from .crossfile import statics_from_outside
 from .inputs import BuildInputs, nothing_to_build
-from .ordering import link_neighbours, with_releases_generator
+from .ordering import link_neighbours
 from .output import StagedOutput, SwallowedWriteFaults
 from .reader import NewsroomReader
 from .records import RecordUndefined
