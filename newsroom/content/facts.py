@@ -28,16 +28,19 @@ warning, and the check reads every file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import json
 import logging
+import operator
 import os
 import tempfile
 import time
 from collections import namedtuple
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain, compress, repeat
 from pathlib import Path
 
 from ..errors import ContentError, display_path
@@ -50,7 +53,7 @@ from .reading import Source
 from .registry import Registries
 from .release import Release, ReleaseNumber, Topic
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 INDEX_FORMAT = f"newsroom check index, version {INDEX_VERSION}"
 INDEX_FILE = "facts-{}.v" + str(INDEX_VERSION)
 INDEX_FILES_KEPT = 4
@@ -144,49 +147,132 @@ class Facts:
         return ([self.image_path] if self.image_path else []) + list(self.attachment_paths)
 
     def as_json(self) -> list:
-        """A list by position (the index holds thousands): the fields of a page, and for a release its own after them."""
-        data = [self.kind, self.path, self.slug, self.status, self.lines,
-                [[warning.path, warning.line, warning.field, warning.message] for warning in self.warnings]]
-        if self.kind == "release":
-            data += [
-                str(self.number) if self.number else None, self.key, self.reference, self.date.isoformat(),
-                self.permanent_id, self.id_written,
-                self.url, self.save_as, [list(alias) for alias in self.aliases],
-                [[topic.name, topic.slug] for topic in self.topics],
-                self.withdrawn.isoformat() if self.withdrawn else None, self.withdrawal_reason, self.image_path,
-                list(self.attachment_paths),
-            ]
-        return data
-
-    @classmethod
-    def from_json(cls, data: list, numbering: Numbering) -> Facts:
-        """Facts from ``as_json`` (of a site with ``numbering``); ValueError (or TypeError) when the data is not of that shape."""
-        kind, path, slug, status, lines, warnings, *own = data
-        if type(lines) is not dict or not lines.keys() <= LINES_KEPT or not all(map(is_int, lines.values())):
-            raise ValueError("lines are field names and numbers")
-        base = (kind, *strings(path, slug), status, lines, tuple(message(*fields) for fields in warnings))
-        if kind == "page" and not own:
-            return cls(*base)
-        if kind != "release":
-            raise ValueError("a source is a release or a page")
-        (number, key, reference, date, permanent_id, id_written, url, save_as, aliases, topics, withdrawn, reason, image,
-         attachments) = own
-        scheme = numbering.kind
-        parsed = None if number is None or scheme is None else scheme.parse(number)
-        if (number is None) != (scheme is None) or (number is not None and parsed is None):
-            raise ValueError("the number is not one of this site's scheme")
-        strings(key, reference)
-        return cls(  # by position, in the order of the fields (the index makes thousands)
-            *base, parsed, key, reference, berlin(date), permanent_id, bool(id_written), url, save_as,
-            tuple((alias, line) for alias, line in aliases), tuple(topic(name, slug) for name, slug in topics),
-            berlin(withdrawn) if withdrawn else None, reason, image, strings(*attachments),
-        )
+        """Every field by position, a page's release fields at their defaults: all rows alike, decoded column by column."""
+        return [
+            self.kind, self.path, self.slug, self.status, self.lines,
+            [[warning.path, warning.line, warning.field, warning.message] for warning in self.warnings],
+            str(self.number) if self.number else None, self.key, self.reference,
+            self.date.isoformat() if self.date else None, self.permanent_id, self.id_written, self.url, self.save_as,
+            [list(alias) for alias in self.aliases], [[topic.name, topic.slug] for topic in self.topics],
+            self.withdrawn.isoformat() if self.withdrawn else None, self.withdrawal_reason, self.image_path,
+            list(self.attachment_paths),
+        ]
 
 
-@functools.lru_cache(maxsize=1024)
-def topic(name: str, slug: str) -> Topic:
-    """One ``Topic`` for each, however many releases name it (a site has a few dozen, 10,000 releases three each)."""
-    return Topic(name, slug)
+# An index row: the file, its identity, digest and media, then the fields of its Facts in their order.
+ROW_LENGTH = 4 + len(dataclasses.fields(Facts))
+
+
+def entries_of(rows: object, numbering: Numbering) -> dict[str, Entry]:
+    """The entries of an index's rows (of a site with ``numbering``); ValueError or TypeError when not of their shape.
+
+    Checked and converted a column at a time, mostly by passes that run in
+    C (``map``, ``set``): a function call per row and field would cost more
+    than the JSON parse of all 10,000 rows.
+    """
+    if type(rows) is not list or not only(rows, list) or not set(map(len, rows)) <= {ROW_LENGTH}:
+        raise ValueError("an entry is a list of its fields")
+    if not rows:
+        return {}
+    (files, identities, digests, media, kinds, paths, slugs, statuses, lines, warnings, numbers, keys, references,
+     dates, permanent_ids, ids_written, urls, saves_as, aliases, topics, withdrawn, reasons, images,
+     attachments) = zip(*rows, strict=True)
+    if not all(only(column, str) for column in (files, digests, paths, slugs, keys, references, permanent_ids, urls, saves_as)):
+        raise ValueError("expected texts")
+    if not all(only(column, str, type(None)) for column in (statuses, reasons, images)) or not only(ids_written, bool):
+        raise ValueError("expected texts or null, and true or false")
+    if not set(kinds) <= {"release", "page"}:
+        raise ValueError("a source is a release or a page")
+    seen = [identity for identity in identities if identity is not None]
+    if not only(seen, list) or not set(map(len, seen)) <= {5} or not only(chain.from_iterable(seen), int):
+        raise ValueError("an identity is five numbers")
+    numbered = chain.from_iterable(map(dict.values, lines)) if only(lines, dict) else None
+    if numbered is None or not set().union(*lines) <= LINES_KEPT or not only(numbered, int):
+        raise ValueError("lines are field names and numbers")
+    releases = list(map("release".__eq__, kinds))
+    facts = map(
+        Facts, kinds, paths, slugs, statuses, lines, map(messages, warnings), release_numbers(numbers, releases, numbering),
+        keys, references, berlin_dates(dates, releases), permanent_ids, ids_written, urls, saves_as,
+        map(line_aliases, aliases), topic_tuples(topics), berlin_dates(withdrawn), reasons, images,
+        map(text_tuple, attachments),
+    )
+    return dict(zip(files, map(Entry, identities, digests, map(media_of, media), facts), strict=True))
+
+
+def only(values: Iterable, *kinds: type) -> bool:
+    """Whether every value is of one of ``kinds`` exactly (a bool is not an int here, as JSON's true is not a number)."""
+    return set(map(type, values)) <= set(kinds)
+
+
+def messages(fields: list) -> tuple[ContentError, ...]:
+    return tuple(message(*given) for given in fields) if fields else ()
+
+
+def release_numbers(texts: tuple, releases: list[bool], numbering: Numbering) -> list:
+    """Each release's number in the site's scheme (None on a site without numbers); a page's None."""
+    scheme = numbering.kind
+    if scheme is None:
+        if any(texts):
+            raise ValueError("this site's releases have no numbers")
+        return [None] * len(texts)
+    if not only(compress(texts, releases), str) or any(compress(texts, map(operator.not_, releases))):
+        raise ValueError("a release's number is text, a page has none")
+    numbers = [scheme.parse(text) if text else None for text in texts]
+    if not all(compress(numbers, releases)):
+        raise ValueError("the number is not one of this site's scheme")
+    return numbers
+
+
+def berlin_dates(texts: tuple, required: list[bool] | None = None) -> list:
+    """Dates with an offset, in Berlin's zone; None where not given (which ``required`` rows may not be)."""
+    if required and None in compress(texts, required):
+        raise ValueError("a release has a date")
+    given = [text for text in texts if text is not None]
+    if not only(given, str):
+        raise ValueError("a date is text")
+    parsed = list(map(dt.datetime.fromisoformat, given))
+    if None in map(operator.attrgetter("tzinfo"), parsed):
+        raise ValueError("a date with an offset")
+    dates = iter(map(dt.datetime.astimezone, parsed, repeat(BERLIN)))
+    return [None if text is None else next(dates) for text in texts]
+
+
+def line_aliases(given: list) -> tuple[tuple[str, int], ...]:
+    return tuple(alias_line(*alias) for alias in given) if given else ()
+
+
+def alias_line(alias: object, line: object) -> tuple[str, int]:
+    if type(alias) is not str or not is_int(line):
+        raise ValueError("an alias is its address and line")
+    return alias, line
+
+
+def topic_tuples(column: tuple) -> list[tuple[Topic, ...]]:
+    """Each row's topics, made once for all rows that name the same ones (a site has a few dozen, 10,000 releases a few
+    each, mostly in the same combinations)."""
+    keys = list(map(tuple, map(map, repeat(tuple), column)))
+    made = {key: tuple(topic(*pair) for pair in key) for key in set(keys)}
+    return list(map(made.__getitem__, keys))
+
+
+def text_tuple(given: list) -> tuple[str, ...]:
+    return strings(*given) if given else ()
+
+
+def media_of(given: dict) -> dict[str, tuple[list[int] | None, str]]:
+    """An entry's media: content-relative path → identity (five numbers or null) and digest."""
+    if type(given) is not dict:
+        raise ValueError("media are a mapping")
+    media = {}
+    for name, (seen, digest) in given.items():
+        if not (seen is None or (type(seen) is list and len(seen) == 5 and only(seen, int))):
+            raise ValueError("an identity is five numbers")
+        media[name] = seen, strings(digest)[0]
+    return media
+
+
+def topic(name: object, slug: object) -> Topic:
+    return Topic(*strings(name, slug))
 
 
 def is_int(value: object) -> bool:
@@ -204,13 +290,6 @@ def message(path: object, line: object, field: object, text: object) -> ContentE
     if not (line is None or is_int(line)) or not (field is None or isinstance(field, str)):
         raise ValueError("a message is [path, line, field, text]")
     return ContentError(*strings(path), line, field, *strings(text))
-
-
-def berlin(text: str) -> dt.datetime:
-    value = dt.datetime.fromisoformat(text)
-    if value.tzinfo is None:
-        raise ValueError("a date with an offset")
-    return value.astimezone(BERLIN)
 
 
 def identity(path: str, seen_ns: int) -> list[int] | None:
@@ -240,16 +319,8 @@ class Entry:
     facts: Facts
 
     def as_line(self, path: str) -> bytes:
-        data = [path, self.identity, self.digest, {name: list(seen) for name, seen in self.media.items()}, self.facts.as_json()]
+        data = [path, self.identity, self.digest, {name: list(seen) for name, seen in self.media.items()}, *self.facts.as_json()]
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
-
-    @classmethod
-    def from_json(cls, data: list, numbering: Numbering) -> tuple[str, Entry]:
-        """The path and entry of ``as_line``'s data; ValueError (or TypeError, AttributeError) when it is not of that shape."""
-        path, seen, digest, media, facts = data
-        entry = cls(seen, digest, {name: (media_seen, media_digest) for name, (media_seen, media_digest) in media.items()},
-                    Facts.from_json(facts, numbering))
-        return strings(path)[0], entry
 
 
 class FactsIndex:
@@ -293,9 +364,10 @@ class FactsIndex:
         lines = body.split(b"\n") if body else []
         try:  # one parse for all lines (a parse a line costs more than the parsing)
             rows = json.loads(b"[" + b",".join(lines) + b"]")
-            for line, row in zip(lines, rows, strict=True):  # one entry a line
-                path, entry = Entry.from_json(row, self.numbering)
-                self.entries[path], self.lines[path] = entry, line
+            self.entries = entries_of(rows, self.numbering)
+            if len(self.entries) != len(lines):
+                raise ValueError("one entry a line, each file once")
+            self.lines = dict(zip(self.entries, lines, strict=True))
         except (ValueError, TypeError, AttributeError, RecursionError) as error:
             self.entries, self.lines = {}, {}
             self.warn(f"is not of its shape ({error})")
