@@ -5,7 +5,8 @@ modules kept by hand, the fingerprint of a module or subpackage covers its
 own files and every module of this package they import, directly or through
 others (found in the import statements), so a new import is covered the day
 it is written and a module the result does not depend on changes nothing.
-What depends on all of the project's code (a page, the whole build) takes
+What depends on all of the project's code (a page, the whole build), or
+cannot spend the parse (the check's index, in the pre-commit hook), takes
 ``package_digest``: every source file's bytes, without parsing any.
 """
 

@@ -101,8 +101,13 @@ def file_digest(path: str) -> str:
 def reading_fingerprint(settings: dict, registries: Registries) -> str:
     """A hash of everything besides a file's own bytes that reading it depends on."""
     digest = hashlib.sha256(code_fingerprint(read_source.__module__).encode())
-    for library in READING_LIBRARIES:
-        digest.update(f"{library}={importlib.metadata.version(library)}".encode())
+    digest.update(reading_inputs(settings, registries))
+    return digest.hexdigest()
+
+
+def reading_inputs(settings: dict, registries: Registries) -> bytes:
+    """What reading depends on besides its code and the file: the libraries' versions, the settings it reads, the registries."""
+    versions = "".join(f"{library}={importlib.metadata.version(library)}" for library in READING_LIBRARIES)
     options = {key: value for key, value in newsroom(settings).as_dict().items() if key not in NOT_READING_SETTINGS}
     options["images"] = {key: options["images"][key] for key in READING_IMAGE_SETTINGS}
     relevant = {
@@ -111,8 +116,7 @@ def reading_fingerprint(settings: dict, registries: Registries) -> str:
         "SITEURL": settings.get("SITEURL", ""),
         "registries": registries,
     }
-    digest.update(json.dumps(relevant, sort_keys=True, default=repr).encode())
-    return digest.hexdigest()
+    return (versions + json.dumps(relevant, sort_keys=True, default=repr)).encode()
 
 
 # --- The cache file format ---------------------------------------------------
