@@ -85,10 +85,11 @@ def source_files(settings: dict) -> list[str]:
     for folder in (options.releases_dir, options.pages_dir):
         for root, dirs, files in os.walk(os.path.join(settings["PATH"], folder)):
             dirs.sort()
+            prefix = os.path.join(root, "")  # + name: os.path.join(root, name), without its cost for 10,000 files
             paths.extend(
-                os.path.join(root, name)
+                prefix + name
                 for name in sorted(files)
-                if name.rsplit(".", 1)[-1] in MARKDOWN_EXTENSIONS and not name.startswith(".")
+                if name.rpartition(".")[2] in MARKDOWN_EXTENSIONS and not name.startswith(".")
             )
     return paths
 
