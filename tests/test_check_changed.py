@@ -161,6 +161,38 @@ def test_an_index_of_another_shape_is_ignored(work: Path, caplog):
     assert len(result.sources) == 3
 
 
+# A change to the first release row of the fixture's index, each breaking one column's shape.
+BROKEN_ROWS = {
+    "number-not-text": lambda row: row[:10] + [422] + row[11:],
+    "number-of-another-scheme": lambda row: row[:10] + ["2024-422"] + row[11:],
+    "date-without-offset": lambda row: row[:13] + [row[13][:19]] + row[14:],
+    "identity-of-four": lambda row: [row[0], [1, 2, 3, 4]] + row[2:],
+    "line-not-a-number": lambda row: row[:8] + [{**row[8], "title": "2"}] + row[9:],
+    "topic-of-numbers": lambda row: row[:19] + [[[1, 2]]] + row[20:],
+    "alias-without-line": lambda row: row[:18] + [[["/alt/"]]] + row[19:],
+    "media-not-a-mapping": lambda row: row[:3] + [[]] + row[4:],
+    "field-missing": lambda row: row[:-1],
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN_ROWS.values(), ids=BROKEN_ROWS.keys())
+def test_an_index_row_of_another_shape_is_ignored(work: Path, caplog, broken):
+    """Each column is checked (a page's or a release's), so a bad value is a warning, never a crash later on."""
+    [index] = index_files(work)
+    header, _, body = index.read_bytes().partition(b"\n")
+    rows = [json.loads(line) for line in body.split(b"\n")]
+    first = next(number for number, row in enumerate(rows) if row[4] == "release")
+    rows[first] = broken(rows[first])
+    body = b"\n".join(json.dumps(row, ensure_ascii=False).encode() for row in rows)
+    facts = facts_module.FactsIndex.__new__(facts_module.FactsIndex)
+    facts.fingerprint = header.split()[-2].decode()
+    index.write_bytes(facts.header(body) + b"\n" + body)
+    with caplog.at_level(logging.WARNING):
+        result = check_changed(str(SETTINGS), "content")
+    assert any("is not of its shape" in record.getMessage() for record in caplog.records)
+    assert len(result.sources) == 3 and compare(caplog) == []
+
+
 def test_a_file_rewritten_with_its_size_and_mtime_kept_is_read_again(work: Path, caplog, monkeypatch):
     """The identity fast path (files older than RACY_SECONDS): a stale identity must never hide an error."""
     later = time.time_ns() + 10 * facts_module.RACY_SECONDS * 1_000_000_000
