@@ -11,8 +11,6 @@ import datetime as dt
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
-
 from ..errors import FieldError, short_repr
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -62,11 +60,15 @@ def parse_datetime(text: str) -> dt.datetime:
 @lru_cache(maxsize=65536)
 def de_date(value: dt.datetime) -> str:
     """'4. Oktober 2017'. Remembered: Babel takes ~80 µs, and every list shows each date again."""
+    from babel.dates import format_date  # here: the pre-commit hook imports this module and mostly shows no date
+
     return format_date(value.astimezone(BERLIN), "d. MMMM y", locale=LOCALE)
 
 
 def de_datetime(value: dt.datetime) -> str:
     """'4. Oktober 2017, 10:30 Uhr'."""
+    from babel.dates import format_time
+
     local = value.astimezone(BERLIN)
     return f"{de_date(local)}, {format_time(local, 'HH:mm', locale=LOCALE)} Uhr"
 

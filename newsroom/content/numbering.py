@@ -15,7 +15,6 @@ its address is made of. Every other module asks these values, never the scheme.
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -160,6 +159,8 @@ class Numbering:
 
     def fresh_id(self, taken: set[str]) -> str:
         """A new id for a release without a number, none of ``taken``."""
+        import secrets  # here: only ``invoke new`` and ``invoke import`` make ids
+
         while True:
             value = self.id_prefix + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
             if value not in taken:

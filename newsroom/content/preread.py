@@ -42,7 +42,6 @@ import hashlib
 import importlib.metadata
 import json
 import logging
-import multiprocessing
 import os
 import re
 import tempfile
@@ -386,6 +385,8 @@ def as_shown_here(source: Source, shown: str) -> Source:
 def read_files(paths: list[str], settings: dict, registries: Registries, workers: int) -> list[Source]:
     """Read files here or in forked worker processes; results in the order of ``paths``."""
     global _job
+    import multiprocessing  # here: the pre-commit hook imports this module and mostly reads a file or none
+
     with Progress("Gelesen", len(paths), "Dateien") as shown:
         if workers < 2 or len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
             renderer = MarkdownRenderer()

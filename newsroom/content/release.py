@@ -14,8 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from babel.numbers import format_decimal
-
 from ..settings import newsroom
 from .numbering import Numbering, ReleaseNumber
 from .slugs import german_slug
@@ -79,6 +77,8 @@ class Attachment:
 
 
 def german_size(size: int) -> str:
+    from babel.numbers import format_decimal  # here: the pre-commit hook imports this module and mostly reads no file
+
     if size < 1000:
         return f"{size} Byte"
     if size < 999_500:  # from there on it would round to "1.000 KB"
