@@ -47,6 +47,10 @@ ARTICLE_ORDER_BY = newest_first
 NEWEST_FIRST_ARCHIVES = True
 # Static pages (the footer links) by file name; Pelican reads files in no fixed order.
 PAGE_ORDER_BY = by_file_name
+# One language: no translations. Pelican would pair releases of the same slug (the same
+# title in two years) as translations of each other, and its pairing is quadratic.
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
 
 # Stable German URLs. A release's URL holds its year and number, which never
 # change, and its slug; see docs/handbuch.md, "Die Adressen der Website".
