@@ -132,7 +132,7 @@ def test_the_published_folder_and_watched_folders_are_refused(site: Path, tmp_pa
 @contextlib.contextmanager
 def running(preview: LivePreview, watch: bool = True) -> Iterator[str]:
     """The preview served on a free port (and, with ``watch``, rebuilt on changes) until the block ends; yields its URL."""
-    server = PreviewServer(("127.0.0.1", 0), preview.output, preview.shown)
+    server = PreviewServer(("127.0.0.1", 0), preview.output, preview.shown, preview.overlay)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     stop, watching = threading.Event(), threading.Event()
     builder = threading.Thread(target=preview.run, args=(stop, watching.set), daemon=True)

@@ -41,6 +41,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
@@ -52,6 +53,8 @@ from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 from ..errors import ContentErrors, display_path
+from ..site.writing import ReleasePages
+from .livepage import Rendered, Unreadable, render_again
 from .webconfig import SECURITY_HEADERS, TYPES_BY_SUFFIX, UTF8_TYPES
 
 ROUTE = "/__vorschau/"
@@ -181,6 +184,32 @@ def watched_folders(settings: dict) -> list[str]:
     return [os.path.realpath(settings["PATH"]), os.path.realpath(settings["THEME"])]
 
 
+class Overlay:
+    """Pages of the fast path, served instead of the folder's file until a whole build that started after their save ends.
+
+    They never enter the folder: it and its render keys stay exactly what
+    whole builds made, as a later build links a live file whose key matches.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pages: dict[str, tuple[int, bytes]] = {}  # file below the site → (number of the save's batch, its bytes)
+
+    def put(self, output_file: str, batch: int, data: bytes) -> None:
+        with self.lock:
+            self.pages[output_file] = (batch, data)
+
+    def page(self, output_file: str) -> bytes | None:
+        with self.lock:
+            entry = self.pages.get(output_file)
+        return entry[1] if entry else None
+
+    def drop_covered(self, covers: int) -> None:
+        """Forget the pages of the batches up to ``covers``, which a finished whole build has seen."""
+        with self.lock:
+            self.pages = {name: entry for name, entry in self.pages.items() if entry[0] > covers}
+
+
 @dataclass
 class Shown:
     """What the server shows: which build (a number the pages' script compares) and the errors of the last one."""
@@ -218,10 +247,21 @@ class LivePreview:
         self.settings = preview_settings(self.settings_file, self.content, self.output)
         self.templates = CompiledTemplates()
         self.shown = Shown()
+        self.overlay = Overlay()
         self.say = say
+        self.lock = threading.Lock()  # for the three below: batches are taken in one thread, built in another
+        self.batches_seen = 0  # the number of the latest batch of changes
+        self.kept: ReleasePages | None = None  # of the last whole build that rendered its pages
+        self.since_kept: list[tuple[int, frozenset[str]]] = []  # the batches that build may not have seen
 
-    def build(self) -> tuple[str, ...]:
-        """One build; the errors it stopped with (empty when the folder now holds the new site)."""
+    def build(self, covers: int | None = None) -> tuple[str, ...]:
+        """One whole build; the errors it stopped with (empty when the folder now holds the new site).
+
+        ``covers``: the number of the latest batch of changes it sees, by
+        default the latest when it starts; the fast path's pages of these
+        batches are dropped when it ends, and the folder shows what it made.
+        """
+        covers = self.batches_seen if covers is None else covers
         started = time.perf_counter()
         # Pelican drops a warning it has logged before in this process; each build must show its own.
         LimitFilter._raised_messages.clear()
@@ -230,7 +270,9 @@ class LivePreview:
             self.settings = preview_settings(self.settings_file, self.content, self.output)
             options = self.settings["JINJA_ENVIRONMENT"]
             self.settings["JINJA_ENVIRONMENT"] = {**options, "bytecode_cache": self.templates}
-            Pelican(self.settings).run()
+            pelican = Pelican(self.settings)
+            pelican.keep_release_pages = partial(self.keep, covers)
+            pelican.run()
             errors: tuple[str, ...] = ()
         except ContentErrors as failure:  # already printed, with its summary line
             errors = tuple(error.format() for error in failure.errors)
@@ -245,19 +287,85 @@ class LivePreview:
             self.say(f"Preview: build failed in {seconds:.2f} s; the browser shows the errors above the last good pages.")
         else:
             self.say(f"Preview: built in {seconds:.2f} s.")
+        self.overlay.drop_covered(covers)
         self.shown.finished(errors)
         return errors
 
+    def keep(self, covers: int, kept: ReleasePages) -> None:
+        """Receive what the whole build that saw the batches up to ``covers`` leaves for the fast path."""
+        with self.lock:
+            self.kept = kept
+            self.since_kept = [(number, paths) for number, paths in self.since_kept if number > covers]
+
+    def changed(self, paths: set[str]) -> None:
+        """Take one batch of changes; if it is one saved release and nothing else changed since the kept build, its page now.
+
+        A page rendered (``newsroom.tools.livepage``) is served from the
+        overlay; content errors are shown in the browser at once; either way
+        the whole build follows.
+        """
+        with self.lock:
+            self.batches_seen += 1
+            number = self.batches_seen
+            self.since_kept.append((number, frozenset(paths)))
+            kept = self.kept if all(seen == {*paths} for _, seen in self.since_kept) else None
+        if kept is None or len(paths) != 1:
+            return
+        (path,) = paths
+        shown = display_path(path)
+        started = time.perf_counter()
+        try:
+            outcome = render_again(kept, self.content_path(path))
+        except Exception as failure:  # a template that fails for this release: the whole build says where
+            self.say(f"Preview: {shown} not shown at once ({failure_line(failure)}); the whole build follows.")
+            return
+        seconds = time.perf_counter() - started
+        if isinstance(outcome, Rendered):
+            self.overlay.put(outcome.output_file, number, outcome.data)
+            self.shown.finished(())
+            self.say(f"Preview: page of {shown} shown in {seconds:.2f} s; the whole build follows.")
+        elif isinstance(outcome, Unreadable):
+            self.shown.finished(outcome.errors)
+            self.say(f"Preview: {shown} has errors, shown in the browser; the whole build follows.")
+        else:
+            self.say(f"Preview: {shown}: {outcome.reason}; the whole build shows it.")
+
+    def content_path(self, path: str) -> str:
+        """A watched path (below the content folder's real path) as the build names it (below ``content``)."""
+        real = os.path.realpath(self.content)
+        return os.path.join(self.content, os.path.relpath(path, real)) if inside(path, real) else path
+
     def run(self, stop: threading.Event, ready: Callable[[], None] = lambda: None) -> None:
-        """Build, then rebuild on every batch of changes until ``stop`` is set; ``ready`` once built and watching."""
+        """Build, then on every batch of changes its fast path and a rebuild, until ``stop`` is set; ``ready`` once watching.
+
+        Batches are taken in a thread of their own, so that a save during a
+        whole build gets its fast path at once; the whole builds run here
+        (Ctrl-C stops one cleanly), one for all batches that came during the
+        previous one.
+        """
         watching = Watching(watched_folders(self.settings), self.settings_file, stop)
         self.build()
         watching.wait_until_watching()
         ready()
-        for batch in watching.batches():
-            names = sorted(display_path(path) for path in batch)
-            self.say(f"Preview: changed {', '.join(names[:3])}" + (f" and {len(names) - 3} more" if len(names) > 3 else ""))
+        wanted: queue.Queue[bool] = queue.Queue()  # True: a batch came; False: the watchers have stopped
+        threading.Thread(target=self.take_batches, args=(watching, wanted), daemon=True, name="preview-batches").start()
+        while True:
+            more = wanted.get()
+            while more and not wanted.empty():
+                more = wanted.get_nowait()
+            if not more:
+                return
             self.build()
+
+    def take_batches(self, watching: Watching, wanted: queue.Queue) -> None:
+        try:
+            for batch in watching.batches():
+                names = sorted(display_path(path) for path in batch)
+                self.say(f"Preview: changed {', '.join(names[:3])}" + (f" and {len(names) - 3} more" if len(names) > 3 else ""))
+                self.changed(batch)
+                wanted.put(True)
+        finally:
+            wanted.put(False)
 
 
 class Watching:
@@ -370,9 +478,10 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], folder: str, shown: Shown) -> None:
+    def __init__(self, address: tuple[str, int], folder: str, shown: Shown, overlay: Overlay) -> None:
         self.folder = folder
         self.shown = shown
+        self.overlay = overlay
         super().__init__(address, PreviewHandler)
 
 
@@ -432,6 +541,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_page(HTTPStatus.NOT_FOUND, BARE_NOT_FOUND, head_only)
 
     def send_file(self, status: HTTPStatus, file: str, head_only: bool) -> None:
+        newer = self.server.overlay.page(os.path.relpath(file, os.path.realpath(self.server.folder)).replace(os.sep, "/"))
+        if newer is not None:
+            self.send_page(status, newer, head_only)
+            return
         try:
             with open(file, "rb") as handle:
                 body = handle.read()
@@ -496,7 +609,7 @@ def serve_preview(settings_file: str, content: str, output: str, host: str, port
     init_logging(logging.WARNING)  # as the `pelican` command: warnings and errors
     preview = LivePreview(settings_file, content, output)
     try:
-        server = PreviewServer((host, port), preview.output, preview.shown)
+        server = PreviewServer((host, port), preview.output, preview.shown, preview.overlay)
     except OSError as error:
         raise PreviewRefused(f"cannot listen on {host}:{port} ({error.strerror}); pass another --port") from None
     threading.Thread(target=server.serve_forever, daemon=True).start()
