@@ -15,12 +15,12 @@ gave the last whole build (``shared_values``): its order among the releases
 (date, number) and so its neighbours; whether and how it is shown (status,
 draft or embargo); its addresses (slug, URL, old addresses); its department
 and topics (the section pages it is in, the feeds its page links); its
-picture (the pictures lookup); its attachments (the files copied); its card
-(drawn from the title, number, date and department, or cut from the
-picture, with its alt text). When one of them changed, only the whole build
-shows the page. Its title, summary and text may change: the page shows
-them at once, the lists, feeds, search and the neighbours' links after the
-whole build.
+picture (the pictures lookup); its attachments (the files copied). When one
+of them changed, only the whole build shows the page. Its title, summary
+and text may change: the page shows them at once, the lists, feeds, search
+and the neighbours' links after the whole build. A text card shows the
+title: when its inputs changed, the card is drawn here (a few milliseconds)
+and served with the page, as the whole build will name and draw it.
 
 The whole build forks workers (``newsroom.content.preread``,
 ``newsroom.site.writing``, the card and image pools) while a fast render may
@@ -31,6 +31,7 @@ locks half held.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from dataclasses import dataclass
@@ -43,7 +44,8 @@ from ..content.markup import MarkdownRenderer
 from ..content.reading import read_source
 from ..content.registry import load_registries
 from ..content.release import Release
-from ..outputs.cards.stage import alt_text, release_card
+from ..outputs.cards.drawing import render
+from ..outputs.cards.stage import ReleaseCards, alt_text, card_as_linked, release_card
 from ..settings import data_dir, newsroom
 from ..site.clock import BuildClock, read_now
 from ..site.reader import release_metadata
@@ -56,10 +58,9 @@ os.register_at_fork(before=RENDERING.acquire, after_in_parent=RENDERING.release,
 
 @dataclass(frozen=True)
 class Rendered:
-    """The page's file below the site (``output_file``) and its bytes."""
+    """Files below the site (the page's ``output_file``, a card drawn afresh) and their bytes."""
 
-    output_file: str
-    data: bytes
+    files: dict[str, bytes]
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,6 @@ class Unfit:
 def shared_values(article: Article, settings: dict) -> dict[str, object]:
     """What of a release other pages and the build's lookups use, by the name a message gives it (see the module)."""
     release = article.release
-    card = release_card(settings, release)
     return {
         "visibility": (article.status, article.metadata.get("preview_state")),
         "date": release.date,
@@ -89,8 +89,20 @@ def shared_values(article: Article, settings: dict) -> dict[str, object]:
         "topics": release.topics,
         "image": (release.image.path, release.image.focus) if release.image else None,
         "attachments": tuple((attachment.path, attachment.url) for attachment in release.attachments),
-        "card": (card, alt_text(card, release)),
     }
+
+
+def card_again(old: Article, article: Article, cards: ReleaseCards, settings: dict) -> tuple[ReleaseCards, dict[str, bytes]]:
+    """The cards lookup the page is rendered with, and the card's file when its inputs changed (drawn here)."""
+    key = article.release.key
+    if key not in cards.by_key:  # a withdrawn release shows the site's card
+        return cards, {}
+    card = release_card(settings, article.release)
+    if card == release_card(settings, old.release) and alt_text(card, article.release) == cards.by_key[key].alt:
+        return cards, {}
+    data = render(card)
+    linked = card_as_linked(newsroom(settings).cards, card, article.release, hashlib.sha256(data).hexdigest())
+    return ReleaseCards(cards.site, {key: linked}), {linked.path: data}
 
 
 def read_article(full_path: str, settings: dict, context: dict) -> Article | Unreadable:
@@ -116,10 +128,10 @@ def read_article(full_path: str, settings: dict, context: dict) -> Article | Unr
 
 
 def render_again(kept: ReleasePages, full_path: str) -> Rendered | Unreadable | Unfit:
-    """The page of the release at ``full_path`` as the next whole build renders it, if nothing but its page changes."""
-    page = kept.pages.get(full_path)
-    if page is None:
-        return Unfit("not a release page of the last build")
+    """The page of the release at ``full_path`` (one of ``kept.pages``) as the next whole build renders it, if nothing
+    but its page changes.
+    """
+    page = kept.pages[full_path]
     old = page.own["article"]
     with RENDERING:
         article = read_article(full_path, kept.settings, old._context)
@@ -130,7 +142,9 @@ def render_again(kept: ReleasePages, full_path: str) -> Rendered | Unreadable | 
         if changed:
             return Unfit(f"its {', '.join(changed)} changed, which other pages show")
         article.prev_article, article.next_article = old.prev_article, old.next_article  # the same order
-        own = {**page.own, "article": article, "category": article.category}
+        cards, files = card_again(old, article, page.snapshot["cards"], kept.settings)
+        own = {**page.own, "article": article, "category": article.category, "cards": cards}
         again = PendingPage(page.path, page.template, page.shared, page.snapshot, own)
         again.make_record(Records(kept.settings, kept.site_digest))
-        return Rendered(own["output_file"], again.template.render(again.record).encode("utf-8"))
+        files[own["output_file"]] = again.template.render(again.record).encode("utf-8")
+        return Rendered(files)

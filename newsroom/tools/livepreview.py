@@ -309,19 +309,20 @@ class LivePreview:
             number = self.batches_seen
             self.since_kept.append((number, frozenset(paths)))
             kept = self.kept if all(seen == {*paths} for _, seen in self.since_kept) else None
-        if kept is None or len(paths) != 1:
+        source = self.content_path(next(iter(paths)))
+        if kept is None or len(paths) != 1 or source not in kept.pages:
             return
-        (path,) = paths
-        shown = display_path(path)
+        shown = display_path(source)
         started = time.perf_counter()
         try:
-            outcome = render_again(kept, self.content_path(path))
+            outcome = render_again(kept, source)
         except Exception as failure:  # a template that fails for this release: the whole build says where
             self.say(f"Preview: {shown} not shown at once ({failure_line(failure)}); the whole build follows.")
             return
         seconds = time.perf_counter() - started
         if isinstance(outcome, Rendered):
-            self.overlay.put(outcome.output_file, number, outcome.data)
+            for name, data in outcome.files.items():
+                self.overlay.put(name, number, data)
             self.shown.finished(())
             self.say(f"Preview: page of {shown} shown in {seconds:.2f} s; the whole build follows.")
         elif isinstance(outcome, Unreadable):
@@ -531,7 +532,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             if not path.endswith("/"):
                 return Redirect(path + "/")
             file = os.path.join(file, "index.html")
-        return file if os.path.isfile(file) else None
+        return file if os.path.isfile(file) or self.newer(file) is not None else None
+
+    def newer(self, file: str) -> bytes | None:
+        """The fast path's bytes for a file of the folder, if it holds newer ones (``Overlay``)."""
+        return self.server.overlay.page(os.path.relpath(file, os.path.realpath(self.server.folder)).replace(os.sep, "/"))
 
     def not_found(self, head_only: bool) -> None:
         page = os.path.join(self.server.folder, NOT_FOUND_PAGE)
@@ -541,13 +546,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_page(HTTPStatus.NOT_FOUND, BARE_NOT_FOUND, head_only)
 
     def send_file(self, status: HTTPStatus, file: str, head_only: bool) -> None:
-        newer = self.server.overlay.page(os.path.relpath(file, os.path.realpath(self.server.folder)).replace(os.sep, "/"))
-        if newer is not None:
-            self.send_page(status, newer, head_only)
-            return
+        body = self.newer(file)
         try:
-            with open(file, "rb") as handle:
-                body = handle.read()
+            if body is None:
+                with open(file, "rb") as handle:
+                    body = handle.read()
         except OSError:  # swapped away by a build between finding and opening it: the new site has it or not
             self.not_found(head_only) if status == HTTPStatus.OK else self.send_page(status, BARE_NOT_FOUND, head_only)
             return
