@@ -283,12 +283,12 @@ class LivePreview:
             errors = (failure_line(failure),)
             self.say(errors[0])
         seconds = time.perf_counter() - started
+        self.overlay.drop_covered(covers)
+        self.shown.finished(errors)
         if errors:
             self.say(f"Preview: build failed in {seconds:.2f} s; the browser shows the errors above the last good pages.")
         else:
             self.say(f"Preview: built in {seconds:.2f} s.")
-        self.overlay.drop_covered(covers)
-        self.shown.finished(errors)
         return errors
 
     def keep(self, covers: int, kept: ReleasePages) -> None:
