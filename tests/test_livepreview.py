@@ -384,3 +384,5 @@ def test_no_fast_path_while_another_file_changed_since_the_last_whole_build(draf
     assert preview.overlay.pages == {} and preview.shown.build == 1
     preview.build()
     assert fast_path(preview, drafts_site)[0].startswith("Preview: page of ")
+    (drafts_site / RELEASE).unlink()
+    assert fast_path(preview, drafts_site) == [] and preview.shown.errors == ()

@@ -14,17 +14,37 @@ What an editor writing a release needs to see, where they look:
   the project's Python code needs a restart.
 * **Watching** content, theme and the settings file with ``watchfiles``:
   a burst of saves ("save all", a checkout of another branch) is one batch
-  (its ``step``: yielded once nothing has changed for that long), one rebuild.
+  (its ``step``: yielded once nothing has changed for that long), one rebuild;
+  the batches that come while a whole build runs are one rebuild after it.
+* **The fast path** of a batch that is one saved release and nothing else
+  (``newsroom.tools.livepage``): its page is rendered again from what the
+  last whole build kept (``ReleasePages``), in a fraction of a second, and
+  the browser reloads; then the whole build runs as for any change, the
+  source of truth. Batches are taken in a thread of their own, so a save
+  during a whole build gets its page at once. Only the release's own page
+  (and a text card with a new title) is new: lists, feeds, the search, the
+  neighbours' links and the sitemap show the edit when the whole build has
+  finished. A save that changes what other pages show (``livepage``
+  names what) waits for the whole build, and so does every save while
+  another file changed since the last whole build that rendered pages, or
+  before the first (a preview started on an unchanged folder renders no
+  page). A save with content errors shows them at once.
+* **The overlay**: a fast-path page is served from memory, never written
+  into the folder, whose files and render keys stay exactly what whole
+  builds made (a later build links a live file whose key matches). It is
+  dropped when a whole build that started after its save has ended.
 * **Serving** from 127.0.0.1 (``http.server``): pretty URLs, the site's 404
   page, the Content-Security-Policy and security headers of the web server
   configuration (``webconfig.SECURITY_HEADERS``), never cached. Every HTML
   page gets a script and a stylesheet from ``/__vorschau/`` (external, as
   the CSP allows no inline code) that listen to a Server-Sent-Events stream
-  and reload the page when a build has finished.
+  and reload the page when there is something new: a whole build has
+  finished, or the fast path has rendered a page or found errors.
 * **Errors in the browser**: a build that stops on content errors changes
   nothing in the folder (the staged output), so every page still shows its
   last good version; above it a box lists the errors as the terminal does
-  (``path:line: field: message``), until the next good build.
+  (``path:line: field: message``), until the next good build (or a fast
+  path that reads the file without errors).
 """
 
 from __future__ import annotations
@@ -212,7 +232,10 @@ class Overlay:
 
 @dataclass
 class Shown:
-    """What the server shows: which build (a number the pages' script compares) and the errors of the last one."""
+    """What the server shows: which stand (a number the pages' script compares) and its errors.
+
+    A new stand comes with each whole build and each page or error of the fast path.
+    """
 
     build: int = 0
     errors: tuple[str, ...] = ()
@@ -310,8 +333,8 @@ class LivePreview:
             self.since_kept.append((number, frozenset(paths)))
             kept = self.kept if all(seen == {*paths} for _, seen in self.since_kept) else None
         source = self.content_path(next(iter(paths)))
-        if kept is None or len(paths) != 1 or source not in kept.pages:
-            return
+        if kept is None or len(paths) != 1 or source not in kept.pages or not os.path.isfile(source):
+            return  # a release removed changes the lists
         shown = display_path(source)
         started = time.perf_counter()
         try:
