@@ -22,8 +22,8 @@ this project listens to them.
 
 A Pelican instance with a ``keep_release_pages`` attribute (the live preview
 sets it, ``newsroom.tools.livepreview``) is handed, once the site is swapped
-in, the ``ReleasePages`` of that build: what rendering one release page
-again needs.
+in, the ``ReleasePages`` of that build (``newsroom.site.plugin``,
+``finalized``): what rendering one release page again needs.
 """
 
 from __future__ import annotations
