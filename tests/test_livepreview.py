@@ -4,7 +4,9 @@ Rebuilds in one process give the bytes a fresh ``invoke preview --drafts``
 gives; a failed build leaves the folder and reports its errors; a burst of
 saves is one rebuild; the server answers like the site's web server and
 puts the reload script, and while there are errors the error box, into
-every page. ``tests/browser/test_livepreview_browser.py`` watches it in Chromium.
+every page. The fast path of one saved release gives the bytes of the whole
+build that follows, from an overlay that leaves the folder alone until that
+build has ended. ``tests/browser/test_livepreview_browser.py`` watches it in Chromium.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ RELEASE = "releases/2024/sprechstunde.md"
 RELEASE_URL = "/pressemitteilungen/2024/17-sprechstunde-im-rathaus/"
 NEW_SENTENCE = "Die Sprechstunde findet ab Januar auch mittwochs statt."
 BROKEN_DATE = "date: 2024-13-01\n"
+PAGE_FILE = RELEASE_URL.strip("/") + "/index.html"
 
 
 @pytest.fixture
@@ -132,7 +135,7 @@ def test_the_published_folder_and_watched_folders_are_refused(site: Path, tmp_pa
 @contextlib.contextmanager
 def running(preview: LivePreview, watch: bool = True) -> Iterator[str]:
     """The preview served on a free port (and, with ``watch``, rebuilt on changes) until the block ends; yields its URL."""
-    server = PreviewServer(("127.0.0.1", 0), preview.output, preview.shown)
+    server = PreviewServer(("127.0.0.1", 0), preview.output, preview.shown, preview.overlay)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     stop, watching = threading.Event(), threading.Event()
     builder = threading.Thread(target=preview.run, args=(stop, watching.set), daemon=True)
@@ -282,3 +285,104 @@ def test_a_changed_settings_file_rebuilds_with_the_new_settings(drafts_site: Pat
         assert preview.shown.after(built, timeout=120) == built + 1
         assert preview.shown.errors == ()
         assert "<title>Vorschau Lindenhain</title>" in fetch(url + "/")[2].decode()
+
+
+def fast_path(preview: LivePreview, content: Path, name: str = RELEASE) -> list[str]:
+    """The preview takes a batch of one saved file, as its watcher gives it; what it said."""
+    said: list[str] = []
+    preview.say = said.append
+    preview.changed({str(content / name)})
+    return said
+
+
+def test_the_fast_path_gives_the_bytes_of_the_whole_build_that_follows(drafts_site: Path, tmp_path: Path):
+    live = tmp_path / "output-live"
+    # With a slug of its own, a new title leaves the address: the text card with the title is drawn by the fast path.
+    edit(drafts_site, "number: \"17/2024\"\n", "number: \"17/2024\"\nslug: sprechstunde-im-rathaus\n")
+    preview = LivePreview(str(SETTINGS), str(drafts_site), str(live), say=lambda line: None)
+    assert preview.build() == ()
+    before = tree_digest(live)
+    edit(drafts_site, "title: Sprechstunde im Rathaus", "title: Offene Sprechstunde im Rathaus")
+    edit(drafts_site, "lädt zur offenen Sprechstunde ein.", f"lädt zur offenen Sprechstunde ein. {NEW_SENTENCE}")
+    said = fast_path(preview, drafts_site)
+    assert said == [f"Preview: page of {drafts_site / RELEASE} shown in {said[0].split(' shown in ')[1]}"], said
+    fast = dict(preview.overlay.pages)
+    card = next(name for name in fast if name.startswith("karten/"))
+    assert sorted(fast) == sorted([PAGE_FILE, card]) and not (live / card).exists()
+    assert tree_digest(live) == before, "the fast path wrote into the folder"
+    assert preview.shown.build == 2
+    assert preview.build() == ()
+    assert preview.overlay.pages == {}
+    for name, (_, data) in fast.items():
+        assert (live / name).read_bytes() == data, name
+    page = BeautifulSoup(fast[PAGE_FILE][1], "html.parser")
+    assert NEW_SENTENCE in page.main.get_text() and "Offene Sprechstunde im Rathaus" in page.h1.get_text()
+
+
+def test_a_fast_page_is_served_until_a_whole_build_that_started_after_its_save_has_ended(drafts_site: Path,
+                                                                                       tmp_path: Path):
+    preview = LivePreview(str(SETTINGS), str(drafts_site), str(tmp_path / "output-live"), say=lambda line: None)
+    with running(preview, watch=False) as url:
+        edit(drafts_site, "lädt zur offenen Sprechstunde ein.", f"lädt zur offenen Sprechstunde ein. {NEW_SENTENCE}")
+        fast_path(preview, drafts_site)
+        page = BeautifulSoup(fetch(url + RELEASE_URL)[2], "html.parser")
+        assert NEW_SENTENCE in page.main.get_text()
+        assert page.head.find("script", src="/__vorschau/vorschau.js")["data-stand"] == "2"
+        assert NEW_SENTENCE not in (Path(preview.output) / PAGE_FILE).read_text(encoding="utf-8")
+        started = preview.batches_seen  # a whole build starts here …
+        edit(drafts_site, NEW_SENTENCE, "Die Sprechstunde entfällt am 24. Dezember.")
+        fast_path(preview, drafts_site)  # … a save comes while it runs …
+        assert preview.build(covers=started) == ()  # … and it ends
+        assert preview.overlay.page(PAGE_FILE) is not None
+        assert "entfällt am 24. Dezember" in BeautifulSoup(fetch(url + RELEASE_URL)[2], "html.parser").main.get_text()
+        assert preview.build() == ()
+        assert preview.overlay.pages == {}
+        assert "entfällt am 24. Dezember" in (Path(preview.output) / PAGE_FILE).read_text(encoding="utf-8")
+
+
+def test_a_save_with_errors_shows_the_whole_builds_errors_at_once(drafts_site: Path, tmp_path: Path):
+    preview = LivePreview(str(SETTINGS), str(drafts_site), str(tmp_path / "output-live"), say=lambda line: None)
+    preview.build()
+    edit(drafts_site, "date: 2024-03-01\n", BROKEN_DATE)
+    fast_path(preview, drafts_site)
+    shown = preview.shown.errors
+    assert len(shown) == 1 and shown[0].startswith(f"{drafts_site / RELEASE}:3: date: ")
+    assert preview.overlay.pages == {}
+    assert preview.build() == shown
+    edit(drafts_site, BROKEN_DATE, "date: 2024-03-01\n")  # mended after the failed build: the page at once again
+    fast_path(preview, drafts_site)
+    assert preview.shown.errors == () and preview.overlay.page(PAGE_FILE) is not None
+
+
+@pytest.mark.parametrize(("old", "new", "changed"), [
+    ("date: 2024-03-01\n", "date: 2024-03-02\n", "date"),
+    ("number: \"17/2024\"", "number: \"18/2024\"", "number, address"),
+    ("department: bauen", "department: umwelt", "department"),
+    ("title: Sprechstunde im Rathaus", "title: Sprechstunde im Bürgeramt", "address"),
+    ("department: bauen\n", "department: bauen\ntags: [Bauen]\n", "topics"),
+    ("department: bauen\n", "department: bauen\nstatus: draft\n", "visibility"),
+])
+def test_a_save_that_changes_what_other_pages_show_waits_for_the_whole_build(drafts_site: Path, tmp_path: Path,
+                                                                             old: str, new: str, changed: str):
+    preview = LivePreview(str(SETTINGS), str(drafts_site), str(tmp_path / "output-live"), say=lambda line: None)
+    preview.build()
+    edit(drafts_site, old, new)
+    said = fast_path(preview, drafts_site)
+    assert said == [f"Preview: {drafts_site / RELEASE}: its {changed} changed, which other pages show; "
+                    "the whole build shows it."]
+    assert preview.overlay.pages == {} and preview.shown.build == 1
+
+
+def test_no_fast_path_while_another_file_changed_since_the_last_whole_build(drafts_site: Path, tmp_path: Path):
+    preview = LivePreview(str(SETTINGS), str(drafts_site), str(tmp_path / "output-live"), say=lambda line: None)
+    preview.build()
+    edit(drafts_site, "name: Abteilung Bauen", "name: Abteilung Bauen und Wohnen", name="data/departments.yml")
+    assert fast_path(preview, drafts_site, "data/departments.yml") == []
+    edit(drafts_site, "lädt zur offenen Sprechstunde ein.", f"lädt zur offenen Sprechstunde ein. {NEW_SENTENCE}")
+    assert fast_path(preview, drafts_site) == []
+    preview.changed({str(drafts_site / RELEASE), str(drafts_site / "releases" / "2024" / "baeume.md")})
+    assert preview.overlay.pages == {} and preview.shown.build == 1
+    preview.build()
+    assert fast_path(preview, drafts_site)[0].startswith("Preview: page of ")
+    (drafts_site / RELEASE).unlink()
+    assert fast_path(preview, drafts_site) == [] and preview.shown.errors == ()

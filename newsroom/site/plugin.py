@@ -137,6 +137,8 @@ class Newsroom:
         with times.stage("keys"):
             keys = RenderKeys(pelican.settings, state.registries, state.assets.published, state.live_keys)
             stale = state.pages.keyed(state.output, keys)
+        keep = getattr(pelican, "keep_release_pages", None)  # the live preview's (newsroom.site.writing)
+        kept = state.pages.release_pages(pelican.settings, keys.records.site_digest) if keep else None
         with times.stage("rendering"):
             state.pages.flush(state.output, stale)
             state.assets.write(state.output, site)
@@ -159,6 +161,8 @@ class Newsroom:
         keys.write(state.output, site)
         with times.stage("output swap"):
             state.output.publish(pelican)
+        if keep:
+            keep(kept)
         times.report()
 
 

@@ -19,6 +19,11 @@ changes that context while later generators run); pages asked for with an
 unchanged context share one copy. Receivers of ``article_writer_finalized``
 and ``page_writer_finalized`` run before the pages exist on disk; nothing in
 this project listens to them.
+
+A Pelican instance with a ``keep_release_pages`` attribute (the live preview
+sets it, ``newsroom.tools.livepreview``) is handed, once the site is swapped
+in, the ``ReleasePages`` of that build (``newsroom.site.plugin``,
+``finalized``): what rendering one release page again needs.
 """
 
 from __future__ import annotations
@@ -175,6 +180,20 @@ class Workers:
             self.finish(receiver)
 
 
+@dataclass(frozen=True)
+class ReleasePages:
+    """What a finished build leaves to render one release page again: each page's parts and the build's settings and digest.
+
+    ``pages`` maps a release's source file (absolute) to its page as noted,
+    without its record; its ``own`` holds the ``article`` (whose context is
+    the article generator's, for Pelican's links in ``article.content``).
+    """
+
+    settings: dict
+    site_digest: str
+    pages: dict[str, PendingPage]
+
+
 class PendingPages:
     """The pages of the running build, noted by the writer and written by ``flush``."""
 
@@ -246,6 +265,15 @@ class PendingPages:
                 stale.append(page)
         logger.info(REUSE_SUMMARY, len(self.landing) - len(stale), len(stale))
         return stale
+
+    def release_pages(self, settings: dict, site_digest: str) -> ReleasePages:
+        """The release pages noted (what lands in each release's file), by source file, before ``flush`` forgets them."""
+        pages = {}
+        for page in self.landing.values():
+            article = page.own.get("article")
+            if article is not None and getattr(article, "release", None) is not None:
+                pages[article.source_path] = PendingPage(page.path, page.template, page.shared, page.snapshot, page.own)
+        return ReleasePages(settings, site_digest, pages)
 
     def flush(self, output, pages: list[PendingPage]) -> None:
         """Write ``pages`` through ``output`` (first of ``finalized``), then announce every noted page."""

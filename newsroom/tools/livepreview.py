@@ -14,17 +14,37 @@ What an editor writing a release needs to see, where they look:
   the project's Python code needs a restart.
 * **Watching** content, theme and the settings file with ``watchfiles``:
   a burst of saves ("save all", a checkout of another branch) is one batch
-  (its ``step``: yielded once nothing has changed for that long), one rebuild.
+  (its ``step``: yielded once nothing has changed for that long), one rebuild;
+  the batches that come while a whole build runs are one rebuild after it.
+* **The fast path** of a batch that is one saved release and nothing else
+  (``newsroom.tools.livepage``): its page is rendered again from what the
+  last whole build kept (``ReleasePages``), in a fraction of a second, and
+  the browser reloads; then the whole build runs as for any change, the
+  source of truth. Batches are taken in a thread of their own, so a save
+  during a whole build gets its page at once. Only the release's own page
+  (and a text card with a new title) is new: lists, feeds, the search, the
+  neighbours' links and the sitemap show the edit when the whole build has
+  finished. A save that changes what other pages show (``livepage``
+  names what) waits for the whole build, and so does every save while
+  another file changed since the last whole build that rendered pages, or
+  before the first (a preview started on an unchanged folder renders no
+  page). A save with content errors shows them at once.
+* **The overlay**: a fast-path page is served from memory, never written
+  into the folder, whose files and render keys stay exactly what whole
+  builds made (a later build links a live file whose key matches). It is
+  dropped when a whole build that started after its save has ended.
 * **Serving** from 127.0.0.1 (``http.server``): pretty URLs, the site's 404
   page, the Content-Security-Policy and security headers of the web server
   configuration (``webconfig.SECURITY_HEADERS``), never cached. Every HTML
   page gets a script and a stylesheet from ``/__vorschau/`` (external, as
   the CSP allows no inline code) that listen to a Server-Sent-Events stream
-  and reload the page when a build has finished.
+  and reload the page when there is something new: a whole build has
+  finished, or the fast path has rendered a page or found errors.
 * **Errors in the browser**: a build that stops on content errors changes
   nothing in the folder (the staged output), so every page still shows its
   last good version; above it a box lists the errors as the terminal does
-  (``path:line: field: message``), until the next good build.
+  (``path:line: field: message``), until the next good build (or a fast
+  path that reads the file without errors).
 """
 
 from __future__ import annotations
@@ -41,6 +61,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
@@ -52,6 +73,8 @@ from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 from ..errors import ContentErrors, display_path
+from ..site.writing import ReleasePages
+from .livepage import Rendered, Unreadable, render_again
 from .webconfig import SECURITY_HEADERS, TYPES_BY_SUFFIX, UTF8_TYPES
 
 ROUTE = "/__vorschau/"
@@ -181,9 +204,38 @@ def watched_folders(settings: dict) -> list[str]:
     return [os.path.realpath(settings["PATH"]), os.path.realpath(settings["THEME"])]
 
 
+class Overlay:
+    """Pages of the fast path, served instead of the folder's file until a whole build that started after their save ends.
+
+    They never enter the folder: it and its render keys stay exactly what
+    whole builds made, as a later build links a live file whose key matches.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pages: dict[str, tuple[int, bytes]] = {}  # file below the site → (number of the save's batch, its bytes)
+
+    def put(self, output_file: str, batch: int, data: bytes) -> None:
+        with self.lock:
+            self.pages[output_file] = (batch, data)
+
+    def page(self, output_file: str) -> bytes | None:
+        with self.lock:
+            entry = self.pages.get(output_file)
+        return entry[1] if entry else None
+
+    def drop_covered(self, covers: int) -> None:
+        """Forget the pages of the batches up to ``covers``, which a finished whole build has seen."""
+        with self.lock:
+            self.pages = {name: entry for name, entry in self.pages.items() if entry[0] > covers}
+
+
 @dataclass
 class Shown:
-    """What the server shows: which build (a number the pages' script compares) and the errors of the last one."""
+    """What the server shows: which stand (a number the pages' script compares) and its errors.
+
+    A new stand comes with each whole build and each page or error of the fast path.
+    """
 
     build: int = 0
     errors: tuple[str, ...] = ()
@@ -218,10 +270,21 @@ class LivePreview:
         self.settings = preview_settings(self.settings_file, self.content, self.output)
         self.templates = CompiledTemplates()
         self.shown = Shown()
+        self.overlay = Overlay()
         self.say = say
+        self.lock = threading.Lock()  # for the three below: batches are taken in one thread, built in another
+        self.batches_seen = 0  # the number of the latest batch of changes
+        self.kept: ReleasePages | None = None  # of the last whole build that rendered its pages
+        self.since_kept: list[tuple[int, frozenset[str]]] = []  # the batches that build may not have seen
 
-    def build(self) -> tuple[str, ...]:
-        """One build; the errors it stopped with (empty when the folder now holds the new site)."""
+    def build(self, covers: int | None = None) -> tuple[str, ...]:
+        """One whole build; the errors it stopped with (empty when the folder now holds the new site).
+
+        ``covers``: the number of the latest batch of changes it sees, by
+        default the latest when it starts; the fast path's pages of these
+        batches are dropped when it ends, and the folder shows what it made.
+        """
+        covers = self.batches_seen if covers is None else covers
         started = time.perf_counter()
         # Pelican drops a warning it has logged before in this process; each build must show its own.
         LimitFilter._raised_messages.clear()
@@ -230,7 +293,9 @@ class LivePreview:
             self.settings = preview_settings(self.settings_file, self.content, self.output)
             options = self.settings["JINJA_ENVIRONMENT"]
             self.settings["JINJA_ENVIRONMENT"] = {**options, "bytecode_cache": self.templates}
-            Pelican(self.settings).run()
+            pelican = Pelican(self.settings)
+            pelican.keep_release_pages = partial(self.keep, covers)
+            pelican.run()
             errors: tuple[str, ...] = ()
         except ContentErrors as failure:  # already printed, with its summary line
             errors = tuple(error.format() for error in failure.errors)
@@ -241,23 +306,90 @@ class LivePreview:
             errors = (failure_line(failure),)
             self.say(errors[0])
         seconds = time.perf_counter() - started
+        self.overlay.drop_covered(covers)
+        self.shown.finished(errors)
         if errors:
             self.say(f"Preview: build failed in {seconds:.2f} s; the browser shows the errors above the last good pages.")
         else:
             self.say(f"Preview: built in {seconds:.2f} s.")
-        self.shown.finished(errors)
         return errors
 
+    def keep(self, covers: int, kept: ReleasePages) -> None:
+        """Receive what the whole build that saw the batches up to ``covers`` leaves for the fast path."""
+        with self.lock:
+            self.kept = kept
+            self.since_kept = [(number, paths) for number, paths in self.since_kept if number > covers]
+
+    def changed(self, paths: set[str]) -> None:
+        """Take one batch of changes; if it is one saved release and nothing else changed since the kept build, its page now.
+
+        A page rendered (``newsroom.tools.livepage``) is served from the
+        overlay; content errors are shown in the browser at once; either way
+        the whole build follows.
+        """
+        with self.lock:
+            self.batches_seen += 1
+            number = self.batches_seen
+            self.since_kept.append((number, frozenset(paths)))
+            kept = self.kept if all(seen == {*paths} for _, seen in self.since_kept) else None
+        source = self.content_path(next(iter(paths)))
+        if kept is None or len(paths) != 1 or source not in kept.pages or not os.path.isfile(source):
+            return  # a release removed changes the lists
+        shown = display_path(source)
+        started = time.perf_counter()
+        try:
+            outcome = render_again(kept, source)
+        except Exception as failure:  # a template that fails for this release: the whole build says where
+            self.say(f"Preview: {shown} not shown at once ({failure_line(failure)}); the whole build follows.")
+            return
+        seconds = time.perf_counter() - started
+        if isinstance(outcome, Rendered):
+            for name, data in outcome.files.items():
+                self.overlay.put(name, number, data)
+            self.shown.finished(())
+            self.say(f"Preview: page of {shown} shown in {seconds:.2f} s; the whole build follows.")
+        elif isinstance(outcome, Unreadable):
+            self.shown.finished(outcome.errors)
+            self.say(f"Preview: {shown} has errors, shown in the browser; the whole build follows.")
+        else:
+            self.say(f"Preview: {shown}: {outcome.reason}; the whole build shows it.")
+
+    def content_path(self, path: str) -> str:
+        """A watched path (below the content folder's real path) as the build names it (below ``content``)."""
+        real = os.path.realpath(self.content)
+        return os.path.join(self.content, os.path.relpath(path, real)) if inside(path, real) else path
+
     def run(self, stop: threading.Event, ready: Callable[[], None] = lambda: None) -> None:
-        """Build, then rebuild on every batch of changes until ``stop`` is set; ``ready`` once built and watching."""
+        """Build, then on every batch of changes its fast path and a rebuild, until ``stop`` is set; ``ready`` once watching.
+
+        Batches are taken in a thread of their own, so that a save during a
+        whole build gets its fast path at once; the whole builds run here
+        (Ctrl-C stops one cleanly), one for all batches that came during the
+        previous one.
+        """
         watching = Watching(watched_folders(self.settings), self.settings_file, stop)
         self.build()
         watching.wait_until_watching()
         ready()
-        for batch in watching.batches():
-            names = sorted(display_path(path) for path in batch)
-            self.say(f"Preview: changed {', '.join(names[:3])}" + (f" and {len(names) - 3} more" if len(names) > 3 else ""))
+        wanted: queue.Queue[bool] = queue.Queue()  # True: a batch came; False: the watchers have stopped
+        threading.Thread(target=self.take_batches, args=(watching, wanted), daemon=True, name="preview-batches").start()
+        while True:
+            more = wanted.get()
+            while more and not wanted.empty():
+                more = wanted.get_nowait()
+            if not more:
+                return
             self.build()
+
+    def take_batches(self, watching: Watching, wanted: queue.Queue) -> None:
+        try:
+            for batch in watching.batches():
+                names = sorted(display_path(path) for path in batch)
+                self.say(f"Preview: changed {', '.join(names[:3])}" + (f" and {len(names) - 3} more" if len(names) > 3 else ""))
+                self.changed(batch)
+                wanted.put(True)
+        finally:
+            wanted.put(False)
 
 
 class Watching:
@@ -370,9 +502,10 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], folder: str, shown: Shown) -> None:
+    def __init__(self, address: tuple[str, int], folder: str, shown: Shown, overlay: Overlay) -> None:
         self.folder = folder
         self.shown = shown
+        self.overlay = overlay
         super().__init__(address, PreviewHandler)
 
 
@@ -422,7 +555,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             if not path.endswith("/"):
                 return Redirect(path + "/")
             file = os.path.join(file, "index.html")
-        return file if os.path.isfile(file) else None
+        return file if os.path.isfile(file) or self.newer(file) is not None else None
+
+    def newer(self, file: str) -> bytes | None:
+        """The fast path's bytes for a file of the folder, if it holds newer ones (``Overlay``)."""
+        return self.server.overlay.page(os.path.relpath(file, os.path.realpath(self.server.folder)).replace(os.sep, "/"))
 
     def not_found(self, head_only: bool) -> None:
         page = os.path.join(self.server.folder, NOT_FOUND_PAGE)
@@ -432,9 +569,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_page(HTTPStatus.NOT_FOUND, BARE_NOT_FOUND, head_only)
 
     def send_file(self, status: HTTPStatus, file: str, head_only: bool) -> None:
+        body = self.newer(file)
         try:
-            with open(file, "rb") as handle:
-                body = handle.read()
+            if body is None:
+                with open(file, "rb") as handle:
+                    body = handle.read()
         except OSError:  # swapped away by a build between finding and opening it: the new site has it or not
             self.not_found(head_only) if status == HTTPStatus.OK else self.send_page(status, BARE_NOT_FOUND, head_only)
             return
@@ -496,7 +635,7 @@ def serve_preview(settings_file: str, content: str, output: str, host: str, port
     init_logging(logging.WARNING)  # as the `pelican` command: warnings and errors
     preview = LivePreview(settings_file, content, output)
     try:
-        server = PreviewServer((host, port), preview.output, preview.shown)
+        server = PreviewServer((host, port), preview.output, preview.shown, preview.overlay)
     except OSError as error:
         raise PreviewRefused(f"cannot listen on {host}:{port} ({error.strerror}); pass another --port") from None
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -3,14 +3,16 @@
 The preview runs as the editor starts it (the `invoke` command, its own
 process, a free port) on a copy of the sample content with a draft and an
 embargoed release. The page of a release is open while its file is edited,
-broken and mended; the draft and the embargoed release are seen with their
-banners, the search finds what the preview shows, and the published build
-of the same content holds neither of the two.
+broken and mended: each save is on screen from the fast path, and again after
+the whole build that follows; the draft and the embargoed release are seen
+with their banners, the search finds what the preview shows, and the
+published build of the same content holds neither of the two.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -63,6 +65,9 @@ GOOD_DATE = "date: 2025-04-07 11:00\n"
 BROKEN_DATE = "date: 2025-04-31 11:00\n"
 # Generous: a rebuild on a busy 2-core machine; the preview's speed is measured by `invoke bench`, not here.
 WAIT_MS = 90_000
+# The preview's line when a whole build has ended (its pages shown), and when the fast path showed a page.
+WHOLE_BUILD = re.compile(r"^Preview: (?:built|build failed) in ", re.MULTILINE)
+FAST_PAGE = f"Preview: page of content/{RELEASE.as_posix()} shown in "
 
 
 @pytest.fixture(scope="module")
@@ -127,24 +132,34 @@ def test_a_save_is_on_screen_without_a_reload_and_errors_show_on_the_page(previe
     axe = axe_source()
     release = root / "content" / RELEASE
     original = release.read_text(encoding="utf-8")
+    log = root / "preview.log"
     try:
-        saved_and_seen(page, url, release, axe)
+        saved_and_seen(page, url, release, log, axe)
     finally:
+        builds = whole_builds(log)
         release.write_text(original, encoding="utf-8")
+        whole_build_after(log, builds)  # the next test's pages are not reloaded while they load
 
 
-def saved_and_seen(page: Page, url: str, release: Path, axe: str) -> None:
-    """Edit the open release, break its front matter, mend it: each seen in the page without touching the browser."""
+def saved_and_seen(page: Page, url: str, release: Path, log: Path, axe: str) -> None:
+    """Edit the open release, break its front matter, mend it: each seen in the page without touching the browser,
+    from the fast path and after the whole build.
+    """
     response = page.goto(url + RELEASE_PATH, wait_until="load")
     assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     page.wait_for_load_state("networkidle")  # the page's script listens for the next build
+    builds = whole_builds(log)
     edit(release, "\n---\n", f"\n---\n{NEW_SENTENCE}\n\n")
     page.get_by_text(NEW_SENTENCE).wait_for(timeout=WAIT_MS)
+    assert FAST_PAGE in log.read_text(encoding="utf-8")
+    settled(page, url, log, builds)
+    assert page.get_by_text(NEW_SENTENCE).is_visible()
 
-    page.wait_for_load_state("networkidle")
+    builds = whole_builds(log)
     edit(release, GOOD_DATE, BROKEN_DATE)
     box = page.get_by_role("alert")
     box.wait_for(timeout=WAIT_MS)
+    settled(page, url, log, builds)
     assert box.locator("p").first.text_content() == ERROR_TITLE
     errors = box.locator("li").all_text_contents()
     assert any(error.startswith(f"content/{RELEASE.as_posix()}:3: date: ") for error in errors), errors
@@ -153,12 +168,36 @@ def saved_and_seen(page: Page, url: str, release: Path, axe: str) -> None:
     found = page.evaluate(AXE_RUN, AXE_TAGS)
     assert found["violations"] == [], "\n" + describe_violations(found["violations"])
 
-    page.wait_for_load_state("networkidle")
+    builds = whole_builds(log)
     edit(release, BROKEN_DATE, GOOD_DATE)
     box.wait_for(state="detached", timeout=WAIT_MS)
+    settled(page, url, log, builds)
+    assert page.get_by_role("alert").count() == 0
     assert page.get_by_text(NEW_SENTENCE).is_visible()
     assert page.evaluate("() => window.newsroomViolations") == []
     assert page.errors == []
+
+
+def whole_builds(log: Path) -> int:
+    return len(WHOLE_BUILD.findall(log.read_text(encoding="utf-8")))
+
+
+def whole_build_after(log: Path, builds: int) -> None:
+    """Until the log tells of more than ``builds`` whole builds."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while whole_builds(log) <= builds:
+        assert time.monotonic() < deadline, f"no whole build ended:\n{log.read_text(encoding='utf-8')}"
+        time.sleep(0.2)
+
+
+def settled(page: Page, url: str, log: Path, builds: int) -> None:
+    """Until the whole build after a save has ended and the page is the one it shows."""
+    whole_build_after(log, builds)
+    with urllib.request.urlopen(url + RELEASE_PATH, timeout=30) as response:
+        stand = re.search(rb'data-stand="(\d+)"', response.read())[1].decode()
+    page.wait_for_function("stand => document.querySelector('script[data-stand]')?.dataset.stand === stand", arg=stand,
+                           timeout=WAIT_MS)
+    page.wait_for_load_state("networkidle")
 
 
 def test_drafts_and_embargoed_releases_are_previewed_with_banners_and_never_published(preview, page: Page, monkeypatch):

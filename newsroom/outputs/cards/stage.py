@@ -122,6 +122,11 @@ class ReleaseCards:
         return ReleaseCards(self.site, cards)
 
 
+def card_as_linked(options, card: TextCard | PhotoCard, release: Release | None, digest: str) -> Card:
+    """A drawn card as pages refer to it: its file in the output, named by its key and the sha256 of its bytes."""
+    return Card(f"{options.output_dir}/{card_file_name(card.key, digest)}", alt_text(card, release))
+
+
 @dataclass(frozen=True)
 class Drawing:
     """A card to draw and the keys of all cards with the same inputs: they are drawn once and share the bytes."""
@@ -218,7 +223,7 @@ class CardStage:
         published = {}
         for release, card in planned:
             digest = cache.entries[card.key]["sha256"]
-            published[release] = Card(f"{options.output_dir}/{card_file_name(card.key, digest)}", alt_text(card, release))
+            published[release] = card_as_linked(options, card, release, digest)
             self.files[published[release].path] = (cache.path(card.key), digest, card)
         site = published.pop(None)
         generators[0].context["cards"] = ReleaseCards(site, {release.key: card for release, card in published.items()})
