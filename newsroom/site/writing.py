@@ -85,8 +85,12 @@ class PendingPage:
         self.record, self.key = records.record(self.template, context)
         self.settings = records.settings
 
+    def html(self) -> bytes:
+        """The page's bytes, rendered from its record over the settings."""
+        return self.template.render({**self.settings, **self.record}).encode("utf-8")
+
     def write(self, output) -> None:
-        output.place(self.path, self.template.render({**self.settings, **self.record}).encode("utf-8"))
+        output.place(self.path, self.html())
 
 
 def numbered_pages(settings: dict, name: str, url, template_name, paginated, variables: dict) -> list[tuple[str, dict]]:

@@ -37,7 +37,7 @@ import threading
 from dataclasses import dataclass
 
 from pelican.contents import Article
-from pelican.readers import BaseReader, _filter_discardable_metadata, default_metadata, parse_path_metadata, path_metadata
+from pelican.readers import _filter_discardable_metadata, default_metadata, parse_path_metadata, path_metadata
 from pelican.utils import posixize_path
 
 from ..content.markup import MarkdownRenderer
@@ -48,7 +48,7 @@ from ..outputs.cards.drawing import render
 from ..outputs.cards.stage import ReleaseCards, alt_text, card_as_linked, release_card
 from ..settings import data_dir, newsroom
 from ..site.clock import BuildClock, read_now
-from ..site.reader import release_metadata
+from ..site.reader import NewsroomReader, release_metadata
 from ..site.records import Records
 from ..site.writing import PendingPage, ReleasePages
 
@@ -114,7 +114,7 @@ def read_article(full_path: str, settings: dict, context: dict) -> Article | Unr
     if errors:
         return Unreadable(tuple(error.format() for error in errors))
     release = Release.from_source(source, settings)
-    reader = BaseReader(settings)
+    reader = NewsroomReader(settings)  # the build's, for its departments and topics as Pelican objects
     source_path = posixize_path(os.path.relpath(full_path, settings["PATH"]))
     metadata = _filter_discardable_metadata(default_metadata(settings=settings, process=reader.process_metadata))
     metadata.update(path_metadata(full_path=full_path, source_path=source_path, settings=settings))
@@ -146,5 +146,5 @@ def render_again(kept: ReleasePages, full_path: str) -> Rendered | Unreadable | 
         own = {**page.own, "article": article, "category": article.category, "cards": cards}
         again = PendingPage(page.path, page.template, page.shared, page.snapshot, own)
         again.make_record(Records(kept.settings, kept.site_digest))
-        files[own["output_file"]] = again.template.render(again.record).encode("utf-8")
+        files[own["output_file"]] = again.html()
         return Rendered(files)
