@@ -38,6 +38,19 @@ def test_second_build_reads_nothing_and_writes_the_same_site(site, tmp_path):
     assert rebuild_digest(tmp_path / "second") == rebuild_digest(tmp_path / "first")
 
 
+def test_a_time_the_clocks_skip_is_published_the_same_read_afresh_and_from_the_cache(site, tmp_path):
+    """02:40 on the night of the switch to summer time does not exist: read or cached, it is 03:40 summer time."""
+    release = first_release(site)
+    text = release.read_text(encoding="utf-8")
+    release.write_text(text.replace(text.split("date: ", 1)[1].split("\n", 1)[0], "2024-03-31 02:40", 1), encoding="utf-8")
+    options = newsroom(site)
+    build(site, tmp_path / "first", NEWSROOM=options)
+    build(site, tmp_path / "second", NEWSROOM=options)
+    assert sources_read()[0] == 0
+    assert rebuild_digest(tmp_path / "second") == rebuild_digest(tmp_path / "first")
+    assert 'datetime="2024-03-31T03:40:00+02:00"' in (tmp_path / "first" / "index.html").read_text(encoding="utf-8")
+
+
 def test_only_the_edited_file_is_read_again_and_its_change_shows(site, tmp_path):
     options = newsroom(site)
     build(site, tmp_path / "output", NEWSROOM=options)

@@ -52,7 +52,10 @@ def parse_datetime(text: str) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=BERLIN)
     try:
-        return value.astimezone(BERLIN)
+        # Through UTC: a Berlin time that does not exist (02:40 on the night clocks go forward) becomes the
+        # one it is in fact (03:40 summer time), as it comes back from the content cache; astimezone to the
+        # same zone would keep it as written.
+        return value.astimezone(dt.UTC).astimezone(BERLIN)
     except OverflowError:
         raise FieldError(f"{short_repr(text)} is not a valid date: out of range in Berlin time") from None
 
