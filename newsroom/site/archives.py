@@ -1,7 +1,7 @@
 """The year archives: Pelican's article generator with its grouping by period done in one pass.
 
-Apart from ``ordering`` (which the settings file imports, before Pelican's
-generators may be loaded).
+A module of its own, not part of ``ordering``: the settings file imports
+``ordering`` before Pelican's generators may be loaded.
 """
 
 from __future__ import annotations

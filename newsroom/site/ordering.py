@@ -21,4 +21,3 @@ def link_neighbours(generator) -> None:
     for index, article in enumerate(articles):
         article.prev_article = articles[index + 1] if index + 1 < len(articles) else None
         article.next_article = articles[index - 1] if index > 0 else None
-

@@ -40,7 +40,6 @@ from pelican.contents import Article
 from pelican.readers import _filter_discardable_metadata, default_metadata, parse_path_metadata, path_metadata
 from pelican.utils import posixize_path
 
-from ..content.markup import MarkdownRenderer
 from ..content.reading import read_source
 from ..content.registry import load_registries
 from ..content.release import Release
@@ -109,12 +108,12 @@ def read_article(full_path: str, settings: dict, context: dict) -> Article | Unr
     """The file as the whole build's reader and Pelican's ``Readers.read_file`` make it an Article."""
     options = newsroom(settings)
     registries = load_registries(data_dir(settings), options.default_contact)
-    source = read_source(full_path, settings, registries, MarkdownRenderer())
+    reader = NewsroomReader(settings)  # the build's, for its departments and topics as Pelican objects
+    source = read_source(full_path, settings, registries, reader.renderer)
     errors = registries.errors + source.errors
     if errors:
         return Unreadable(tuple(error.format() for error in errors))
     release = Release.from_source(source, settings)
-    reader = NewsroomReader(settings)  # the build's, for its departments and topics as Pelican objects
     source_path = posixize_path(os.path.relpath(full_path, settings["PATH"]))
     metadata = _filter_discardable_metadata(default_metadata(settings=settings, process=reader.process_metadata))
     metadata.update(path_metadata(full_path=full_path, source_path=source_path, settings=settings))
