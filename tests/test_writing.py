@@ -13,6 +13,7 @@ from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
 import newsroom.site.output
+from newsroom.outputs.feeds import FeedWriter
 from newsroom.progress import Progress
 from newsroom.site.output import StagedOutput
 from newsroom.site.writing import NewsroomWriter, PendingPage, PendingPages, ReleaseList, RenderError, write_in_parallel
@@ -247,3 +248,22 @@ def test_release_list_answers_membership_by_identity_like_a_list():
     releases = ReleaseList([first])
     assert (first in releases, second in releases) == (True, False)
     assert releases == [first] and releases[0:1] == [first]
+
+
+def test_a_feed_is_made_again_only_when_it_holds_the_edited_release(sample, tmp_path, monkeypatch):
+    """Every other feed is linked from the live site by its key, without feedgen running for it."""
+    output = tmp_path / "output"
+    build(sample, output)
+    made = []
+    feed_bytes = FeedWriter.feed_bytes
+    monkeypatch.setattr(FeedWriter, "feed_bytes", lambda self, feed, kind: made.append(feed.url(kind)) or
+                        feed_bytes(self, feed, kind))
+    release = sample / EDITED
+    release.write_text(release.read_text(encoding="utf-8").rstrip("\n") + "\n\nStreugut liegt am Bauhof bereit.\n",
+                       encoding="utf-8")
+    build(sample, output)
+
+    feeds = sorted(path.relative_to(output).as_posix() for path in output.glob("feeds/**/*.xml"))
+    holding = [feed for feed in feeds if "Streugut liegt am Bauhof bereit." in (output / feed).read_text(encoding="utf-8")]
+    assert len(holding) >= 4 and len(feeds) > len(holding)  # the site's, its department's, its year's, each twice
+    assert sorted(made) == holding

@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urljoin, urlsplit
 from xml.sax.saxutils import quoteattr
 
@@ -245,9 +246,13 @@ class FeedWriter:
             self._entry_html[article.source_path] = absolute_links(html, self.settings, article.url)
         return self._entry_html[article.source_path]
 
+    def entries(self, feed: Feed) -> list:
+        """The releases a feed holds: its newest, as many as the settings allow."""
+        return newest_first(feed.articles)[: newsroom(self.settings).feeds.max_entries]
+
     def feed_bytes(self, feed: Feed, kind: str) -> bytes:
         office = newsroom(self.settings)
-        entries = newest_first(feed.articles)[: office.feeds.max_entries]
+        entries = self.entries(feed)
 
         generator = FeedGenerator()
         generator.load_extension("media")
@@ -315,7 +320,15 @@ class FeedWriter:
 
 
 class FeedsGenerator(Generator):
-    """Pelican generator: learns the feeds after the releases are read, writes them after the pages."""
+    """Pelican generator: learns the feeds after the releases are read, writes them after the pages.
+
+    A feed is made only when its key differs from the live file's
+    (``NewsroomWriter.place_unless_live``): the key covers the feed's own
+    values, the key of each entry as ``feed_entry`` renders it (its record,
+    ``newsroom.site.records``) and the pictures of the entries, whose largest
+    JPEG is each entry's enclosure. Everything else a feed shows comes from
+    the settings and the code, which every key covers.
+    """
 
     def generate_context(self) -> None:
         self.catalog = feed_catalog(self.context, self.settings)
@@ -323,12 +336,19 @@ class FeedsGenerator(Generator):
 
     def generate_output(self, writer) -> None:
         site_url = self.settings.get("SITEURL", "")
-        feed_writer = FeedWriter(
-            self.settings, self.get_template("feed_entry"), self.context, f"{site_url}/{STYLESHEET}"
-        )
+        entry_template = self.get_template("feed_entry")
+        feed_writer = FeedWriter(self.settings, entry_template, self.context, f"{site_url}/{STYLESHEET}")
         for feed in self.catalog.all():
+            entries = feed_writer.entries(feed)
+            made_of = (
+                feed.kind, feed.key, feed.name, feed.title, feed.page_url,
+                tuple(writer.entry_key(entry_template, self.context, article) for article in entries),
+                self.context["pictures"].restricted_to([article.release for article in entries]),
+            )
             for kind in FORMATS:
-                self.write_bytes(writer, feed.url(kind), feed_writer.feed_bytes(feed, kind))
+                writer.place_unless_live(
+                    os.path.join(self.output_path, feed.url(kind)), (kind, *made_of), partial(feed_writer.feed_bytes, feed, kind)
+                )
         stylesheet = self.env.get_template("feed.xsl").render(self.context)
         self.write_bytes(writer, STYLESHEET, stylesheet.encode("utf-8"))
         writer.write_file(

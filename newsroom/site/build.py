@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # imported by ``start`` when they are set up: ``invoke check`
     from ..outputs.cards.stage import CardStage
     from ..outputs.images.stage import ImageStage
     from .inputs import BuildInputs, BuildKey
-    from .renderkeys import LiveKeys
+    from .renderkeys import LiveKeys, RenderKeys
     from .writing import PendingPages
 
 
@@ -78,6 +78,7 @@ class BuildState:
     inputs: BuildInputs | None = None
     inputs_digest: str | None = None  # when the build started (``newsroom.site.inputs``)
     live_keys: LiveKeys | None = None  # the live site's (``newsroom.site.renderkeys``), read when the build starts
+    keys: RenderKeys | None = None  # this build's, made once the context is complete
 
     @classmethod
     def start(cls, settings: dict, now: dt.datetime | None = None, writing: bool = True) -> BuildState:

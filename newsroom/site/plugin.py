@@ -120,12 +120,14 @@ class Newsroom:
                 state.errors.extend(state.images.prepare(generators))
         state.stop_on_errors()
         state.attachments = attachments.planned(generators, state.settings)
+        with times.stage("keys"):
+            state.keys = RenderKeys(state.settings, state.registries, state.assets.published, state.live_keys)
         for generator in generators:
             if isinstance(generator, FeedsGenerator):
                 generator.generate_output = times.timed("feeds", generator.generate_output)
 
     def get_writer(self, pelican) -> type:
-        return NewsroomWriter.for_build(self.state.pages, self.state.output)
+        return NewsroomWriter.for_build(self.state.pages, self.state.output, self.state.keys)
 
     def content_written(self, path, context=None) -> None:
         self.state.written.record(path, context)
@@ -134,8 +136,8 @@ class Newsroom:
         """Pages first (the sitemap and Pagefind need them), then everything made from the written site, compression last."""
         state, site, times = self.state, pelican.output_path, self.state.times
         times.since_mark("other")
+        keys = state.keys
         with times.stage("keys"):
-            keys = RenderKeys(pelican.settings, state.registries, state.assets.published, state.live_keys)
             stale = state.pages.keyed(state.output, keys)
         keep = getattr(pelican, "keep_release_pages", None)  # the live preview's (newsroom.site.writing)
         kept = state.pages.release_pages(pelican.settings, keys.records.site_digest) if keep else None

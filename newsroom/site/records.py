@@ -58,7 +58,7 @@ LOOKUPS = (ReleaseCards, ReleasePictures, FeedCatalog)
 LINKED_PAGES = frozenset({"pages"})
 # The template that lists every feed; every other page sees the site's feed and its own list's.
 FEEDS_OVERVIEW = "feeds"
-VERSIONED = ("pelican", "jinja2", "markupsafe")
+VERSIONED = ("pelican", "jinja2", "markupsafe", "feedgen", "lxml", "beautifulsoup4")
 LOCATION_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "THEME", "CACHE_PATH", "PLUGIN_PATHS"})
 
 
@@ -489,6 +489,10 @@ class Records:
         for name, value in record.items():
             key.update(f"{name}\0{self.digests.hexdigest(value)}\0".encode())
         return record, key.hexdigest()
+
+    def key_of(self, name: str, made_of) -> str:
+        """The key of a file the project's code makes (not a template) from ``made_of``, the settings and the code."""
+        return hashlib.sha256(f"{self.site_digest}\0{name}\0{self.digests.hexdigest(made_of)}".encode()).hexdigest()
 
     def releases_in(self, record: dict) -> list[Release]:
         """Every release whose view the record holds, at any depth of sequences, mappings and dataclasses."""

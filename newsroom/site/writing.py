@@ -320,13 +320,27 @@ class NewsroomWriter(Writer):
 
     pages: PendingPages | None = None
     output = None
+    keys: RenderKeys | None = None
+    entry_keys: dict[int, str] | None = None  # id of a release → the key of its feed entry
 
     @classmethod
-    def for_build(cls, pages: PendingPages, output) -> type[NewsroomWriter]:
-        return type(cls.__name__, (cls,), {"pages": pages, "output": output})
+    def for_build(cls, pages: PendingPages, output, keys: RenderKeys) -> type[NewsroomWriter]:
+        return type(cls.__name__, (cls,), {"pages": pages, "output": output, "keys": keys, "entry_keys": {}})
 
     def place(self, path: str, data: bytes) -> None:
         self.output.place(path, data)
+
+    def place_unless_live(self, path: str, made_of: tuple, make) -> None:
+        """Write ``make()`` at ``path``, or link the live file if it was made of the same ``made_of`` (and settings and code)."""
+        key = self.keys.records.key_of(os.path.basename(path), made_of)
+        if not self.keys.reuse(self.output, path, key):
+            self.output.place(path, make())
+
+    def entry_key(self, template, context: dict, article) -> str:
+        """The key of ``template`` rendered for one release in ``context``, once per release and build."""
+        if id(article) not in self.entry_keys:
+            self.entry_keys[id(article)] = self.keys.records.record(template, {**context, "article": article})[1]
+        return self.entry_keys[id(article)]
 
     def write_file(
         self,
