@@ -233,7 +233,7 @@ def test_a_worker_that_dies_stops_the_writing(tmp_path):
 
 def test_a_file_asked_for_twice_is_refused_as_pelican_does(tmp_path):
     settings = read_settings(str(SETTINGS))
-    writer = NewsroomWriter.for_build(PendingPages(settings), StagedOutput())(str(tmp_path), settings=settings)
+    writer = NewsroomWriter.for_build(PendingPages(settings), StagedOutput(), None)(str(tmp_path), settings=settings)
     template = jinja2.Environment().from_string("x")
     writer.write_file("twice.html", template, {"localsiteurl": ""})
     with pytest.raises(FileOverwriteFailedError):

@@ -34,6 +34,7 @@ import os
 import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
+from operator import is_
 
 from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
@@ -51,7 +52,6 @@ from .renderkeys import RenderKeys
 PAGES_PER_WORKER_MIN = 20
 # Workers report their progress in batches of this many pages.
 PROGRESS_BATCH = 50
-MISSING = object()
 REUSE_SUMMARY = "Pages: %d linked from the live site, %d rendered"
 
 logger = logging.getLogger(__name__)
@@ -229,11 +229,8 @@ class PendingPages:
     def snapshot(self, context: dict) -> dict:
         """A shallow copy of ``context``; the previous one while nothing in it was replaced."""
         known = self.snapshots.get(id(context))
-        if (
-            known is not None
-            and len(known) == len(context)
-            and all(known.get(key, MISSING) is value for key, value in context.items())
-        ):
+        # Same names, and the same object under each (values of both in the same order, as a copy keeps them).
+        if known is not None and known.keys() == context.keys() and all(map(is_, known.values(), context.values())):
             return known
         self.snapshots[id(context)] = copy = dict(context)
         return copy
