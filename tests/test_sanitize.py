@@ -57,6 +57,7 @@ REMOVALS = {
         "removed src='data:image/png;base64,AAAA' from <img>",
         "data:",
     ),
+    "marked-section": ("<div><![amt[ Vermerk ]]></div>", "removed a marked section: '<![…[' … ']]>' is not HTML", "Vermerk"),
     "iframe": ('<iframe src="https://video.example/v"></iframe>', "removed <iframe> and its content", "video.example"),
     "style-attribute": ('<p style="color: red">rot</p>', "removed style='color: red' from <p>", "style="),
     "style-element": ("<style>body { display: none }</style>", "removed <style> and its content", "display"),

@@ -202,11 +202,18 @@ def attribute_removal(tag: str, name: str, value: str) -> Removal | None:
     return Removal(f"removed {shown} from <{tag}>", f"{shown} is not allowed on <{tag}>", needles)
 
 
+SECTION_RULE = "'<![…[' … ']]>' is not HTML"
+
+
 def find_removals(html: str) -> list[Removal]:
     """What nh3 will remove from ``html``, in document order (reads the HTML, never writes it)."""
-    from bs4 import BeautifulSoup, Tag  # here, not above: ``invoke check`` imports this module and often parses no HTML
+    from bs4 import BeautifulSoup, ParserRejectedMarkup, Tag  # here: ``invoke check`` often parses no HTML
 
-    soup = BeautifulSoup(html, "html.parser", multi_valued_attributes=None)
+    try:
+        soup = BeautifulSoup(html, "html.parser", multi_valued_attributes=None)
+    except ParserRejectedMarkup:  # a marked section of an unknown kind (``<![foo[ … ]]>``): nh3 drops it
+        return [Removal(f"removed a marked section: {SECTION_RULE}", f"a marked section is not allowed: {SECTION_RULE}",
+                        (r"<!\[",))]
     removals: list[Removal] = []
     pending = list(reversed(soup.contents))
     while pending:  # iterative: bodies may nest deeper than Python's recursion limit
