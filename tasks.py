@@ -23,8 +23,30 @@ PORT = 8000
 
 
 def pelican(c, content=CONTENT, output=OUTPUT, settings=SETTINGS, extra="", env=None):
+    ensure_pagefind(c)
     command = ["pelican", content, "-s", settings, "-o", output]
     c.run(" ".join(shlex.quote(part) for part in command) + (" " + extra if extra else ""), pty=False, env=env or {})
+
+
+def ensure_pagefind(c) -> None:
+    """Install the Pagefind that package.json pins when node_modules/ lacks it (every build's search stage runs it).
+
+    ``npm ci`` first deletes node_modules/: where the browser tests' packages
+    are installed, they are installed again with it, else only what builds.
+    """
+    from newsroom.outputs.search import INSTALL_COMMAND, PROJECT, SearchIndexError, installed_pagefind
+
+    try:
+        installed_pagefind()
+        return
+    except SearchIndexError:
+        pass
+    with open(os.path.join(PROJECT, "package.json"), encoding="utf-8") as handle:
+        tests_need = json.load(handle).get("devDependencies", {})
+    tested = any(os.path.isdir(os.path.join(PROJECT, "node_modules", name)) for name in tests_need)
+    command = "npm ci" if tested else INSTALL_COMMAND
+    c.run(f"{command} --prefix {shlex.quote(PROJECT)} --no-audit --no-fund --loglevel=error", pty=False)
+    installed_pagefind()  # still missing (npm failed quietly, an unsupported platform): its error stops the task
 
 
 @task(
@@ -72,6 +94,7 @@ def livereload(c, port=PORT, content=CONTENT, output=LIVE_OUTPUT, settings=SETTI
     """Preview with drafts and embargoed releases, rebuilt on every save; the browser reloads and shows content errors."""
     from newsroom.tools.livepreview import PreviewRefused, serve_preview
 
+    ensure_pagefind(c)
     try:
         serve_preview(settings, content, output, HOST, int(port))
     except PreviewRefused as refusal:
@@ -263,6 +286,7 @@ def bench_cards(c, extra=0, workers=0, content=CONTENT, settings=SETTINGS):
     """Time the social cards of a cold and a warm build and show their sizes (a table)."""
     from newsroom.tools.benchmark import bench_cards as run_benchmark
 
+    ensure_pagefind(c)
     print("\n".join(run_benchmark(settings, os.path.abspath(content), int(extra), int(workers))))
 
 
@@ -278,6 +302,7 @@ def bench(c, releases=10000, seed=1, keep="", compare=True, only="", photos=True
     """Time cold build, rebuilds, `invoke check`, peak memory and stages on generated releases, against plain Pelican and Hugo."""
     from newsroom.tools.benchmark import BenchmarkError, format_result, run_benchmark
 
+    ensure_pagefind(c)
     try:
         result = run_benchmark(settings, os.path.abspath(CONTENT), int(releases), int(seed), keep, compare, say=print,
                                only=only, photos=photos)
@@ -295,6 +320,7 @@ def bench_preview(c, releases=10000, seed=1, keep="", edits=10, settings=SETTING
     from newsroom.tools.benchmark import BenchmarkError
     from newsroom.tools.benchmark import bench_preview as run_benchmark
 
+    ensure_pagefind(c)
     try:
         lines = run_benchmark(settings, os.path.abspath(CONTENT), int(releases), int(seed), keep, int(edits), say=print)
     except BenchmarkError as error:
@@ -334,7 +360,8 @@ def node_modules_current() -> bool:
                 if json.load(handle).get("version") != entry["version"]:
                     return False
         except FileNotFoundError:
-            return False
+            if not entry.get("optional"):  # npm installs an optional package only where it fits (Pagefind's binaries)
+                return False
     return True
 
 
@@ -351,6 +378,7 @@ def install_test_needs(c) -> None:
                  "or `invoke test --skip-browser` to run without (those tests are then skipped)")
     if not node_modules_current():
         c.run("npm ci --no-audit --no-fund --loglevel=error", pty=False)
+    ensure_pagefind(c)
 
 
 @task(help={"args": "extra arguments for pytest, e.g. '-k feeds'",

@@ -19,10 +19,14 @@ sorted results one after another, which Pagefind's own merging
 mode; a year whose pages are all unchanged hardlinks (``StagedOutput.place``
 keeps unchanged pages as hardlinks) is kept from the live site instead.
 
-The binary comes from the pinned ``pagefind-bin`` package and runs as a
-plain command, one year after the other, no network needed. Its exit status
-is not enough: Pagefind ignores failed writes, so every bundle is checked
-before the site is published (``bundle_problem``).
+The binary comes from npm's ``pagefind`` package, pinned in the project's
+``package.json`` and installed into the ``node_modules`` beside the
+``newsroom`` package (its platform package, e.g. ``@pagefind/linux-x64``,
+holds the binary). It runs as a plain command, one year after the other, no
+network and no Node.js needed. Only the pinned version is used: another
+would index the same pages into other bytes. Its exit status is not enough:
+Pagefind ignores failed writes, so every bundle is checked before the site
+is published (``bundle_problem``).
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ from __future__ import annotations
 import errno
 import gzip
 import hashlib
-import importlib.metadata
 import json
 import logging
 import os
+import platform
 import re
 import shutil
 import signal
@@ -44,15 +48,18 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pagefind_bin import get_executable
-
 from ..content.release import Release
 from ..site.output import StagedOutput, describe
 from ..urls import BUNDLE_DIR
 
 ENTRY_FILE = "pagefind-entry.json"  # in every bundle: its languages and their meta files
 LISTING_FILE = "shards.json"  # the shards, newest year first, for the search page and the next build
-PAGEFIND_VERSION = importlib.metadata.version("pagefind-bin")
+PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # beside the newsroom package
+INSTALL_COMMAND = "npm ci --omit=dev"
+# npm's names of the platforms Pagefind has a package for (``os.arch()``, ``process.platform``), by Python's.
+NPM_CPUS = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
+NPM_SYSTEMS = {"Linux": "linux", "Darwin": "darwin", "FreeBSD": "freebsd", "Windows": "windows"}
+EXECUTABLES = ("pagefind_extended", "pagefind")  # the names a platform package holds its binary under
 # One line per build; ``invoke bench`` reads it. The peak is that of the largest Pagefind run (0: none ran).
 SUMMARY = "Search: %d of %d shards indexed, %d kept, peak %d MB"
 MEGABYTE = 1024 * 1024
@@ -77,6 +84,52 @@ class SearchIndexError(SystemExit):
 
     def __init__(self, message: str):
         super().__init__(f"Search index: {message}")
+
+
+@dataclass(frozen=True)
+class Pagefind:
+    """The pinned Pagefind binary and its version (which ``shards.json`` records)."""
+
+    executable: str
+    version: str
+
+
+def read_json(path: str):
+    """A JSON file's data, or None when it is missing or unreadable."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def platform_package() -> str:
+    """The npm package that holds Pagefind's binary for this machine, e.g. ``@pagefind/linux-x64``."""
+    system, cpu = platform.system(), platform.machine().lower()
+    return f"@pagefind/{NPM_SYSTEMS.get(system, system.lower())}-{NPM_CPUS.get(cpu, cpu)}"
+
+
+def installed_pagefind(project: str = PROJECT) -> Pagefind:
+    """The Pagefind binary ``package.json`` pins, from ``node_modules``; stops the build when it is missing or another version.
+
+    Read from the packages' ``package.json`` files, not by running the
+    binary: the check costs no process, and the build starts with it.
+    """
+    pinned = ((read_json(os.path.join(project, "package.json")) or {}).get("dependencies") or {}).get("pagefind")
+    if not pinned:
+        raise SearchIndexError(f"{os.path.join(project, 'package.json')!r} pins no version of the npm package 'pagefind'")
+    package = platform_package()
+    folder = os.path.join(project, "node_modules", *package.split("/"))
+    suffix = ".exe" if platform.system() == "Windows" else ""
+    found = [path for name in EXECUTABLES if os.path.isfile(path := os.path.join(folder, "bin", name + suffix))]
+    version = (read_json(os.path.join(folder, "package.json")) or {}).get("version")
+    if not found or version is None:
+        problem = f"Pagefind {pinned} ({package}) is not installed in {os.path.join(project, 'node_modules')!r}"
+    elif version != pinned:
+        problem = f"{package} is version {version}, but package.json pins Pagefind {pinned}"
+    else:
+        return Pagefind(found[0], version)
+    raise SearchIndexError(f"{problem}: run `{INSTALL_COMMAND}` in {project!r} (needs Node.js with npm)")
 
 
 @dataclass(frozen=True)
@@ -107,14 +160,14 @@ def shards(releases: Iterable[Release]) -> list[Shard]:
     return [Shard(year, tuple(sorted(pages))) for year, pages in sorted(years.items(), reverse=True)]
 
 
-def live_listing(live_site: str | None, site: str) -> dict[str, dict]:
-    """The shards the live site lists in its ``shards.json``, by year, if it was indexed by this Pagefind."""
+def live_listing(live_site: str | None, site: str, version: str) -> dict[str, dict]:
+    """The shards the live site lists in its ``shards.json``, by year, if it was indexed by this Pagefind ``version``."""
     if not live_site or not os.path.isdir(live_site) or os.path.samefile(live_site, site):
         return {}
     try:
         with open(os.path.join(live_site, BUNDLE_DIR, LISTING_FILE), encoding="utf-8") as handle:
             listing = json.load(handle)
-        if listing["pagefind"] != PAGEFIND_VERSION:
+        if listing["pagefind"] != version:
             return {}
         return {shard["year"]: shard for shard in listing["shards"]}
     except (OSError, ValueError, KeyError, TypeError):
@@ -242,9 +295,10 @@ def index_site(output: StagedOutput, site: str, releases: list[Release]) -> None
         # page; the search page says the search is unavailable instead.
         log.warning("Search: no public releases, no search index written")
         return
+    pagefind = installed_pagefind()
     site = os.path.abspath(site)
     live_site = output.target
-    live = live_listing(live_site, site)
+    live = live_listing(live_site, site, pagefind.version)
     planned = shards(releases)
     indexed, peak = 0, 0
     for shard in planned:
@@ -252,14 +306,14 @@ def index_site(output: StagedOutput, site: str, releases: list[Release]) -> None
         if kept:
             link_tree(kept, os.path.join(site, shard.folder))
         else:
-            peak = max(peak, index_shard(site, shard))
+            peak = max(peak, index_shard(pagefind.executable, site, shard))
             indexed += 1
-    listing = {"pagefind": PAGEFIND_VERSION, "shards": [shard.listing() for shard in planned]}
+    listing = {"pagefind": pagefind.version, "shards": [shard.listing() for shard in planned]}
     output.place(os.path.join(site, BUNDLE_DIR, LISTING_FILE), (json.dumps(listing, indent=1) + "\n").encode("utf-8"))
     log.info(SUMMARY, indexed, len(planned), len(planned) - indexed, peak // MEGABYTE)
 
 
-def index_shard(site: str, shard: Shard) -> int:
+def index_shard(executable: str, site: str, shard: Shard) -> int:
     """Run Pagefind over one year's release pages, linked into a folder of their own at their paths in the site.
 
     Pagefind reads only the pages under ``--site`` and names each by its path
@@ -272,7 +326,7 @@ def index_shard(site: str, shard: Shard) -> int:
             os.makedirs(os.path.join(pages, os.path.dirname(page)), exist_ok=True)
             link_or_copy(os.path.join(site, page), os.path.join(pages, page))
         bundle = os.path.join(site, shard.folder)
-        command = [str(get_executable()), "--site", pages, "--output-path", bundle]
+        command = [executable, "--site", pages, "--output-path", bundle]
         # The working directory is the pages' folder so that no pagefind.yml lying around is read.
         status, shown, peak = run_measured(command, pages)
     finally:
