@@ -295,7 +295,10 @@ def test_an_edit_re_indexes_only_the_year_of_the_edited_release(tmp_path, shard_
     assert shard_counts(shard_log) == (1, 3, 2)
     after = {year: inodes(output / "pagefind" / year) for year in ("2024", "2023", "2022")}
     assert after["2024"] == before["2024"] and after["2022"] == before["2022"]
-    assert after["2023"] != before["2023"]
+    # 2023 indexed again: only what the new words change is written, the rest (scripts, WebAssembly) is the live files.
+    written = {path for path, inode in after["2023"].items() if before["2023"].get(path) != inode}
+    assert "pagefind-entry.json" in written and any(path.endswith(".pf_fragment") for path in written)
+    assert {"pagefind.js", "pagefind.js.br", "wasm.de.pagefind", "pagefind-ui.js"} <= set(after["2023"]) - written
     assert urls(pagefind_search(output / "pagefind", "Wasserspielplatz")) == [BRIDGE]
     assert sorted(urls(pagefind_search(output / "pagefind", "Bauaufsicht"))) == sorted([OFFICE_HOURS, BRIDGE, PLAYGROUND])
 
@@ -303,6 +306,7 @@ def test_an_edit_re_indexes_only_the_year_of_the_edited_release(tmp_path, shard_
 def test_a_year_is_re_indexed_when_one_of_its_releases_is_gone(tmp_path, shard_log):
     """A withdrawn release keeps its page, but its year's bundle is made again without it."""
     output = build_search_site(tmp_path)
+    before = inodes(output / "pagefind" / "2023")
     office_hours = tmp_path / "content" / "releases" / "2024" / "sprechstunde.md"
     office_hours.write_text(
         office_hours.read_text(encoding="utf-8").replace(
@@ -313,6 +317,8 @@ def test_a_year_is_re_indexed_when_one_of_its_releases_is_gone(tmp_path, shard_l
     build(tmp_path / "content", output)
     # 2024 and 2023: the bridge's page links to the next release, which is now another one.
     assert shard_counts(shard_log) == (2, 3, 1)
+    # Outside what Pagefind reads (data-pagefind-body): the same bundle, every file the live one.
+    assert inodes(output / "pagefind" / "2023") == before
     assert sorted(urls(pagefind_search(output / "pagefind", "Bauaufsicht"))) == sorted([BRIDGE, PLAYGROUND])
 
 
@@ -323,3 +329,57 @@ def test_index_is_rebuilt_when_a_release_page_changed(site, tmp_path):
     edit_first_release(site, "Der neue Wasserspielplatz öffnet im Juni.")
     build(site, output)
     assert len(urls(pagefind_search(output / "pagefind", "Wasserspielplatz"))) == 1
+
+
+def pagefind_project(root: Path, installed: str | None = "1.6.0", binary: str = "pagefind_extended") -> Path:
+    """A project pinning Pagefind 1.6.0 in package.json; with ``installed``, its platform package of that version."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "package.json").write_text(json.dumps({"dependencies": {"pagefind": "1.6.0"}}), encoding="utf-8")
+    if installed:
+        package = root / "node_modules" / search.platform_package()
+        (package / "bin").mkdir(parents=True)
+        (package / "package.json").write_text(json.dumps({"version": installed}), encoding="utf-8")
+        (package / "bin" / binary).write_bytes(b"")
+    return root
+
+
+def test_pagefind_is_the_pinned_binary_from_the_platform_package():
+    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["dependencies"]["pagefind"]
+    pagefind = search.installed_pagefind()
+    assert pagefind.version == pinned
+    assert Path(pagefind.executable).is_relative_to(ROOT / "node_modules" / "@pagefind")
+    # The version read from the package is the binary's own.
+    shown = subprocess.run([pagefind.executable, "--version"], capture_output=True, text=True, check=True).stdout
+    assert shown.split() == ["pagefind", pinned]
+
+
+def test_the_plain_binary_serves_where_the_package_has_no_extended_one(tmp_path, monkeypatch):
+    project = pagefind_project(tmp_path / "projekt", binary="pagefind")
+    monkeypatch.setattr(search, "PROJECT", str(project))
+    found = search.installed_pagefind()
+    assert found == search.Pagefind(str(project / "node_modules" / search.platform_package() / "bin" / "pagefind"), "1.6.0")
+
+
+def test_a_build_without_pagefind_stops_before_it_writes_and_names_the_command(site, tmp_path, monkeypatch):
+    output = tmp_path / "output"
+    build(site, output)
+    before = tree_digest(output)
+    project = pagefind_project(tmp_path / "projekt", installed=None)
+    monkeypatch.setattr(search, "PROJECT", str(project))
+    with pytest.raises(search.SearchIndexError) as stopped:
+        build(site, output)
+    assert str(stopped.value) == (
+        f"Search index: Pagefind 1.6.0 ({search.platform_package()}) is not installed in "
+        f"{str(project / 'node_modules')!r}: run `npm ci --omit=dev` in {str(project)!r} (needs Node.js with npm)"
+    )
+    assert tree_digest(output) == before
+
+
+def test_another_pagefind_version_is_refused_not_used(site, tmp_path, monkeypatch):
+    """Two versions would index the same pages into two different sites."""
+    project = pagefind_project(tmp_path / "projekt", installed="1.5.2")
+    monkeypatch.setattr(search, "PROJECT", str(project))
+    refusal = r"is version 1\.5\.2, but package\.json pins Pagefind 1\.6\.0: run `npm ci --omit=dev`"
+    with pytest.raises(search.SearchIndexError, match=refusal):
+        build(site, tmp_path / "output")
+    assert not (tmp_path / "output").exists()

@@ -49,7 +49,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..content.release import Release
-from ..site.output import StagedOutput, describe
+from ..site.output import StagedOutput, describe, replace_with_bytes, replace_with_link, same_bytes
 from ..urls import BUNDLE_DIR
 
 ENTRY_FILE = "pagefind-entry.json"  # in every bundle: its languages and their meta files
@@ -109,27 +109,27 @@ def platform_package() -> str:
     return f"@pagefind/{NPM_SYSTEMS.get(system, system.lower())}-{NPM_CPUS.get(cpu, cpu)}"
 
 
-def installed_pagefind(project: str = PROJECT) -> Pagefind:
+def installed_pagefind() -> Pagefind:
     """The Pagefind binary ``package.json`` pins, from ``node_modules``; stops the build when it is missing or another version.
 
     Read from the packages' ``package.json`` files, not by running the
     binary: the check costs no process, and the build starts with it.
     """
-    pinned = ((read_json(os.path.join(project, "package.json")) or {}).get("dependencies") or {}).get("pagefind")
+    pinned = ((read_json(os.path.join(PROJECT, "package.json")) or {}).get("dependencies") or {}).get("pagefind")
     if not pinned:
-        raise SearchIndexError(f"{os.path.join(project, 'package.json')!r} pins no version of the npm package 'pagefind'")
+        raise SearchIndexError(f"{os.path.join(PROJECT, 'package.json')!r} pins no version of the npm package 'pagefind'")
     package = platform_package()
-    folder = os.path.join(project, "node_modules", *package.split("/"))
+    folder = os.path.join(PROJECT, "node_modules", *package.split("/"))
     suffix = ".exe" if platform.system() == "Windows" else ""
     found = [path for name in EXECUTABLES if os.path.isfile(path := os.path.join(folder, "bin", name + suffix))]
     version = (read_json(os.path.join(folder, "package.json")) or {}).get("version")
     if not found or version is None:
-        problem = f"Pagefind {pinned} ({package}) is not installed in {os.path.join(project, 'node_modules')!r}"
+        problem = f"Pagefind {pinned} ({package}) is not installed in {os.path.join(PROJECT, 'node_modules')!r}"
     elif version != pinned:
         problem = f"{package} is version {version}, but package.json pins Pagefind {pinned}"
     else:
         return Pagefind(found[0], version)
-    raise SearchIndexError(f"{problem}: run `{INSTALL_COMMAND}` in {project!r} (needs Node.js with npm)")
+    raise SearchIndexError(f"{problem}: run `{INSTALL_COMMAND}` in {PROJECT!r} (needs Node.js with npm)")
 
 
 @dataclass(frozen=True)
@@ -307,6 +307,7 @@ def index_site(output: StagedOutput, site: str, releases: list[Release]) -> None
             link_tree(kept, os.path.join(site, shard.folder))
         else:
             peak = max(peak, index_shard(pagefind.executable, site, shard))
+            link_unchanged(output, os.path.join(site, shard.folder))
             indexed += 1
     listing = {"pagefind": pagefind.version, "shards": [shard.listing() for shard in planned]}
     output.place(os.path.join(site, BUNDLE_DIR, LISTING_FILE), (json.dumps(listing, indent=1) + "\n").encode("utf-8"))
@@ -343,6 +344,31 @@ def index_shard(executable: str, site: str, shard: Shard) -> int:
             "or quota causes: free space and build again. The published site was not changed."
         )
     return peak
+
+
+def link_unchanged(output: StagedOutput, bundle: str) -> None:
+    """Put the live site's file in place of every file of a new ``bundle`` that holds the same bytes.
+
+    Pagefind writes the same bytes for the same pages, so of a year indexed
+    again most files are the live ones: its scripts, its WebAssembly, the
+    fragments and chunks of the pages that did not change (all of them when
+    only a page's links outside ``data-pagefind-body`` changed). Linked, they
+    are not compressed again (``newsroom.outputs.compress`` keeps a linked
+    file's copies) nor uploaded again.
+    """
+    for root, _, files in os.walk(bundle):
+        for name in files:
+            path = os.path.join(root, name)
+            previous = output.previous(path)
+            try:
+                if not previous or os.lstat(previous).st_size != os.path.getsize(path):
+                    continue
+            except OSError:
+                continue
+            with open(path, "rb") as handle:
+                data = handle.read()
+            if same_bytes(previous, data) and not replace_with_link(previous, path):
+                replace_with_bytes(path, data)  # no link possible here (another file system): the file as Pagefind wrote it
 
 
 def run_measured(command: list[str], cwd: str) -> tuple[int, str, int]:
