@@ -24,9 +24,10 @@ The binary comes from npm's ``pagefind`` package, pinned in the project's
 ``newsroom`` package (its platform package, e.g. ``@pagefind/linux-x64``,
 holds the binary). It runs as a plain command, one year after the other, no
 network and no Node.js needed. Only the pinned version is used: another
-would index the same pages into other bytes. Its exit status is not enough:
-Pagefind ignores failed writes, so every bundle is checked before the site
-is published (``bundle_problem``).
+would index the same pages into other bytes. On a full disk Pagefind stops
+with a panic and its long output; the build says so in one line. Its exit
+status alone does not prove the bundle complete, so every bundle is checked
+before the site is published (``bundle_problem``).
 """
 
 from __future__ import annotations
@@ -250,16 +251,12 @@ def decompressed(path: str) -> bytes | None:
 def bundle_problem(folder: str) -> str | None:
     """What is wrong with the Pagefind bundle in ``folder``, or None when it is complete.
 
-    Pagefind exits with status 0 even when its writes fail: on a full disk it
-    leaves empty and cut-off files. Its JavaScript and CSS cannot be checked
-    for completeness, so a disk or quota left without a free block (where a
-    failed write leaves it) counts as a failure too; every compressed file
-    must decompress to its end, and every chunk an index names must exist.
-    (A file size limit, ``ulimit -f``, kills Pagefind: a failed exit status.)
+    What a failed write leaves: empty and cut-off files, chunks missing.
+    Every file must hold bytes, every compressed file must decompress to its
+    end, and every chunk an index names must exist. (Its JavaScript and CSS
+    cannot be checked for completeness: ``index_shard`` checks for a full
+    disk first.)
     """
-    full = space_left(os.path.dirname(folder))
-    if full:
-        return f"the disk filled up while Pagefind wrote the index ({describe(full)})"
     for root, _, files in os.walk(folder):
         for name in files:
             path = os.path.join(root, name)
@@ -332,6 +329,13 @@ def index_shard(executable: str, site: str, shard: Shard) -> int:
         status, shown, peak = run_measured(command, pages)
     finally:
         shutil.rmtree(pages, ignore_errors=True)
+    # A disk or quota left without a free block is where a failed write leaves it, whatever Pagefind says.
+    full = space_left(os.path.dirname(bundle))
+    if full:
+        raise SearchIndexError(
+            f"the disk filled up while Pagefind wrote the index ({describe(full)}): free space and build again. "
+            "The published site was not changed."
+        )
     if status < 0:
         raise SearchIndexError(f"Pagefind was killed by {signal.Signals(-status).name}; its output follows.\n{shown}")
     if status != 0:
@@ -340,8 +344,8 @@ def index_shard(executable: str, site: str, shard: Shard) -> int:
     problem = bundle_problem(bundle)
     if problem:
         raise SearchIndexError(
-            f"Pagefind reported success, but {problem}. Pagefind does not report failed writes, which a full disk "
-            "or quota causes: free space and build again. The published site was not changed."
+            f"Pagefind reported success, but {problem}: build again (a full disk or quota leaves such files). "
+            "The published site was not changed."
         )
     return peak
 
