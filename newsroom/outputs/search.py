@@ -64,7 +64,9 @@ EXECUTABLES = ("pagefind_extended", "pagefind")  # the names a platform package 
 # One line per build; ``invoke bench`` reads it. The peak is that of the largest Pagefind run (0: none ran).
 SUMMARY = "Search: %d of %d shards indexed, %d kept, peak %d MB"
 MEGABYTE = 1024 * 1024
-PEAK_POLL_SECONDS = 0.05  # how often Pagefind's high-water mark is read while it runs
+# How often Pagefind's high-water mark is read while it runs: from every millisecond, so that a year of a few
+# pages (done in some 50 ms) is read too, slowing to every 50 ms.
+FIRST_POLL_SECONDS, PEAK_POLL_SECONDS = 0.001, 0.05
 
 log = logging.getLogger(__name__)
 
@@ -330,7 +332,7 @@ def index_shard(executable: str, site: str, shard: Shard) -> int:
     finally:
         shutil.rmtree(pages, ignore_errors=True)
     # A disk or quota left without a free block is where a failed write leaves it, whatever Pagefind says.
-    full = space_left(os.path.dirname(bundle))
+    full = space_left(site)
     if full:
         raise SearchIndexError(
             f"the disk filled up while Pagefind wrote the index ({describe(full)}): free space and build again. "
@@ -385,14 +387,15 @@ def run_measured(command: list[str], cwd: str) -> tuple[int, str, int]:
     """
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as shown:
         process = subprocess.Popen(command, cwd=cwd, stdout=shown, stderr=subprocess.STDOUT)
-        peak = 0
+        peak, pause = 0, FIRST_POLL_SECONDS
         try:
             while True:
                 peak = max(peak, high_water_mark(process.pid))
                 finished, status = os.waitpid(process.pid, os.WNOHANG)
                 if finished:
                     break
-                time.sleep(PEAK_POLL_SECONDS)
+                time.sleep(pause)
+                pause = min(2 * pause, PEAK_POLL_SECONDS)
         except BaseException:
             process.kill()
             process.wait()
