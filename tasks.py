@@ -40,7 +40,8 @@ def ensure_pagefind(c) -> None:
         installed_pagefind()
         return
     except SearchIndexError:
-        pass
+        if not shutil.which("npm"):
+            raise  # it names the command to run, and that it needs Node.js with npm
     with open(os.path.join(PROJECT, "package.json"), encoding="utf-8") as handle:
         tests_need = json.load(handle).get("devDependencies", {})
     tested = any(os.path.isdir(os.path.join(PROJECT, "node_modules", name)) for name in tests_need)

@@ -452,6 +452,12 @@ def test_a_build_task_installs_pagefind_only_when_it_is_missing(monkeypatch, tmp
     with pytest.raises(SystemExit, match=r"Pagefind 1\.6\.0 .* is not installed"):  # the recorder installs nothing
         tasks.ensure_pagefind(context)
     assert context.commands == [f"npm ci --omit=dev {npm}"]
+    with monkeypatch.context() as without_npm:
+        without_npm.setenv("PATH", str(tmp_path))
+        context = Recorder()
+        with pytest.raises(SystemExit, match=r"run `npm ci --omit=dev` .* \(needs Node\.js with npm\)"):
+            tasks.ensure_pagefind(context)
+        assert context.commands == []
 
     package = tmp_path / "node_modules" / search.platform_package()
     (package / "bin").mkdir(parents=True)
