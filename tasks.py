@@ -379,7 +379,6 @@ def install_test_needs(c) -> None:
                  "or `invoke test --skip-browser` to run without (those tests are then skipped)")
     if not node_modules_current():
         c.run("npm ci --no-audit --no-fund --loglevel=error", pty=False)
-    ensure_pagefind(c)
 
 
 @task(help={"args": "extra arguments for pytest, e.g. '-k feeds'",
@@ -388,6 +387,7 @@ def test(c, args="", skip_browser=False):
     """Run the test suite; first installs what the browser tests need where it can, so "passed" means every test ran."""
     if not skip_browser:
         install_test_needs(c)
+    ensure_pagefind(c)  # the tests build sites, and every build runs Pagefind
     c.run(f"{shlex.quote(sys.executable)} -m pytest {args}", pty=False)
 
 
