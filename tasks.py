@@ -23,8 +23,31 @@ PORT = 8000
 
 
 def pelican(c, content=CONTENT, output=OUTPUT, settings=SETTINGS, extra="", env=None):
+    ensure_pagefind(c)
     command = ["pelican", content, "-s", settings, "-o", output]
     c.run(" ".join(shlex.quote(part) for part in command) + (" " + extra if extra else ""), pty=False, env=env or {})
+
+
+def ensure_pagefind(c) -> None:
+    """Install the Pagefind that package.json pins when node_modules/ lacks it (every build's search stage runs it).
+
+    ``npm ci`` first deletes node_modules/: where the browser tests' packages
+    are installed, they are installed again with it, else only what builds.
+    """
+    from newsroom.outputs.search import INSTALL_COMMAND, PROJECT, SearchIndexError, installed_pagefind
+
+    try:
+        installed_pagefind()
+        return
+    except SearchIndexError:
+        if not shutil.which("npm"):
+            raise  # it names the command to run, and that it needs Node.js with npm
+    with open(os.path.join(PROJECT, "package.json"), encoding="utf-8") as handle:
+        tests_need = json.load(handle).get("devDependencies", {})
+    tested = any(os.path.isdir(os.path.join(PROJECT, "node_modules", name)) for name in tests_need)
+    command = "npm ci" if tested else INSTALL_COMMAND
+    c.run(f"{command} --prefix {shlex.quote(PROJECT)} --no-audit --no-fund --loglevel=error", pty=False)
+    installed_pagefind()  # still missing (npm failed quietly, an unsupported platform): its error stops the task
 
 
 @task(
@@ -72,6 +95,7 @@ def livereload(c, port=PORT, content=CONTENT, output=LIVE_OUTPUT, settings=SETTI
     """Preview with drafts and embargoed releases, rebuilt on every save; the browser reloads and shows content errors."""
     from newsroom.tools.livepreview import PreviewRefused, serve_preview
 
+    ensure_pagefind(c)
     try:
         serve_preview(settings, content, output, HOST, int(port))
     except PreviewRefused as refusal:
@@ -263,6 +287,7 @@ def bench_cards(c, extra=0, workers=0, content=CONTENT, settings=SETTINGS):
     """Time the social cards of a cold and a warm build and show their sizes (a table)."""
     from newsroom.tools.benchmark import bench_cards as run_benchmark
 
+    ensure_pagefind(c)
     print("\n".join(run_benchmark(settings, os.path.abspath(content), int(extra), int(workers))))
 
 
@@ -278,6 +303,7 @@ def bench(c, releases=10000, seed=1, keep="", compare=True, only="", photos=True
     """Time cold build, rebuilds, `invoke check`, peak memory and stages on generated releases, against plain Pelican and Hugo."""
     from newsroom.tools.benchmark import BenchmarkError, format_result, run_benchmark
 
+    ensure_pagefind(c)
     try:
         result = run_benchmark(settings, os.path.abspath(CONTENT), int(releases), int(seed), keep, compare, say=print,
                                only=only, photos=photos)
@@ -295,6 +321,7 @@ def bench_preview(c, releases=10000, seed=1, keep="", edits=10, settings=SETTING
     from newsroom.tools.benchmark import BenchmarkError
     from newsroom.tools.benchmark import bench_preview as run_benchmark
 
+    ensure_pagefind(c)
     try:
         lines = run_benchmark(settings, os.path.abspath(CONTENT), int(releases), int(seed), keep, int(edits), say=print)
     except BenchmarkError as error:
@@ -334,7 +361,8 @@ def node_modules_current() -> bool:
                 if json.load(handle).get("version") != entry["version"]:
                     return False
         except FileNotFoundError:
-            return False
+            if not entry.get("optional"):  # npm installs an optional package only where it fits (Pagefind's binaries)
+                return False
     return True
 
 
@@ -359,6 +387,7 @@ def test(c, args="", skip_browser=False):
     """Run the test suite; first installs what the browser tests need where it can, so "passed" means every test ran."""
     if not skip_browser:
         install_test_needs(c)
+    ensure_pagefind(c)  # the tests build sites, and every build runs Pagefind
     c.run(f"{shlex.quote(sys.executable)} -m pytest {args}", pty=False)
 
 

@@ -143,27 +143,14 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
-# Pagefind 1.5.2, the newest pagefind-bin on PyPI, writes the values inside a filter chunk in
-# hash-map order, so these files (in each year's bundle) may differ between two builds of the same content (the meta
-# file names the filter chunks, the entry file names the meta file). Pagefind 1.6.0 sorts them.
-# The entry file's precompressed copies (.gz, .br: newsroom/outputs/compress.py) follow it.
-PAGEFIND_FILTER_ORDER_FILES = re.compile(
-    r"(?:^|/)(?:filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json(?:\.gz|\.br)?)$"
-)
-
-
 def rebuild_digest(folder: Path) -> dict[str, str]:
-    """``tree_digest`` for comparing two builds: without Pagefind's filter-order files, and without the render keys.
+    """``tree_digest`` for comparing two builds: every file, the search index's too, but the render keys.
 
     The keys (``newsroom.site.renderkeys``) cover every setting, also those
     that change no page (how many processes write), so builds with different
     settings have different keys; ``tests/test_incremental.py`` compares them.
     """
-    return {
-        path: digest
-        for path, digest in tree_digest(folder).items()
-        if not PAGEFIND_FILTER_ORDER_FILES.search(path) and path != KEYS_FILE
-    }
+    return {path: digest for path, digest in tree_digest(folder).items() if path != KEYS_FILE}
 
 
 # The card stage's line per build (newsroom.outputs.cards.stage.SUMMARY).

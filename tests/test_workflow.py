@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from newsroom.errors import ContentError
+from newsroom.outputs import search
 from newsroom.tools.annotations import github_commands
 from newsroom.tools.check import Check
 
@@ -430,9 +431,45 @@ def test_test_task_runs_npm_ci_only_when_node_modules_differ_from_the_lock(monke
     assert context.commands == ["npm ci --no-audit --no-fund --loglevel=error"]
     locked = json.loads((ROOT / "package-lock.json").read_text())["packages"]
     for folder, entry in locked.items():
-        if folder:  # every package at its locked version, as `npm ci` leaves them
+        # Every package at its locked version, as `npm ci` leaves them: of the optional ones (Pagefind's
+        # binaries) only this machine's.
+        if folder and (not entry.get("optional") or folder.endswith(search.platform_package())):
             (tmp_path / folder).mkdir(parents=True, exist_ok=True)
             (tmp_path / folder / "package.json").write_text(json.dumps({"version": entry["version"]}))
     context = Recorder()
     tasks.install_test_needs(context)
+    assert context.commands == []
+
+
+def test_a_build_task_installs_pagefind_only_when_it_is_missing(monkeypatch, tmp_path: Path):
+    """`npm ci` first deletes node_modules/: installed browser-test packages are installed with it, else none."""
+    tasks = tasks_module()
+    (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"pagefind": "1.6.0"},
+                                                       "devDependencies": {"axe-core": "4.14.1"}}))
+    monkeypatch.setattr(search, "PROJECT", str(tmp_path))
+    npm = f"--prefix {tmp_path} --no-audit --no-fund --loglevel=error"
+    context = Recorder()
+    with pytest.raises(SystemExit, match=r"Pagefind 1\.6\.0 .* is not installed"):  # the recorder installs nothing
+        tasks.ensure_pagefind(context)
+    assert context.commands == [f"npm ci --omit=dev {npm}"]
+    with monkeypatch.context() as without_npm:
+        without_npm.setenv("PATH", str(tmp_path))
+        context = Recorder()
+        with pytest.raises(SystemExit, match=r"run `npm ci --omit=dev` .* \(needs Node\.js with npm\)"):
+            tasks.ensure_pagefind(context)
+        assert context.commands == []
+
+    package = tmp_path / "node_modules" / search.platform_package()
+    (package / "bin").mkdir(parents=True)
+    (package / "bin" / "pagefind_extended").write_bytes(b"")
+    (package / "package.json").write_text(json.dumps({"version": "1.5.2"}))
+    (tmp_path / "node_modules" / "axe-core").mkdir()
+    context = Recorder()
+    with pytest.raises(SystemExit, match=r"is version 1\.5\.2, but package\.json pins Pagefind 1\.6\.0"):
+        tasks.ensure_pagefind(context)
+    assert context.commands == [f"npm ci {npm}"]
+
+    (package / "package.json").write_text(json.dumps({"version": "1.6.0"}))
+    context = Recorder()
+    tasks.ensure_pagefind(context)
     assert context.commands == []

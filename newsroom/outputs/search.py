@@ -19,9 +19,14 @@ sorted results one after another, which Pagefind's own merging
 mode; a year whose pages are all unchanged hardlinks (``StagedOutput.place``
 keeps unchanged pages as hardlinks) is kept from the live site instead.
 
-The binary comes from the pinned ``pagefind-bin`` package and runs as a
-plain command, one year after the other, no network needed. Its exit status
-is not enough: Pagefind ignores failed writes, so every bundle is checked
+The binary comes from npm's ``pagefind`` package, pinned in the project's
+``package.json`` and installed into the ``node_modules`` beside the
+``newsroom`` package (its platform package, e.g. ``@pagefind/linux-x64``,
+holds the binary). It runs as a plain command, one year after the other, no
+network and no Node.js needed. Only the pinned version is used: another
+would index the same pages into other bytes. On a full disk Pagefind stops
+with a panic and its long output; the build says so in one line. Its exit
+status alone does not prove the bundle complete, so every bundle is checked
 before the site is published (``bundle_problem``).
 """
 
@@ -30,10 +35,10 @@ from __future__ import annotations
 import errno
 import gzip
 import hashlib
-import importlib.metadata
 import json
 import logging
 import os
+import platform
 import re
 import shutil
 import signal
@@ -44,19 +49,24 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pagefind_bin import get_executable
-
 from ..content.release import Release
-from ..site.output import StagedOutput, describe
+from ..site.output import StagedOutput, describe, replace_with_bytes, replace_with_link, same_bytes
 from ..urls import BUNDLE_DIR
 
 ENTRY_FILE = "pagefind-entry.json"  # in every bundle: its languages and their meta files
 LISTING_FILE = "shards.json"  # the shards, newest year first, for the search page and the next build
-PAGEFIND_VERSION = importlib.metadata.version("pagefind-bin")
+PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # beside the newsroom package
+INSTALL_COMMAND = "npm ci --omit=dev"
+# npm's names of the platforms Pagefind has a package for (``os.arch()``, ``process.platform``), by Python's.
+NPM_CPUS = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
+NPM_SYSTEMS = {"Linux": "linux", "Darwin": "darwin", "FreeBSD": "freebsd", "Windows": "windows"}
+EXECUTABLES = ("pagefind_extended", "pagefind")  # the names a platform package holds its binary under
 # One line per build; ``invoke bench`` reads it. The peak is that of the largest Pagefind run (0: none ran).
 SUMMARY = "Search: %d of %d shards indexed, %d kept, peak %d MB"
 MEGABYTE = 1024 * 1024
-PEAK_POLL_SECONDS = 0.05  # how often Pagefind's high-water mark is read while it runs
+# How often Pagefind's high-water mark is read while it runs: from every millisecond, so that a year of a few
+# pages (done in some 50 ms) is read too, slowing to every 50 ms.
+FIRST_POLL_SECONDS, PEAK_POLL_SECONDS = 0.001, 0.05
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +87,52 @@ class SearchIndexError(SystemExit):
 
     def __init__(self, message: str):
         super().__init__(f"Search index: {message}")
+
+
+@dataclass(frozen=True)
+class Pagefind:
+    """The pinned Pagefind binary and its version (which ``shards.json`` records)."""
+
+    executable: str
+    version: str
+
+
+def read_json(path: str):
+    """A JSON file's data, or None when it is missing or unreadable."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def platform_package() -> str:
+    """The npm package that holds Pagefind's binary for this machine, e.g. ``@pagefind/linux-x64``."""
+    system, cpu = platform.system(), platform.machine().lower()
+    return f"@pagefind/{NPM_SYSTEMS.get(system, system.lower())}-{NPM_CPUS.get(cpu, cpu)}"
+
+
+def installed_pagefind() -> Pagefind:
+    """The Pagefind binary ``package.json`` pins, from ``node_modules``; stops the build when it is missing or another version.
+
+    Read from the packages' ``package.json`` files, not by running the
+    binary: the check costs no process, and the build starts with it.
+    """
+    pinned = ((read_json(os.path.join(PROJECT, "package.json")) or {}).get("dependencies") or {}).get("pagefind")
+    if not pinned:
+        raise SearchIndexError(f"{os.path.join(PROJECT, 'package.json')!r} pins no version of the npm package 'pagefind'")
+    package = platform_package()
+    folder = os.path.join(PROJECT, "node_modules", *package.split("/"))
+    suffix = ".exe" if platform.system() == "Windows" else ""
+    found = [path for name in EXECUTABLES if os.path.isfile(path := os.path.join(folder, "bin", name + suffix))]
+    version = (read_json(os.path.join(folder, "package.json")) or {}).get("version")
+    if not found or version is None:
+        problem = f"Pagefind {pinned} ({package}) is not installed in {os.path.join(PROJECT, 'node_modules')!r}"
+    elif version != pinned:
+        problem = f"{package} is version {version}, but package.json pins Pagefind {pinned}"
+    else:
+        return Pagefind(found[0], version)
+    raise SearchIndexError(f"{problem}: run `{INSTALL_COMMAND}` in {PROJECT!r} (needs Node.js with npm)")
 
 
 @dataclass(frozen=True)
@@ -107,14 +163,14 @@ def shards(releases: Iterable[Release]) -> list[Shard]:
     return [Shard(year, tuple(sorted(pages))) for year, pages in sorted(years.items(), reverse=True)]
 
 
-def live_listing(live_site: str | None, site: str) -> dict[str, dict]:
-    """The shards the live site lists in its ``shards.json``, by year, if it was indexed by this Pagefind."""
+def live_listing(live_site: str | None, site: str, version: str) -> dict[str, dict]:
+    """The shards the live site lists in its ``shards.json``, by year, if it was indexed by this Pagefind ``version``."""
     if not live_site or not os.path.isdir(live_site) or os.path.samefile(live_site, site):
         return {}
     try:
         with open(os.path.join(live_site, BUNDLE_DIR, LISTING_FILE), encoding="utf-8") as handle:
             listing = json.load(handle)
-        if listing["pagefind"] != PAGEFIND_VERSION:
+        if listing["pagefind"] != version:
             return {}
         return {shard["year"]: shard for shard in listing["shards"]}
     except (OSError, ValueError, KeyError, TypeError):
@@ -197,16 +253,12 @@ def decompressed(path: str) -> bytes | None:
 def bundle_problem(folder: str) -> str | None:
     """What is wrong with the Pagefind bundle in ``folder``, or None when it is complete.
 
-    Pagefind exits with status 0 even when its writes fail: on a full disk it
-    leaves empty and cut-off files. Its JavaScript and CSS cannot be checked
-    for completeness, so a disk or quota left without a free block (where a
-    failed write leaves it) counts as a failure too; every compressed file
-    must decompress to its end, and every chunk an index names must exist.
-    (A file size limit, ``ulimit -f``, kills Pagefind: a failed exit status.)
+    What a failed write leaves: empty and cut-off files, chunks missing.
+    Every file must hold bytes, every compressed file must decompress to its
+    end, and every chunk an index names must exist. (Its JavaScript and CSS
+    cannot be checked for completeness: ``index_shard`` checks for a full
+    disk first.)
     """
-    full = space_left(os.path.dirname(folder))
-    if full:
-        return f"the disk filled up while Pagefind wrote the index ({describe(full)})"
     for root, _, files in os.walk(folder):
         for name in files:
             path = os.path.join(root, name)
@@ -242,9 +294,10 @@ def index_site(output: StagedOutput, site: str, releases: list[Release]) -> None
         # page; the search page says the search is unavailable instead.
         log.warning("Search: no public releases, no search index written")
         return
+    pagefind = installed_pagefind()
     site = os.path.abspath(site)
     live_site = output.target
-    live = live_listing(live_site, site)
+    live = live_listing(live_site, site, pagefind.version)
     planned = shards(releases)
     indexed, peak = 0, 0
     for shard in planned:
@@ -252,14 +305,15 @@ def index_site(output: StagedOutput, site: str, releases: list[Release]) -> None
         if kept:
             link_tree(kept, os.path.join(site, shard.folder))
         else:
-            peak = max(peak, index_shard(site, shard))
+            peak = max(peak, index_shard(pagefind.executable, site, shard))
+            link_unchanged(output, os.path.join(site, shard.folder))
             indexed += 1
-    listing = {"pagefind": PAGEFIND_VERSION, "shards": [shard.listing() for shard in planned]}
+    listing = {"pagefind": pagefind.version, "shards": [shard.listing() for shard in planned]}
     output.place(os.path.join(site, BUNDLE_DIR, LISTING_FILE), (json.dumps(listing, indent=1) + "\n").encode("utf-8"))
     log.info(SUMMARY, indexed, len(planned), len(planned) - indexed, peak // MEGABYTE)
 
 
-def index_shard(site: str, shard: Shard) -> int:
+def index_shard(executable: str, site: str, shard: Shard) -> int:
     """Run Pagefind over one year's release pages, linked into a folder of their own at their paths in the site.
 
     Pagefind reads only the pages under ``--site`` and names each by its path
@@ -272,11 +326,18 @@ def index_shard(site: str, shard: Shard) -> int:
             os.makedirs(os.path.join(pages, os.path.dirname(page)), exist_ok=True)
             link_or_copy(os.path.join(site, page), os.path.join(pages, page))
         bundle = os.path.join(site, shard.folder)
-        command = [str(get_executable()), "--site", pages, "--output-path", bundle]
+        command = [executable, "--site", pages, "--output-path", bundle]
         # The working directory is the pages' folder so that no pagefind.yml lying around is read.
         status, shown, peak = run_measured(command, pages)
     finally:
         shutil.rmtree(pages, ignore_errors=True)
+    # A disk or quota left without a free block is where a failed write leaves it, whatever Pagefind says.
+    full = space_left(site)
+    if full:
+        raise SearchIndexError(
+            f"the disk filled up while Pagefind wrote the index ({describe(full)}): free space and build again. "
+            "The published site was not changed."
+        )
     if status < 0:
         raise SearchIndexError(f"Pagefind was killed by {signal.Signals(-status).name}; its output follows.\n{shown}")
     if status != 0:
@@ -285,10 +346,35 @@ def index_shard(site: str, shard: Shard) -> int:
     problem = bundle_problem(bundle)
     if problem:
         raise SearchIndexError(
-            f"Pagefind reported success, but {problem}. Pagefind does not report failed writes, which a full disk "
-            "or quota causes: free space and build again. The published site was not changed."
+            f"Pagefind reported success, but {problem}: build again (a full disk or quota leaves such files). "
+            "The published site was not changed."
         )
     return peak
+
+
+def link_unchanged(output: StagedOutput, bundle: str) -> None:
+    """Put the live site's file in place of every file of a new ``bundle`` that holds the same bytes.
+
+    Pagefind writes the same bytes for the same pages, so of a year indexed
+    again most files are the live ones: its scripts, its WebAssembly, the
+    fragments and chunks of the pages that did not change (all of them when
+    only a page's links outside ``data-pagefind-body`` changed). Linked, they
+    are not compressed again (``newsroom.outputs.compress`` keeps a linked
+    file's copies) nor uploaded again.
+    """
+    for root, _, files in os.walk(bundle):
+        for name in files:
+            path = os.path.join(root, name)
+            previous = output.previous(path)
+            try:
+                if not previous or os.lstat(previous).st_size != os.path.getsize(path):
+                    continue
+            except OSError:
+                continue
+            with open(path, "rb") as handle:
+                data = handle.read()
+            if same_bytes(previous, data) and not replace_with_link(previous, path):
+                replace_with_bytes(path, data)  # no link possible here (another file system): the file as Pagefind wrote it
 
 
 def run_measured(command: list[str], cwd: str) -> tuple[int, str, int]:
@@ -301,14 +387,15 @@ def run_measured(command: list[str], cwd: str) -> tuple[int, str, int]:
     """
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as shown:
         process = subprocess.Popen(command, cwd=cwd, stdout=shown, stderr=subprocess.STDOUT)
-        peak = 0
+        peak, pause = 0, FIRST_POLL_SECONDS
         try:
             while True:
                 peak = max(peak, high_water_mark(process.pid))
                 finished, status = os.waitpid(process.pid, os.WNOHANG)
                 if finished:
                     break
-                time.sleep(PEAK_POLL_SECONDS)
+                time.sleep(pause)
+                pause = min(2 * pause, PEAK_POLL_SECONDS)
         except BaseException:
             process.kill()
             process.wait()

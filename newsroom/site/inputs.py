@@ -4,8 +4,8 @@ A build's bytes are a function of its inputs and of which releases are public
 at its "now": the content and theme folders (every file by its bytes, every
 link by its target, every folder by its name), the settings (as the render
 keys take them: without the folders), the project's code, every installed
-package's version, and Python's. ``BuildInputs`` digests them when the build
-starts and again when it ends; only if nothing changed in between is the
+package's version (Pagefind's from npm too) and Python's. ``BuildInputs``
+digests them when the build starts and again when it ends; only if nothing changed in between is the
 digest recorded with the live site (in the render keys file), together with
 the span of time in which the same releases are public: from the latest
 release date at or before the build's "now" to the first one after it
@@ -29,6 +29,7 @@ from importlib.metadata import distributions
 from ..content.dates import from_iso
 from ..errors import display_path
 from ..fingerprint import package_digest
+from ..outputs.search import installed_pagefind
 from .records import setting_text, without_locations
 
 PROJECT_PLUGIN = "newsroom"
@@ -85,7 +86,7 @@ class BuildInputs:
             parts = [tree_digest(self.settings["PATH"]), tree_digest(self.settings["THEME"])]
         except OSError:
             return None  # a file the build cannot read either: the build reports it
-        parts += [self.settings_text, package_digest(), packages_text(), sys.version]
+        parts += [self.settings_text, package_digest(), packages_text(), installed_pagefind().version, sys.version]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

@@ -24,7 +24,7 @@ from ..outputs import attachments
 from ..outputs.compress import precompress
 from ..outputs.feeds import FeedsGenerator
 from ..outputs.redirects import RedirectGenerator
-from ..outputs.search import index_site
+from ..outputs.search import index_site, installed_pagefind
 from ..outputs.sitemap import sitemap_files
 from ..outputs.social import add_jinja_globals
 from ..settings import newsroom
@@ -62,6 +62,7 @@ class Newsroom:
             state.output = output
             if not state.ready:  # bad settings, or a link out of the content folder: stop before any stage reads
                 state.stop_on_errors()
+            installed_pagefind()  # the search stage's binary: missing or another version, the build stops before it reads
             target = os.path.abspath(pelican.output_path)
             with state.times.stage("inputs"):
                 state.inputs = BuildInputs.of(pelican.settings)
