@@ -19,7 +19,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import jinja2
 from bs4 import BeautifulSoup
 from invoke import Collection, Program
 from pelican import Pelican
@@ -28,14 +27,10 @@ from pelican.settings import read_settings
 
 from newsroom.content.markup import MarkdownRenderer
 from newsroom.content.reading import Source, read_source
-from newsroom.content.registry import Registries, load_registries
+from newsroom.content.registry import load_registries
 from newsroom.errors import ContentErrors
-from newsroom.progress import Progress
 from newsroom.settings import data_dir
-from newsroom.site.output import StagedOutput
-from newsroom.site.renderkeys import KEYS_FILE, LiveKeys, RenderKeys
-from newsroom.site.stagetimes import StageTimes
-from newsroom.site.writing import PendingPage, write_in_parallel
+from newsroom.site.renderkeys import KEYS_FILE
 from newsroom.tools.livepreview import CompiledTemplates
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -268,27 +263,3 @@ def csp_violations(path: Path) -> list[str]:
         if srcset and any(OTHER_HOST.match(part) for part in srcset.split(",")):
             problems.append(f"<{element.name} srcset> loads from another host")
     return problems
-
-
-def pending(tmp_path: Path, source: str, count: int, **functions) -> list[PendingPage]:
-    """``count`` pages of one template, each showing its number."""
-    environment = jinja2.Environment(loader=jinja2.DictLoader({"page.html": source}))
-    environment.globals.update(functions)
-    template = environment.get_template("page.html")
-    return [
-        PendingPage(str(tmp_path / f"{number}.html"), template, {}, {"number": number},
-                    {"localsiteurl": "", "output_file": f"{number}.html"})
-        for number in range(count)
-    ]
-
-
-def new_site_keys(tmp_path: Path) -> tuple[StagedOutput, RenderKeys]:
-    """A staging folder with no live site, and the keys of a build with nothing to link."""
-    output = StagedOutput()
-    output.staging = str(tmp_path)
-    return output, RenderKeys(read_settings(str(SETTINGS)), Registries(), {}, LiveKeys({}))
-
-
-def write_pages(pages: list[PendingPage], workers: int, tmp_path: Path, shown: Progress) -> int:
-    output, keys = new_site_keys(tmp_path)
-    return write_in_parallel(pages, workers, output, keys, shown, StageTimes())

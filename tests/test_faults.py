@@ -24,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+import jinja2
 import pytest
 from pelican.settings import read_settings
 
@@ -31,8 +32,9 @@ import newsroom.site.output
 from newsroom.outputs.search import bundle_problem
 from newsroom.progress import Progress
 from newsroom.site.output import OutputFault, StagedOutput
+from newsroom.site.writing import PendingPage, write_in_parallel
 
-from helpers import ROOT, SETTINGS, build, copy_of_output, pending, run_pelican_cli, tree_digest, write_pages
+from helpers import ROOT, SETTINGS, build, copy_of_output, run_pelican_cli, tree_digest
 
 RELEASE = "releases/2024/baeume.md"
 # A build in a subprocess, with settings overrides (JSON) as the tests' build() takes them.
@@ -409,9 +411,22 @@ def test_full_disk_in_a_page_writing_worker_reaches_the_build_as_the_fault(tmp_p
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "7.html"))
         return number
 
-    pages = pending(tmp_path, "{{ fill_up(number) }}", 40, fill_up=fill_up)
+    environment = jinja2.Environment()
+    environment.globals["fill_up"] = fill_up
+    template = environment.from_string("{{ fill_up(number) }}")
+    pages = [
+        PendingPage(
+            str(tmp_path / f"{number}.html"),
+            template,
+            {},
+            {"number": number},
+            {"localsiteurl": "", "output_file": f"{number}.html"},
+            record={"number": number},
+        )
+        for number in range(40)
+    ]
     with pytest.raises(OSError) as raised:
-        write_pages(pages, 2, tmp_path, Progress("Geschrieben", len(pages), "Seiten"))
+        write_in_parallel(pages, 2, StagedOutput(), Progress("Geschrieben", len(pages), "Seiten"))
     assert (raised.value.errno, raised.value.filename) == (errno.ENOSPC, str(tmp_path / "7.html"))
     assert OutputFault.from_error(raised.value).code.startswith(
         f"Build failed: {FULL_DISK}: '{tmp_path}/7.html'; the disk is full"

@@ -16,9 +16,9 @@ import newsroom.site.output
 from newsroom.outputs.feeds import FeedWriter
 from newsroom.progress import Progress
 from newsroom.site.output import StagedOutput
-from newsroom.site.writing import NewsroomWriter, PendingPages, ReleaseList, RenderError
+from newsroom.site.writing import NewsroomWriter, PendingPage, PendingPages, ReleaseList, RenderError, write_in_parallel
 
-from helpers import SAMPLE_CONTENT, SETTINGS, build, pending, rebuild_digest, write_pages
+from helpers import SAMPLE_CONTENT, SETTINGS, build, rebuild_digest
 
 EDITED = "releases/2025/winterdienst-hinweise.md"  # number 80/2025
 # Files the project writes itself; cards (karten/), copied images and Pagefind's index are not among them.
@@ -184,11 +184,28 @@ def test_workers_compress_every_changed_file_and_keep_the_live_copies_of_the_oth
 PARENT = os.getpid()
 
 
+def pending(tmp_path: Path, source: str, count: int, **functions) -> list[PendingPage]:
+    environment = jinja2.Environment()
+    environment.globals.update(functions)
+    template = environment.from_string(source)
+    return [
+        PendingPage(
+            str(tmp_path / f"{number}.html"),
+            template,
+            {},
+            {"number": number},
+            {"localsiteurl": "", "output_file": f"{number}.html"},
+            record={"number": number},  # as ``make_record`` leaves it: what the template is rendered with
+        )
+        for number in range(count)
+    ]
+
+
 def test_workers_write_their_shares(tmp_path):
     pages = pending(tmp_path, "Seite {{ number }}", 120)
     with Progress("Geschrieben", len(pages), "Seiten") as shown:
-        linked = write_pages(pages, 3, tmp_path, shown)
-    assert (shown.done, linked) == (120, 0)
+        write_in_parallel(pages, 3, StagedOutput(), shown)
+    assert shown.done == 120
     assert [(tmp_path / f"{number}.html").read_text() for number in range(120)] == [f"Seite {number}" for number in range(120)]
 
 
@@ -200,7 +217,7 @@ def test_a_failing_page_in_a_worker_stops_the_writing_with_its_traceback(tmp_pat
 
     pages = pending(tmp_path, "{{ check(number) }}", 40, check=check)
     with pytest.raises(RenderError, match=r"(?s)3\.html.*ValueError: kaputt"):
-        write_pages(pages, 2, tmp_path, Progress("Geschrieben", len(pages), "Seiten"))
+        write_in_parallel(pages, 2, StagedOutput(), Progress("Geschrieben", len(pages), "Seiten"))
 
 
 def test_a_worker_that_dies_stops_the_writing(tmp_path):
@@ -211,7 +228,7 @@ def test_a_worker_that_dies_stops_the_writing(tmp_path):
 
     pages = pending(tmp_path, "{{ die(number) }}", 40, die=die)
     with pytest.raises(RenderError, match="exit status 3"):
-        write_pages(pages, 2, tmp_path, Progress("Geschrieben", len(pages), "Seiten"))
+        write_in_parallel(pages, 2, StagedOutput(), Progress("Geschrieben", len(pages), "Seiten"))
 
 
 def test_a_file_asked_for_twice_is_refused_as_pelican_does(tmp_path):

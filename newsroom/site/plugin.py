@@ -138,10 +138,12 @@ class Newsroom:
         state, site, times = self.state, pelican.output_path, self.state.times
         times.since_mark("other")
         keys = state.keys
+        with times.stage("keys"):
+            stale = state.pages.keyed(state.output, keys)
         keep = getattr(pelican, "keep_release_pages", None)  # the live preview's (newsroom.site.writing)
         kept = state.pages.release_pages(pelican.settings, keys.records.site_digest) if keep else None
-        state.pages.flush(state.output, keys, times)
         with times.stage("rendering"):
+            state.pages.flush(state.output, stale)
             state.assets.write(state.output, site)
         with times.stage("cards"):
             state.cards.write(state.output, site)

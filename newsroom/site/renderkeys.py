@@ -77,15 +77,11 @@ class RenderKeys:
         self.keys: dict[str, str] = {}
         self.build: BuildKey | None = None  # set when the build's inputs did not change while it ran
 
-    def note(self, output, path: str, key: str) -> str:
-        """Note ``key`` for the file at ``path`` (in the staging folder); its path in the site."""
+    def reuse(self, output, path: str, key: str) -> bool:
+        """Note ``key`` for the page at ``path`` (in the staging folder); link the live file if it was made with it."""
         relative = path[len(output.staging) + 1:].replace(os.sep, "/")  # a page's path is always inside the staging folder
         self.keys[relative] = key
-        return relative
-
-    def reuse(self, output, path: str, key: str) -> bool:
-        """Note ``key`` for the file at ``path``; link the live file if it was made with it."""
-        return self.live.get(self.note(output, path, key)) == key and output.link_previous(path)
+        return self.live.get(relative) == key and output.link_previous(path)
 
     def write(self, output, site: str) -> None:
         build = self.build.as_json() if self.build else None

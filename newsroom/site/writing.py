@@ -4,11 +4,10 @@ Pelican renders its pages with Jinja one after another on one core; at
 10,000 releases (15,000 pages) that is about 20 seconds of one busy core. ``NewsroomWriter`` (Pelican's
 writer, handed over by ``get_writer``) therefore only notes each page a
 generator asks for, split into numbered pages (``pagination.py``), and
-``PendingPages.flush``, the first receiver of ``finalized``, keys them all and
-renders those the live site lacks with their key (``newsroom.site.renderkeys``):
-this process takes one share and forked workers the others. Forked workers
-inherit the releases, templates and settings as they are, so nothing but their
-share's keys and progress counts travels between the processes. Every page goes through
+``PendingPages.flush``, the first receiver of ``finalized``, renders them all: this
+process takes one share and forked workers the others. Forked workers inherit
+the releases, templates and settings as they are, so nothing but progress
+counts travels between the processes. Every page goes through
 ``StagedOutput.place``, so a page whose bytes did not change is a hardlink to the
 live site's file rather than a new file.
 
@@ -48,7 +47,6 @@ from .output import is_fault
 from .pagination import paginate, per_page
 from .records import Records
 from .renderkeys import RenderKeys
-from .stagetimes import StageTimes
 
 # Below this many pages per process, forking costs more than it saves.
 PAGES_PER_WORKER_MIN = 20
@@ -113,22 +111,10 @@ def numbered_pages(settings: dict, name: str, url, template_name, paginated, var
     return pages
 
 
-def linked_or_stale(pages: list[PendingPage], output, keys: RenderKeys) -> list[PendingPage]:
-    """Key ``pages`` and link those whose key is the live file's; the others, to render."""
-    stale = []
-    for page in pages:
-        page.make_record(keys.records)
-        if keys.reuse(output, page.path, page.key):
-            page.record = None  # linked: nothing left to render it with
-        else:
-            stale.append(page)
-    return stale
+def work(pages: list[PendingPage], output, connection, parent: int) -> None:
+    """A forked worker: write its share, report progress in batches, then None (done) or the failure.
 
-
-def work(pages: list[PendingPage], output, keys: RenderKeys, connection, parent: int) -> None:
-    """A forked worker: key its share and send the keys, write the pages left, then None (done) or the failure.
-
-    Progress goes in batches of ``PROGRESS_BATCH`` pages. A worker whose build was killed is killed with it (``die_with_parent``)
+    A worker whose build was killed is killed with it (``die_with_parent``)
     or, where that is not available, stops at the next page: it would write
     into a staging folder the next build removes. A fault of the machine (a
     full disk) travels as the OSError itself, for the build's one-line message.
@@ -136,15 +122,13 @@ def work(pages: list[PendingPage], output, keys: RenderKeys, connection, parent:
     page = None
     try:
         die_with_parent(parent)
-        stale = linked_or_stale(pages, output, keys)
-        connection.send(ShareKeys([(page.path, page.key) for page in pages], len(pages) - len(stale)))
-        for done, page in enumerate(stale, start=1):
+        for done, page in enumerate(pages, start=1):
             if os.getppid() != parent:
                 return
             page.write(output)
             if done % PROGRESS_BATCH == 0:
                 connection.send(PROGRESS_BATCH)
-        connection.send(len(stale) % PROGRESS_BATCH)
+        connection.send(len(pages) % PROGRESS_BATCH)
         connection.send(None)
     except BaseException as error:
         connection.send(error if is_fault(error) else f"{page.path if page else 'a worker'}:\n{traceback.format_exc()}")
@@ -152,25 +136,16 @@ def work(pages: list[PendingPage], output, keys: RenderKeys, connection, parent:
         connection.close()
 
 
-@dataclass(frozen=True)
-class ShareKeys:
-    """What a worker tells once its share is keyed: each page's file and key, and how many it linked."""
-
-    keys: list[tuple[str, str]]
-    linked: int
-
-
 class Workers:
-    """Forked processes keying and writing their shares; this process hears their keys, progress and failures."""
+    """Forked processes writing their shares; this process hears their progress and failures."""
 
-    def __init__(self, shares: list[list[PendingPage]], output, keys: RenderKeys, shown: Progress) -> None:
-        self.shown, self.output, self.keys = shown, output, keys
-        self.linked = 0  # pages the workers linked from the live site
+    def __init__(self, shares: list[list[PendingPage]], output, shown: Progress) -> None:
+        self.shown = shown
         self.running: dict = {}  # receiving end of a worker's pipe → the worker
         fork = multiprocessing.get_context("fork")
         for share in shares:
             receiver, sender = fork.Pipe(duplex=False)
-            process = fork.Process(target=work, args=(share, output, keys, sender, os.getpid()), daemon=True)
+            process = fork.Process(target=work, args=(share, output, sender, os.getpid()), daemon=True)
             process.start()
             sender.close()
             self.running[receiver] = process
@@ -184,11 +159,6 @@ class Workers:
                 message = f"a page-writing worker ended with exit status {self.finish(receiver)} before it was done"
             if isinstance(message, int):
                 self.shown.advance(message)
-            elif isinstance(message, ShareKeys):
-                for path, key in message.keys:
-                    self.keys.note(self.output, path, key)
-                self.linked += message.linked
-                self.shown.advance(message.linked)
             elif message is None:
                 self.finish(receiver)
             else:
@@ -282,6 +252,21 @@ class PendingPages:
         if lands:
             self.landing[path] = page
 
+    def keyed(self, output, keys: RenderKeys) -> list[PendingPage]:
+        """Key every noted page and link those whose key equals the one the live site's file was rendered with.
+
+        The pages left, to render with ``flush``.
+        """
+        stale = []
+        for page in self.landing.values():
+            page.make_record(keys.records)
+            if keys.reuse(output, page.path, page.key):
+                page.record = None  # linked: nothing left to render it with
+            else:
+                stale.append(page)
+        logger.info(REUSE_SUMMARY, len(self.landing) - len(stale), len(stale))
+        return stale
+
     def release_pages(self, settings: dict, site_digest: str) -> ReleasePages:
         """The release pages noted (what lands in each release's file), by source file, before ``flush`` forgets them."""
         pages = {}
@@ -291,43 +276,35 @@ class PendingPages:
                 pages[article.source_path] = PendingPage(page.path, page.template, page.shared, page.snapshot, page.own)
         return ReleasePages(settings, site_digest, pages)
 
-    def flush(self, output, keys: RenderKeys, times: StageTimes) -> None:
-        """Key every noted page, link those the live site has with their key, render the others; then announce every page.
-
-        The first of ``finalized``. This process keys and writes one share,
-        forked workers the others (interleaved, so lists and releases mix);
-        each process digests what its pages share once.
-        """
-        pages = list(self.landing.values())
+    def flush(self, output, pages: list[PendingPage]) -> None:
+        """Write ``pages`` through ``output`` (first of ``finalized``), then announce every noted page."""
         workers = max(1, min(self.workers, len(pages) // PAGES_PER_WORKER_MIN))
         with Progress("Geschrieben", len(pages), "Seiten") as shown:
-            linked = write_in_parallel(pages, workers, output, keys, shown, times)
-        logger.info(REUSE_SUMMARY, linked, len(pages) - linked)
+            if workers == 1:
+                for page in pages:
+                    page.write(output)
+                    shown.advance()
+            else:
+                write_in_parallel(pages, workers, output, shown)
         for page in self.pages:
             logger.info('Writing "%s"', page.path)
             signals.content_written.send(page.path, context=page.context())
         self.pages, self.landing, self.snapshots = [], {}, {}
 
 
-def write_in_parallel(pages: list[PendingPage], workers: int, output, keys: RenderKeys, shown: Progress,
-                      times: StageTimes) -> int:
-    """This process keys and writes every n-th page, forked workers the others; how many pages were linked."""
+def write_in_parallel(pages: list[PendingPage], workers: int, output, shown: Progress) -> None:
+    """This process writes every n-th page, forked workers the others (interleaved, so lists and releases mix)."""
     shares = [pages[index::workers] for index in range(workers)]
-    helpers = Workers(shares[1:], output, keys, shown)
+    helpers = Workers(shares[1:], output, shown)
     try:
-        with times.stage("keys"):
-            stale = linked_or_stale(shares[0], output, keys)
-            shown.advance(len(shares[0]) - len(stale))
-        with times.stage("rendering"):
-            for done, page in enumerate(stale, start=1):
-                page.write(output)
-                shown.advance()
-                if done % PROGRESS_BATCH == 0:
-                    helpers.listen(0)
-            helpers.wait_for_all()
+        for done, page in enumerate(shares[0], start=1):
+            page.write(output)
+            shown.advance()
+            if done % PROGRESS_BATCH == 0:
+                helpers.listen(0)
+        helpers.wait_for_all()
     finally:
         helpers.stop()
-    return len(shares[0]) - len(stale) + helpers.linked
 
 
 class NewsroomWriter(Writer):
