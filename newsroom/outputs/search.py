@@ -50,7 +50,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..content.release import Release
-from ..site.output import StagedOutput, describe, replace_with_bytes, replace_with_link, same_bytes
+from ..site.output import StagedOutput, describe
 from ..urls import BUNDLE_DIR
 
 ENTRY_FILE = "pagefind-entry.json"  # in every bundle: its languages and their meta files
@@ -365,16 +365,8 @@ def link_unchanged(output: StagedOutput, bundle: str) -> None:
     for root, _, files in os.walk(bundle):
         for name in files:
             path = os.path.join(root, name)
-            previous = output.previous(path)
-            try:
-                if not previous or os.lstat(previous).st_size != os.path.getsize(path):
-                    continue
-            except OSError:
-                continue
             with open(path, "rb") as handle:
-                data = handle.read()
-            if same_bytes(previous, data) and not replace_with_link(previous, path):
-                replace_with_bytes(path, data)  # no link possible here (another file system): the file as Pagefind wrote it
+                output.place(path, handle.read())  # the live file when it has these bytes, else these bytes again
 
 
 def run_measured(command: list[str], cwd: str) -> tuple[int, str, int]:
