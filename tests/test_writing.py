@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -207,6 +208,19 @@ def test_workers_write_their_shares(tmp_path):
         write_in_parallel(pages, 3, StagedOutput(), shown)
     assert shown.done == 120
     assert [(tmp_path / f"{number}.html").read_text() for number in range(120)] == [f"Seite {number}" for number in range(120)]
+
+
+def test_workers_inherit_a_frozen_heap_and_the_build_frees_it_afterwards(tmp_path):
+    """A worker's collections skip what it inherited (no copy of the build's heap); the build's own process unfreezes it.
+
+    Unfrozen, a process that builds again and again (the live preview) could never free the objects of earlier builds.
+    """
+    alive = gc.get_freeze_count()  # objects frozen before (none, unless a library froze some)
+    pages = pending(tmp_path, "{{ frozen() }}", 40, frozen=lambda: gc.get_freeze_count() if os.getpid() != PARENT else -1)
+    write_in_parallel(pages, 2, StagedOutput(), Progress("Geschrieben", len(pages), "Seiten"))
+    in_workers = [int((tmp_path / f"{number}.html").read_text()) for number in range(1, 40, 2)]
+    assert all(count > alive for count in in_workers), in_workers
+    assert gc.get_freeze_count() == alive
 
 
 def test_a_failing_page_in_a_worker_stops_the_writing_with_its_traceback(tmp_path):

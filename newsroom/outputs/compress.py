@@ -26,7 +26,7 @@ import os
 
 import brotli
 
-from ..processes import die_with_parent
+from ..processes import die_with_parent, shared_heap
 from ..site.output import replace_with_link
 
 TEXT_SUFFIXES = (".html", ".htm", ".xml", ".css", ".js", ".mjs", ".json", ".svg", ".xsl", ".txt")
@@ -129,8 +129,9 @@ def precompress(output, site: str, workers: int = 0) -> None:
     else:
         _output = output
         try:
-            with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent,
-                                                          initargs=(os.getpid(),)) as pool:
+            with shared_heap(), multiprocessing.get_context("fork").Pool(
+                workers, initializer=die_with_parent, initargs=(os.getpid(),)
+            ) as pool:
                 for _ in pool.imap_unordered(_compress_in_worker, changed, chunksize=CHUNK_SIZE):
                     pass
         finally:

@@ -40,7 +40,7 @@ from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
-from ..processes import die_with_parent
+from ..processes import die_with_parent, shared_heap
 from ..progress import Progress
 from ..settings import newsroom
 from .output import is_fault
@@ -295,16 +295,17 @@ class PendingPages:
 def write_in_parallel(pages: list[PendingPage], workers: int, output, shown: Progress) -> None:
     """This process writes every n-th page, forked workers the others (interleaved, so lists and releases mix)."""
     shares = [pages[index::workers] for index in range(workers)]
-    helpers = Workers(shares[1:], output, shown)
-    try:
-        for done, page in enumerate(shares[0], start=1):
-            page.write(output)
-            shown.advance()
-            if done % PROGRESS_BATCH == 0:
-                helpers.listen(0)
-        helpers.wait_for_all()
-    finally:
-        helpers.stop()
+    with shared_heap():
+        helpers = Workers(shares[1:], output, shown)
+        try:
+            for done, page in enumerate(shares[0], start=1):
+                page.write(output)
+                shown.advance()
+                if done % PROGRESS_BATCH == 0:
+                    helpers.listen(0)
+            helpers.wait_for_all()
+        finally:
+            helpers.stop()
 
 
 class NewsroomWriter(Writer):

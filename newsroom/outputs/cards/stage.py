@@ -26,7 +26,7 @@ from PIL import Image, UnidentifiedImageError
 from ...content.dates import de_date
 from ...content.release import Release
 from ...errors import ContentError, display_path
-from ...processes import die_with_parent
+from ...processes import die_with_parent, shared_heap
 from ...progress import Progress
 from ...settings import newsroom
 from ...urls import public_base
@@ -169,7 +169,7 @@ def draw_all(drawings: list[Drawing], folder: str, workers: int) -> Iterator[tup
     # Big enough to keep the pool's bookkeeping small, small enough for even shares and a moving progress line.
     chunksize = max(1, min(CHUNK_SIZE, len(drawings) // (4 * workers)))
     # Forked, so that the workers are this process's children and die with it (newsroom.processes).
-    with concurrent.futures.ProcessPoolExecutor(
+    with shared_heap(), concurrent.futures.ProcessPoolExecutor(
         workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent, initargs=(os.getpid(),)
     ) as pool:
         yield from pool.map(draw, drawings, chunksize=chunksize)

@@ -30,7 +30,7 @@ from ...content.confine import referenced_paths
 from ...content.release import Release
 from ...content.slugs import german_slug
 from ...errors import ContentError, display_path
-from ...processes import die_with_parent
+from ...processes import die_with_parent, shared_heap
 from ...progress import Progress
 from ...settings import newsroom
 from ..cards.cache import write_atomically
@@ -151,7 +151,7 @@ def encode_all(jobs: list[Job], encode, workers: int) -> Iterator[tuple[list[dic
     if workers < 2 or len(jobs) < PARALLEL_FROM:
         yield from map(encode, jobs)
         return
-    with concurrent.futures.ProcessPoolExecutor(
+    with shared_heap(), concurrent.futures.ProcessPoolExecutor(
         min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork"),
         initializer=die_with_parent, initargs=(os.getpid(),),
     ) as pool:
