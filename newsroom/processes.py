@@ -12,8 +12,10 @@ output lock is never held by a worker at all (see ``newsroom.site.output``).
 A forked worker shares its parent's memory until one of them writes to a
 page. The garbage collector writes into the header of every object it walks,
 so one full collection in a worker copies and walks the build's whole heap
-(some 3 GB at 100,000 releases). Stages that fork therefore freeze the heap
-first (``shared_heap``), as Python's documentation of ``gc.freeze`` advises.
+(some 3 GB at 100,000 releases). Stages therefore fork through
+``forked_pool`` and ``forked_executor`` (page writing, with processes of its
+own, through ``shared_heap``), which freeze the heap first, as Python's
+documentation of ``gc.freeze`` advises.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import ctypes
 import gc
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 PR_SET_PDEATHSIG = 1
@@ -62,3 +64,29 @@ def shared_heap() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+@contextmanager
+def forked_pool(workers: int, initializer: Callable[[int], None] = die_with_parent):
+    """A ``multiprocessing`` pool of workers forked from this process, sharing its frozen heap.
+
+    ``initializer`` gets this process's id, as ``die_with_parent`` does.
+    """
+    import multiprocessing  # here: the pre-commit hook imports this module and mostly reads a file or none
+
+    with shared_heap(), multiprocessing.get_context("fork").Pool(
+        workers, initializer=initializer, initargs=(os.getpid(),)
+    ) as pool:
+        yield pool
+
+
+@contextmanager
+def forked_executor(workers: int):
+    """A ``concurrent.futures`` pool of workers forked from this process that die with it, sharing its frozen heap."""
+    import concurrent.futures
+    import multiprocessing
+
+    with shared_heap(), concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
+        yield pool

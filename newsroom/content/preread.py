@@ -49,7 +49,7 @@ from pathlib import Path
 
 from ..errors import ContentError, display_path
 from ..fingerprint import code_fingerprint
-from ..processes import die_with_parent, shared_heap
+from ..processes import die_with_parent, forked_pool
 from ..progress import Progress
 from ..settings import newsroom
 from .dates import BERLIN
@@ -397,9 +397,7 @@ def read_files(paths: list[str], settings: dict, registries: Registries, workers
             return sources
         _job = (settings, registries)
         try:
-            with shared_heap(), multiprocessing.get_context("fork").Pool(
-                workers, initializer=_start_worker, initargs=(os.getpid(),)
-            ) as pool:
+            with forked_pool(workers, _start_worker) as pool:
                 sources = []
                 for source in pool.imap(_read_in_worker, paths, chunksize=CHUNK_SIZE):
                     sources.append(source)

@@ -26,7 +26,7 @@ import os
 
 import brotli
 
-from ..processes import die_with_parent, shared_heap
+from ..processes import forked_pool
 from ..site.output import replace_with_link
 
 TEXT_SUFFIXES = (".html", ".htm", ".xml", ".css", ".js", ".mjs", ".json", ".svg", ".xsl", ".txt")
@@ -129,9 +129,7 @@ def precompress(output, site: str, workers: int = 0) -> None:
     else:
         _output = output
         try:
-            with shared_heap(), multiprocessing.get_context("fork").Pool(
-                workers, initializer=die_with_parent, initargs=(os.getpid(),)
-            ) as pool:
+            with forked_pool(workers) as pool:
                 for _ in pool.imap_unordered(_compress_in_worker, changed, chunksize=CHUNK_SIZE):
                     pass
         finally:

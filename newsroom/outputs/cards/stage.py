@@ -9,10 +9,8 @@ write their cards straight into the cache) and gives pages their ``Card``;
 
 from __future__ import annotations
 
-import concurrent.futures
 import hashlib
 import logging
-import multiprocessing
 import os
 import time
 from collections.abc import Iterator
@@ -26,7 +24,7 @@ from PIL import Image, UnidentifiedImageError
 from ...content.dates import de_date
 from ...content.release import Release
 from ...errors import ContentError, display_path
-from ...processes import die_with_parent, shared_heap
+from ...processes import forked_executor
 from ...progress import Progress
 from ...settings import newsroom
 from ...urls import public_base
@@ -169,9 +167,7 @@ def draw_all(drawings: list[Drawing], folder: str, workers: int) -> Iterator[tup
     # Big enough to keep the pool's bookkeeping small, small enough for even shares and a moving progress line.
     chunksize = max(1, min(CHUNK_SIZE, len(drawings) // (4 * workers)))
     # Forked, so that the workers are this process's children and die with it (newsroom.processes).
-    with shared_heap(), concurrent.futures.ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent, initargs=(os.getpid(),)
-    ) as pool:
+    with forked_executor(workers) as pool:
         yield from pool.map(draw, drawings, chunksize=chunksize)
 
 

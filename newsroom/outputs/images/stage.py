@@ -14,10 +14,8 @@ output.
 
 from __future__ import annotations
 
-import concurrent.futures
 import hashlib
 import logging
-import multiprocessing
 import os
 import time
 from collections.abc import Iterator
@@ -30,7 +28,7 @@ from ...content.confine import referenced_paths
 from ...content.release import Release
 from ...content.slugs import german_slug
 from ...errors import ContentError, display_path
-from ...processes import die_with_parent, shared_heap
+from ...processes import forked_executor
 from ...progress import Progress
 from ...settings import newsroom
 from ..cards.cache import write_atomically
@@ -151,10 +149,7 @@ def encode_all(jobs: list[Job], encode, workers: int) -> Iterator[tuple[list[dic
     if workers < 2 or len(jobs) < PARALLEL_FROM:
         yield from map(encode, jobs)
         return
-    with shared_heap(), concurrent.futures.ProcessPoolExecutor(
-        min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork"),
-        initializer=die_with_parent, initargs=(os.getpid(),),
-    ) as pool:
+    with forked_executor(min(workers, len(jobs))) as pool:
         yield from pool.map(encode, jobs)
 
 

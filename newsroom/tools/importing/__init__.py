@@ -32,7 +32,7 @@ from ...content.numbering import Numbering
 from ...content.registry import Registries, load_registries
 from ...content.slugs import german_slug
 from ...errors import display_path
-from ...processes import die_with_parent, shared_heap
+from ...processes import forked_pool
 from ...settings import data_dir, newsroom
 from ..check import Check, check_content
 from .blocks import Found, recognise
@@ -157,9 +157,7 @@ def read_inputs(files: list[str], office: str, unit: str, workers: int) -> Itera
     if workers < 2 or len(files) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(read_input, jobs)
         return
-    with shared_heap(), multiprocessing.get_context("fork").Pool(
-        workers, initializer=die_with_parent, initargs=(os.getpid(),)
-    ) as pool:
+    with forked_pool(workers) as pool:
         yield from pool.imap(read_input, jobs, chunksize=CHUNK_SIZE)
 
 
